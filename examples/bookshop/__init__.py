@@ -1,0 +1,1 @@
+"""A tiny bookshop: the example project pytest-designdoc checks."""

@@ -1,0 +1,6 @@
+"""pytest-designdoc: feature design docs as executable checks."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["__version__"]

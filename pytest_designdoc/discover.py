@@ -1,0 +1,76 @@
+"""Which Markdown files are design docs: glob, read safely, parse."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+from . import safepath
+from .model import DesignDoc, Finding, Severity
+from .parse import DocParser, decode
+
+MAX_DOC_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Discovery:
+    docs: tuple[DesignDoc, ...]
+    findings: tuple[Finding, ...]
+    """Problems with files that could not be read as docs at all."""
+
+
+def discover(
+    root: str,
+    patterns: Sequence[str],
+    parser: DocParser,
+    skip_dir: Callable[[str], bool] = lambda name: False,
+) -> Discovery:
+    """Find and parse the design docs under ``root`` (a real path)."""
+    paths: dict[str, safepath.Resolved] = {}
+    findings: list[Finding] = []
+    for pattern in patterns:
+        found = safepath.glob(root, pattern, skip_dir)
+        for match in found.matches:
+            paths.setdefault(match.path, match)
+        for escape in found.escapes:
+            findings.append(
+                Finding("DD030", Severity.ERROR, escape, 1, "symlink points outside rootdir: refused, not read",
+                        "design docs must live inside the project")
+            )
+    docs: list[DesignDoc] = []
+    for path in sorted(paths):
+        doc, problem = read_doc(root, paths[path], parser)
+        if doc is not None:
+            docs.append(doc)
+        if problem is not None:
+            findings.append(problem)
+    return Discovery(tuple(docs), tuple(findings))
+
+
+def read_doc(root: str, resolved: safepath.Resolved, parser: DocParser) -> tuple[Optional[DesignDoc], Optional[Finding]]:
+    path = resolved.path
+
+    def unreadable(message: str, hint: str, severity: Severity = Severity.WARNING) -> tuple[None, Finding]:
+        return None, Finding("DD020", severity, path, 1, message, hint)
+
+    if resolved.kind == "dir":
+        return unreadable("matches a design doc pattern but is a directory", "rename it or narrow designdoc_paths")
+    if resolved.kind != "file":
+        return unreadable("not a regular file: not read", "design docs must be regular files")
+    try:
+        with open(os.path.join(root, resolved.real), "rb") as handle:
+            data = handle.read(MAX_DOC_BYTES + 1)
+    except OSError as exc:
+        return unreadable(f"cannot be read: {exc.strerror or exc}", "check the file's permissions")
+    if len(data) > MAX_DOC_BYTES:
+        return unreadable(f"larger than {MAX_DOC_BYTES // (1024 * 1024)} MiB: not parsed",
+                          "split the design doc or exclude the file from designdoc_paths")
+    text, problem = decode(data)
+    if text is None:
+        lossy = data.decode("utf-8", errors="replace").replace("\x00", "")
+        doc = parser.parse(path, lossy)
+        severity = Severity.ERROR if doc is not None else Severity.WARNING
+        return unreadable(f"{problem}: not checked", "save design docs as UTF-8 text", severity)
+    return parser.parse(path, text, hashlib.sha256(data).hexdigest()), None

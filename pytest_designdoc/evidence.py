@@ -1,0 +1,117 @@
+"""What the run produced: which test files pytest looked at, collected,
+deselected and ran, with what outcome.
+
+The recorder is fed plain strings by the pytest hooks; under xdist each
+worker sends :meth:`EvidenceRecorder.payload` to the controller, which
+merges it. Coverage evidence joins here in a later stage.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+_OUTCOME_RANK = {"passed": 0, "skipped": 1, "failed": 2}
+
+
+def file_of(nodeid: str) -> str:
+    """The rootdir-relative file part of a pytest node id."""
+    return nodeid.split("::", 1)[0]
+
+
+@dataclass(frozen=True)
+class FileEvidence:
+    considered: bool = False
+    collected: int = 0
+    deselected: int = 0
+    collect_error: bool = False
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    files: dict[str, FileEvidence] = field(default_factory=dict)
+    marker_keys: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Each ``designdoc("KEY")`` marker key → where it is first used (path, line)."""
+    ran_tests: bool = False
+
+    def file(self, path: str) -> FileEvidence:
+        return self.files.get(path, FileEvidence())
+
+
+class EvidenceRecorder:
+    """Accumulates evidence during a session; :meth:`freeze` snapshots it."""
+
+    def __init__(self) -> None:
+        self.considered: set[str] = set()
+        self.collected: Counter[str] = Counter()
+        self.deselected: Counter[str] = Counter()
+        self.collect_errors: set[str] = set()
+        self.outcomes: dict[str, str] = {}
+        self.marker_keys: dict[str, tuple[str, int]] = {}
+
+    def file_considered(self, path: str) -> None:
+        self.considered.add(path)
+
+    def collect_error(self, path: str) -> None:
+        self.collect_errors.add(path)
+
+    def collected_items(self, nodeids: Iterable[str]) -> None:
+        self.collected.update(file_of(n) for n in nodeids)
+
+    def deselected_items(self, nodeids: Iterable[str]) -> None:
+        self.deselected.update(file_of(n) for n in nodeids)
+
+    def marker(self, key: str, path: str, line: int) -> None:
+        self.marker_keys.setdefault(key, (path, line))
+
+    def test_report(self, nodeid: str, outcome: str) -> None:
+        """One phase's outcome; a test's outcome is its worst phase."""
+        previous = self.outcomes.get(nodeid)
+        if previous is None or _OUTCOME_RANK.get(outcome, 2) > _OUTCOME_RANK[previous]:
+            self.outcomes[nodeid] = outcome if outcome in _OUTCOME_RANK else "failed"
+
+    def payload(self) -> dict[str, Any]:
+        """Collection evidence as plain data for xdist's ``workeroutput``."""
+        return {
+            "considered": sorted(self.considered),
+            "collected": dict(self.collected),
+            "deselected": dict(self.deselected),
+            "collect_errors": sorted(self.collect_errors),
+            "marker_keys": {k: list(v) for k, v in self.marker_keys.items()},
+        }
+
+    def merge_payload(self, payload: Optional[dict[str, Any]]) -> None:
+        """Merge one worker's collection; every worker collects the same tests."""
+        if not payload:
+            return
+        self.considered.update(payload["considered"])
+        for path, count in payload["collected"].items():
+            self.collected[path] = max(self.collected[path], count)
+        for path, count in payload["deselected"].items():
+            self.deselected[path] = max(self.deselected[path], count)
+        self.collect_errors.update(payload["collect_errors"])
+        for key, (path, line) in payload["marker_keys"].items():
+            self.marker(key, path, line)
+
+    def freeze(self) -> Evidence:
+        per_file: dict[str, Counter[str]] = {}
+        for nodeid, outcome in self.outcomes.items():
+            per_file.setdefault(file_of(nodeid), Counter())[outcome] += 1
+        paths = self.considered | set(self.collected) | set(per_file) | self.collect_errors
+        files = {
+            path: FileEvidence(
+                considered=path in self.considered or path in self.collected,
+                collected=self.collected[path] + self.deselected[path],
+                deselected=self.deselected[path],
+                collect_error=path in self.collect_errors,
+                passed=per_file.get(path, Counter())["passed"],
+                failed=per_file.get(path, Counter())["failed"],
+                skipped=per_file.get(path, Counter())["skipped"],
+            )
+            for path in paths
+        }
+        return Evidence(files, dict(self.marker_keys), ran_tests=bool(self.outcomes))

@@ -1,0 +1,224 @@
+"""The Coverage Goals grammar: cell text → goals.
+
+A goal is a percent goal (``>= 90% line coverage of src/a.py``), a symbol
+goal (``login()``, ``src/auth.py::AuthService.refresh``, ``pkg.auth:login``,
+``login() 100%``) or, when it is neither, a manual goal: prose that is
+reported, never dropped. The grammar is strict about meaning: a percent
+next to words it does not understand ("90% of users log in") is manual.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .model import Goal, GoalKind, Metric
+
+_BREAK = re.compile(r"<br\s*/?>|\n|;", re.IGNORECASE)
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s*%")
+_FULLY = re.compile(r"\b(?:fully\s+covered|full\s+coverage|fully)\b", re.IGNORECASE)
+_AT_LEAST = re.compile(r"≥|>=|=>|>|\bat\s+least\b|\bminimum\b|\bmin\b", re.IGNORECASE)
+_AT_MOST = re.compile(r"≤|<|\bat\s+most\b|\bmaximum\b|\bmax\b", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_EACH = re.compile(r"\b(?:each|per|every)\b", re.IGNORECASE)
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_QUALNAME = re.compile(rf"^{_IDENT}(?:\.{_IDENT})*$")
+_CALL = re.compile(rf"^({_IDENT}(?:\.{_IDENT})*)\(\)$")
+_MODULE_SYMBOL = re.compile(rf"^({_IDENT}(?:\.{_IDENT})*):({_IDENT}(?:\.{_IDENT})*)$")
+_WORD_SPLIT = re.compile(r"[\s,]+")
+
+_FILE_EXTENSIONS = frozenset(
+    "py pyi pyx pxd js jsx ts tsx mjs cjs json yaml yml toml cfg ini txt md rst html css "
+    "sql sh go rs java kt rb c h cc cpp hpp cs swift php".split()
+)
+_LINE_WORDS = frozenset({"line", "lines", "statement", "statements", "stmt", "stmts"})
+_BRANCH_WORDS = frozenset({"branch", "branches"})
+_FILLER = frozenset(
+    """coverage covered cover covers of for in on the all and with code test tests tested
+    target targets goal minimum min at least per each every file files overall total combined
+    fully full by across over source sources module modules is are be must should
+    executed exercised called run""".split()
+)
+
+
+def split_goals(cell: str) -> list[str]:
+    """Split a Coverage Goals cell into goal texts.
+
+    Breaks on ``;``, ``<br>``, line breaks and list markers; a comma or
+    ``and`` splits only when both sides are machine-checkable goals.
+    """
+    goals: list[str] = []
+    for chunk in _split_outside_code(cell, _BREAK):
+        chunk = _LIST_MARKER.sub("", chunk).strip()
+        if not chunk:
+            continue
+        goals.extend(_split_when_both_parse(chunk))
+    return goals
+
+
+def _split_when_both_parse(chunk: str) -> list[str]:
+    pieces = [p.strip() for p in _split_outside_code(chunk, re.compile(r",|\s+and\s+"))]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2:
+        return [chunk.strip()]
+    merged: list[str] = []
+    current = pieces[0]
+    for piece in pieces[1:]:
+        if _is_checkable(current) and _is_checkable(piece):
+            merged.append(current)
+            current = piece
+        else:
+            current = f"{current}, {piece}"
+    merged.append(current)
+    if any(not _is_checkable(piece) for piece in merged) and len(merged) > 1:
+        return [chunk.strip()]
+    return merged
+
+
+def _is_checkable(text: str) -> bool:
+    return parse_goal(text, 0).kind is not GoalKind.MANUAL
+
+
+def _split_outside_code(text: str, separator: re.Pattern[str]) -> list[str]:
+    """Split on ``separator`` except inside code spans."""
+    parts: list[str] = []
+    start = 0
+    protected = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
+    for m in separator.finditer(text):
+        if any(lo <= m.start() < hi for lo, hi in protected):
+            continue
+        parts.append(text[start : m.start()])
+        start = m.end()
+    parts.append(text[start:])
+    return parts
+
+
+def looks_like_file(token: str) -> bool:
+    if "/" in token:
+        return True
+    stem, dot, extension = token.rpartition(".")
+    return bool(dot and stem and extension.lower() in _FILE_EXTENSIONS)
+
+
+def parse_goal(text: str, line: int) -> Goal:
+    """Parse one goal text (already split from its cell)."""
+    text = text.strip()
+    manual = Goal(text=text, line=line, kind=GoalKind.MANUAL)
+    body = text.rstrip(".").strip()
+    if not body:
+        return manual
+
+    files: list[str] = []
+    symbols: list[tuple[Optional[str], str]] = []
+
+    def take_code(m: re.Match[str]) -> str:
+        inner = m.group(2).strip()
+        if not _classify_reference(inner, files, symbols, code=True):
+            raise _NotAGoal
+        return " "
+
+    try:
+        body = _CODE_SPAN.sub(take_code, body)
+    except _NotAGoal:
+        return manual
+
+    body = _HTML_TAG.sub(" ", body)
+    if _AT_MOST.search(body):
+        return manual
+
+    required: Optional[float] = None
+    percents = _PERCENT.findall(body)
+    if len(percents) > 1:
+        return manual
+    if percents:
+        required = float(percents[0])
+        body = _PERCENT.sub(" ", body)
+    elif _FULLY.search(body):
+        required = 100.0
+    body = _FULLY.sub(" ", body)
+    if required is not None and required > 100.0:
+        return manual
+    each_file = bool(_EACH.search(body))
+    body = _AT_LEAST.sub(" ", body)
+
+    metric_words: set[Metric] = set()
+    for word in _WORD_SPLIT.split(body):
+        if not word:
+            continue
+        if not _CALL.match(word):
+            word = word.strip("()[]:")
+            if not word:
+                continue
+        lowered = word.lower()
+        if lowered in _LINE_WORDS:
+            metric_words.add(Metric.LINE)
+        elif lowered in _BRANCH_WORDS:
+            metric_words.add(Metric.BRANCH)
+        elif lowered in _FILLER or lowered in ("-", "–", "—", ":", "="):
+            continue
+        elif not _classify_reference(word, files, symbols, code=False):
+            return manual
+
+    if len(metric_words) > 1 or len(symbols) > 1:
+        return manual
+    metric = metric_words.pop() if metric_words else Metric.TOTAL
+
+    if symbols:
+        symbol_file, symbol = symbols[0]
+        if files or metric_words:
+            return manual
+        return Goal(
+            text=text,
+            line=line,
+            kind=GoalKind.SYMBOL,
+            metric=None if required is None else Metric.LINE,
+            required=required,
+            files=(symbol_file,) if symbol_file else (),
+            symbol=symbol,
+        )
+    if required is None:
+        return manual
+    return Goal(
+        text=text,
+        line=line,
+        kind=GoalKind.PERCENT,
+        metric=metric,
+        required=required,
+        files=tuple(files),
+        each_file=each_file,
+    )
+
+
+class _NotAGoal(Exception):
+    pass
+
+
+def _classify_reference(
+    token: str, files: list[str], symbols: list[tuple[Optional[str], str]], *, code: bool
+) -> bool:
+    """Record ``token`` as a file or symbol reference; False if it is neither."""
+    if "::" in token:
+        path, _, qualname = token.partition("::")
+        qualname = qualname.removesuffix("()")
+        if looks_like_file(path) and _QUALNAME.match(qualname):
+            symbols.append((path, qualname))
+            return True
+        return False
+    call = _CALL.match(token)
+    if call:
+        symbols.append((None, call.group(1)))
+        return True
+    module_symbol = _MODULE_SYMBOL.match(token)
+    if module_symbol and code:
+        module, qualname = module_symbol.groups()
+        symbols.append((module.replace(".", "/") + ".py", qualname))
+        return True
+    if looks_like_file(token):
+        files.append(token)
+        return True
+    if code and _QUALNAME.match(token):
+        symbols.append((None, token))
+        return True
+    return False

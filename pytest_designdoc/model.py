@@ -1,0 +1,220 @@
+"""The frozen data model: what a design doc says, and what a run found.
+
+Everything downstream of parsing works on these objects; nothing here
+imports mistune, yaml, coverage or pytest.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Status(str, enum.Enum):
+    """A design doc's life-cycle status (front matter ``status:``)."""
+
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    IMPLEMENTED = "implemented"
+    DEPRECATED = "deprecated"
+
+
+class Section(str, enum.Enum):
+    CREATE = "create"
+    MODIFY = "modify"
+    TESTS = "tests"
+
+
+class GoalKind(str, enum.Enum):
+    PERCENT = "percent"
+    SYMBOL = "symbol"
+    MANUAL = "manual"
+
+
+class Metric(str, enum.Enum):
+    """What a percent goal counts; ``TOTAL`` is what ``coverage report`` prints."""
+
+    LINE = "line"
+    BRANCH = "branch"
+    TOTAL = "total"
+
+
+class GoalStatus(str, enum.Enum):
+    MET = "met"
+    FAILED = "failed"
+    MANUAL = "manual"
+    NOT_RUN = "not_run"
+    UNMEASURABLE = "unmeasurable"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+
+    def demoted(self) -> Finding:
+        """The same finding as a warning (for draft or non-enforced docs)."""
+        if self.severity is not Severity.ERROR:
+            return self
+        return Finding(self.code, Severity.WARNING, self.path, self.line, self.message, self.hint)
+
+    @property
+    def sort_key(self) -> tuple[int, str, int, str, str]:
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        return (order[self.severity], self.path, self.line, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One goal of a Coverage Goals cell.
+
+    ``files`` are the file names or paths the goal names, as written;
+    resolving them against the doc and the disk is the planner's job.
+    """
+
+    text: str
+    line: int
+    kind: GoalKind
+    metric: Optional[Metric] = None
+    required: Optional[float] = None
+    files: tuple[str, ...] = ()
+    symbol: Optional[str] = None
+    each_file: bool = False
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One row of a Files to Create / Files to Modify table."""
+
+    section: Section
+    path: str
+    line: int
+    columns: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class TestRow:
+    """One row of a Test Strategy table."""
+
+    __test__ = False  # not a pytest test class despite the name
+
+    line: int
+    test_type: str
+    test_paths: tuple[str, ...]
+    goals: tuple[Goal, ...]
+    columns: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class DesignDoc:
+    path: str
+    key: str
+    title: str
+    line: int
+    status: Status = Status.ACCEPTED
+    enforce: bool = True
+    owners: tuple[str, ...] = ()
+    is_template: bool = False
+    files: tuple[FileEntry, ...] = ()
+    rows: tuple[TestRow, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    sha256: str = ""
+
+    @property
+    def checked(self) -> bool:
+        """Templates and deprecated docs are listed but not checked."""
+        return not self.is_template and self.status is not Status.DEPRECATED
+
+    @property
+    def enforced(self) -> bool:
+        """Findings of non-enforced docs are reported as warnings."""
+        return self.checked and self.enforce and self.status not in (Status.DRAFT, Status.PROPOSED)
+
+
+@dataclass(frozen=True)
+class TestFileOutcome:
+    """What pytest did with one listed test file in this session."""
+
+    __test__ = False
+
+    path: str
+    exists: bool
+    selected: bool = False
+    collected: int = 0
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    deselected: int = 0
+    collect_error: bool = False
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    section: Section
+    path: str
+    line: int
+    exists: bool
+    matches: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    goal: Goal
+    status: GoalStatus
+    actual: Optional[float] = None
+    files: tuple[str, ...] = ()
+    symbol_file: Optional[str] = None
+    line_range: Optional[tuple[int, int]] = None
+    missing: str = ""
+
+
+@dataclass(frozen=True)
+class RowResult:
+    row: TestRow
+    test_files: tuple[TestFileOutcome, ...]
+    goals: tuple[GoalResult, ...]
+
+
+@dataclass(frozen=True)
+class DocResult:
+    doc: DesignDoc
+    files: tuple[FileCheck, ...] = ()
+    rows: tuple[RowResult, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    rootdir: str
+    created: str
+    docs: tuple[DocResult, ...]
+    findings: tuple[Finding, ...] = field(default=())
+    """Findings that belong to no single doc (DD031 markers, discovery)."""
+
+    def all_findings(self) -> list[Finding]:
+        found = [f for d in self.docs for f in d.findings]
+        found.extend(self.findings)
+        return sorted(found, key=lambda f: f.sort_key)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.all_findings() if f.severity is severity)
+
+    def goal_counts(self) -> dict[GoalStatus, int]:
+        counts = {status: 0 for status in GoalStatus}
+        for doc in self.docs:
+            for row in doc.rows:
+                for goal in row.goals:
+                    counts[goal.status] += 1
+        return counts

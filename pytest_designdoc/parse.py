@@ -1,0 +1,509 @@
+"""Markdown (+ front matter) → :class:`DesignDoc`, with line numbers.
+
+The only module that imports mistune and yaml. mistune tokens are untyped
+dicts without positions: a block state subclass records the source offset
+of every top-level token, and everything is converted to the frozen model
+right here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Optional
+from urllib.parse import unquote
+
+from .goals import looks_like_file, parse_goal, split_goals
+from .model import DesignDoc, FileEntry, Finding, Goal, Section, Severity, Status, TestRow
+
+GoalParser = Callable[[str, int], Goal]
+
+SECTION_ALIASES: dict[str, Section] = {
+    "files to create": Section.CREATE,
+    "new files": Section.CREATE,
+    "files added": Section.CREATE,
+    "files to modify": Section.MODIFY,
+    "modified files": Section.MODIFY,
+    "files changed": Section.MODIFY,
+    "test strategy": Section.TESTS,
+    "testing strategy": Section.TESTS,
+    "test plan": Section.TESTS,
+    "tests": Section.TESTS,
+}
+PATH_COLUMN = ("file path", "file paths", "file", "files", "path", "paths", "location")
+TYPE_COLUMN = ("test type", "type", "level", "kind")
+TESTS_COLUMN = ("files", "test files", "test file", "tests", "location", "path", "paths", "file")
+GOALS_COLUMN = ("coverage goals", "coverage goal", "coverage", "goals", "goal", "targets", "target")
+
+FRONT_MATTER_KEYS = frozenset({"key", "title", "status", "enforce", "owners", "designdoc"})
+MAX_FRONT_MATTER = 64 * 1024
+TEMPLATE_KEY = "[FEATURE_KEY]"
+TEMPLATE_LEFTOVERS = (
+    "path/to/",
+    TEMPLATE_KEY,
+    "Components/functions to test",
+    "Integrations to test",
+    "Component 1",
+    "Purpose and functionality",
+    "Brief description",
+    "New/Modified/Reused",
+    "List of dependencies",
+    "Description of changes",
+    "/api/[resource]",
+)
+
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.|[a-z]\))\s+")
+_SPACES = re.compile(r"\s+")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_KEYED_TITLE = re.compile(
+    r"^\[(?P<bkey>[^\]\s]+)\]\s*(?:[-–—:|]\s*)?(?P<btitle>.*)$"
+    r"|^(?P<key>[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)+)\s*[-–—:|]\s*(?P<title>.*)$"
+)
+_PATH_TOKEN_SPLIT = re.compile(r"[\s,;]+")
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def decode(data: bytes) -> tuple[Optional[str], str]:
+    """Bytes → text, or None and why it is not readable as a Markdown doc."""
+    if b"\x00" in data[:8192]:
+        return None, "binary file (NUL bytes)"
+    try:
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, f"not valid UTF-8 (line {line}, byte {exc.start})"
+
+
+def normalize_heading(text: str) -> str:
+    text = _SPACES.sub(" ", text).strip().lower().strip("*_ ").rstrip(":").strip("*_ ")
+    text = _NUMBERING.sub("", text)
+    return text.rstrip(":").strip()
+
+
+def _column(headers: list[str], names: tuple[str, ...]) -> Optional[int]:
+    for name in names:
+        if name in headers:
+            return headers.index(name)
+    return None
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    """Source text of the cell (``\\|`` unescaped)."""
+    code: tuple[str, ...]
+    links: tuple[str, ...]
+    plain: str
+    """The cell's text as it would read rendered, ``<br>`` as a newline."""
+
+
+@dataclass
+class _FrontMatter:
+    values: dict[str, Any]
+    end_line: int
+    findings: list[Finding]
+
+
+class DocParser:
+    """Parses design docs. Build once; :meth:`parse` is reentrant."""
+
+    def __init__(self, goal_parser: GoalParser = parse_goal) -> None:
+        import mistune
+
+        self._goal_parser = goal_parser
+        base_state: Any = mistune.BlockState
+
+        class PositionedState(base_state):  # type: ignore[misc]
+            def append_token(self, token: dict[str, Any]) -> None:
+                token.setdefault("offset", self.cursor)
+                super().append_token(token)
+
+            def add_paragraph(self, text: str) -> None:
+                count = len(self.tokens)
+                super().add_paragraph(text)
+                if len(self.tokens) > count:
+                    self.tokens[-1].setdefault("offset", self.cursor)
+
+        def keep_cell_source(md: Any, state: Any) -> None:
+            for token in state.tokens:
+                if token["type"] != "table":
+                    continue
+                for part in token["children"]:
+                    rows = [part] if part["type"] == "table_head" else part["children"]
+                    for row in rows:
+                        for cell in row["children"]:
+                            source = cell["text"].replace("\\|", "|")
+                            cell["source"] = source
+                            cell["text"] = source
+
+        self._state_class = PositionedState
+        self._markdown = mistune.create_markdown(renderer=None, plugins=["table"])
+        self._markdown.before_render_hooks.append(keep_cell_source)
+
+    def tokens(self, text: str) -> list[dict[str, Any]]:
+        result, _ = self._markdown.parse(text, state=self._state_class())
+        assert isinstance(result, list)
+        return result
+
+    def parse(self, path: str, text: str, sha256: str = "") -> Optional[DesignDoc]:
+        """The design doc in ``text``, or None if it is not one."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not sha256:
+            sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        front = _front_matter(path, text)
+        if front is not None:
+            # Blank lines keep mistune's offsets equal to the file's lines.
+            body = "\n" * front.end_line + text.split("\n", front.end_line)[-1]
+        else:
+            body = text
+        return _DocBuilder(self, path, body, front, sha256).build()
+
+
+class _DocBuilder:
+    def __init__(
+        self, parser: DocParser, path: str, text: str, front: Optional[_FrontMatter], sha256: str
+    ) -> None:
+        self.parser = parser
+        self.path = path
+        self.text = text
+        self.front = front
+        self.sha256 = sha256
+        self.findings: list[Finding] = list(front.findings) if front else []
+        self.files: list[FileEntry] = []
+        self.rows: list[TestRow] = []
+        self._line_starts = [0]
+        self._line_starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+
+    def line_of(self, token: dict[str, Any]) -> int:
+        import bisect
+
+        return bisect.bisect_right(self._line_starts, token.get("offset", 0))
+
+    def finding(self, code: str, line: int, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+        self.findings.append(Finding(code, severity, self.path, line, message, hint))
+
+    def build(self) -> Optional[DesignDoc]:
+        tokens = self.parser.tokens(self.text)
+        title_token: Optional[dict[str, Any]] = None
+        sections_found = False
+        section: Optional[Section] = None
+        section_level = 0
+        section_line = 0
+        section_has_table = False
+        for token in tokens:
+            kind = token["type"]
+            if kind == "heading":
+                level = token["attrs"]["level"]
+                if level == 1 and title_token is None:
+                    title_token = token
+                if section is not None and level <= section_level:
+                    self._end_section(section, section_line, section_has_table)
+                    section = None
+                name = SECTION_ALIASES.get(normalize_heading(_plain(token["children"])))
+                if name is not None:
+                    sections_found = True
+                    section, section_level, section_line = name, level, self.line_of(token)
+                    section_has_table = False
+            elif kind == "table":
+                self._check_leftovers(token)
+                if section is not None and not section_has_table:
+                    section_has_table = True
+                    self._read_table(section, token)
+            elif kind == "paragraph" and section is not None and not section_has_table:
+                if self._looks_like_broken_table(token):
+                    section_has_table = True
+        if section is not None:
+            self._end_section(section, section_line, section_has_table)
+
+        values = self.front.values if self.front else {}
+        marked = values.get("designdoc")
+        if marked is False or not (sections_found or marked is True):
+            return None
+        return self._doc(title_token, values)
+
+    def _doc(self, title_token: Optional[dict[str, Any]], values: dict[str, Any]) -> DesignDoc:
+        stem = self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        key, title, line = stem, stem, 1
+        is_template = False
+        if title_token is not None:
+            heading = _plain(title_token["children"]).strip()
+            line = self.line_of(title_token)
+            is_template = TEMPLATE_KEY in heading
+            title = heading
+            match = _KEYED_TITLE.match(heading)
+            if match:
+                key = match.group("bkey") or match.group("key")
+                title = (match.group("btitle") if match.group("bkey") else match.group("title")) or heading
+        key = str(values.get("key", key))
+        title = str(values.get("title", title))
+        is_template = is_template or TEMPLATE_KEY in key
+        if not is_template:
+            self._check_title_leftover(title, line)
+        status = Status(values.get("status", Status.ACCEPTED.value))
+        return DesignDoc(
+            path=self.path,
+            key=key,
+            title=title,
+            line=line,
+            status=status,
+            enforce=bool(values.get("enforce", True)),
+            owners=tuple(values.get("owners", ())),
+            is_template=is_template,
+            files=tuple(self.files),
+            rows=tuple(self.rows),
+            findings=tuple(self.findings) if not is_template else (),
+            sha256=self.sha256,
+        )
+
+    def _end_section(self, section: Section, line: int, has_table: bool) -> None:
+        if not has_table:
+            self.finding(
+                "DD020",
+                line,
+                f"section '{_SECTION_TITLES[section]}' has no table",
+                "add a table with a 'File Path' column" if section is not Section.TESTS
+                else "add a table with 'Test Type | Files | Coverage Goals' columns",
+                Severity.INFO,
+            )
+
+    def _check_title_leftover(self, title: str, line: int) -> None:
+        if "Feature Design" == title.strip():
+            self.finding(
+                "DD022", line, "template leftover: title is still 'Feature Design'",
+                "give the doc its feature's title", Severity.WARNING,
+            )
+
+    def _check_leftovers(self, table: dict[str, Any]) -> None:
+        for line, cells in self._table_rows(table, include_head=False):
+            for cell in cells:
+                for leftover in TEMPLATE_LEFTOVERS:
+                    if leftover in cell.text:
+                        self.finding(
+                            "DD022", line, f"template leftover '{leftover}' in '{_short(cell.plain)}'",
+                            "replace the template's placeholder with the real value or delete the row",
+                            Severity.WARNING,
+                        )
+                        break
+
+    def _table_rows(
+        self, table: dict[str, Any], include_head: bool = True
+    ) -> Iterator[tuple[int, list[_Cell]]]:
+        first = self.line_of(table)
+        head, body = table["children"]
+        if include_head:
+            yield first, [_cell(c) for c in head["children"]]
+        for index, row in enumerate(body["children"]):
+            yield first + 2 + index, [_cell(c) for c in row["children"]]
+
+    def _read_table(self, section: Section, table: dict[str, Any]) -> None:
+        rows = self._table_rows(table)
+        table_line, head = next(rows)
+        headers = [normalize_heading(cell.plain) for cell in head]
+        extra = lambda cells, used: tuple(  # noqa: E731
+            (head[i].plain, cells[i].plain) for i in range(len(head)) if i not in used
+        )
+        if section is Section.TESTS:
+            files_at = _column(headers, TESTS_COLUMN)
+            if files_at is None:
+                self._missing_column(section, table_line, head, "Files", TESTS_COLUMN)
+                return
+            type_at = _column(headers, TYPE_COLUMN)
+            goals_at = _column(headers, GOALS_COLUMN)
+            used = {i for i in (files_at, type_at, goals_at) if i is not None}
+            for line, cells in rows:
+                goal_texts = split_goals(cells[goals_at].text) if goals_at is not None else []
+                self.rows.append(
+                    TestRow(
+                        line=line,
+                        test_type=cells[type_at].plain if type_at is not None else "",
+                        test_paths=tuple(_test_path(p) for p in self._paths(cells[files_at], line)),
+                        goals=tuple(self.parser._goal_parser(text, line) for text in goal_texts),
+                        columns=extra(cells, used),
+                    )
+                )
+            return
+        path_at = _column(headers, PATH_COLUMN)
+        if path_at is None:
+            self._missing_column(section, table_line, head, "File Path", PATH_COLUMN)
+            return
+        for line, cells in rows:
+            for path in self._paths(cells[path_at], line):
+                self.files.append(FileEntry(section, _test_path(path), line, extra(cells, {path_at})))
+
+    def _missing_column(
+        self, section: Section, line: int, head: list[_Cell], wanted: str, aliases: tuple[str, ...]
+    ) -> None:
+        found = ", ".join(cell.plain for cell in head) or "none"
+        self.finding(
+            "DD020",
+            line,
+            f"'{_SECTION_TITLES[section]}' table has no '{wanted}' column (columns: {found})",
+            f"name the column '{wanted}' (or one of: {', '.join(a.title() for a in aliases)})",
+        )
+
+    def _paths(self, cell: _Cell, line: int) -> list[str]:
+        if cell.code:
+            return [c for c in cell.code if c and not c.startswith("-")]
+        if cell.links:
+            return list(cell.links)
+        tokens = [t.strip("()\"'") for t in _PATH_TOKEN_SPLIT.split(cell.plain)]
+        paths = [t for t in tokens if t and looks_like_file(t) and not _URL_SCHEME.match(t)]
+        if not paths and cell.plain.strip() not in ("", "-", "–", "—", "n/a", "N/A", "none", "None"):
+            self.finding(
+                "DD020", line, f"no file path found in '{_short(cell.plain)}'",
+                "write paths relative to rootdir, e.g. `tests/unit/test_auth.py`", Severity.WARNING,
+            )
+        return paths
+
+    def _looks_like_broken_table(self, paragraph: dict[str, Any]) -> bool:
+        offset = paragraph.get("offset", 0)
+        end = self.text.find("\n\n", offset)
+        lines = self.text[offset : end if end >= 0 else len(self.text)].split("\n")
+        if len(lines) < 2 or "|" not in lines[0] or not re.match(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$", lines[1]):
+            return False
+        first = self.line_of(paragraph)
+        width = _cell_count(lines[0])
+        if _cell_count(lines[1]) != width:
+            self.finding(
+                "DD020", first + 1, f"table delimiter row has {_cell_count(lines[1])} cells, header has {width}",
+                "give the delimiter row one '---' per column",
+            )
+            return True
+        for index, row in enumerate(lines[2:]):
+            if row.strip() and _cell_count(row) != width:
+                self.finding(
+                    "DD020", first + 2 + index,
+                    f"table row has {_cell_count(row)} cells, header has {width}: the table is unreadable",
+                    "escape '|' inside cells (also inside code spans) as '\\|'",
+                )
+                return True
+        return True
+
+
+_SECTION_TITLES = {Section.CREATE: "Files to Create", Section.MODIFY: "Files to Modify", Section.TESTS: "Test Strategy"}
+
+
+def _cell_count(line: str) -> int:
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    return len(re.split(r"(?<!\\)\|", text))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = _SPACES.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _test_path(path: str) -> str:
+    """Drop a pytest node id suffix: ``tests/test_a.py::test_x`` → the file."""
+    return path.split("::", 1)[0]
+
+
+def _plain(children: list[dict[str, Any]]) -> str:
+    parts: list[str] = []
+    for child in children:
+        kind = child["type"]
+        if kind in ("text", "codespan"):
+            parts.append(child["raw"])
+        elif kind in ("softbreak", "linebreak"):
+            parts.append("\n")
+        elif kind == "inline_html":
+            if _BR.fullmatch(child["raw"].strip()):
+                parts.append("\n")
+        elif "children" in child:
+            parts.append(_plain(child["children"]))
+    return "".join(parts)
+
+
+def _walk_inline(children: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for child in children:
+        yield child
+        if "children" in child:
+            yield from _walk_inline(child["children"])
+
+
+def _cell(token: dict[str, Any]) -> _Cell:
+    children = token.get("children", [])
+    code: list[str] = []
+    links: list[str] = []
+    for child in _walk_inline(children):
+        if child["type"] == "codespan":
+            code.append(child["raw"].strip())
+        elif child["type"] == "link":
+            url = unquote(child["attrs"].get("url", "")).split("#", 1)[0].split("?", 1)[0]
+            if url and not _URL_SCHEME.match(url):
+                links.append(url)
+    return _Cell(token.get("source", ""), tuple(code), tuple(links), _plain(children))
+
+
+def _front_matter(path: str, text: str) -> Optional[_FrontMatter]:
+    if not text.startswith("---\n"):
+        return None
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+    if end is None:
+        return None
+    source = text[4 : 4 + end.start()]
+    end_line = text[: 4 + end.end()].count("\n") + 1
+    findings: list[Finding] = []
+    front = _FrontMatter({}, end_line, findings)
+
+    def bad(line: int, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+        findings.append(Finding("DD021", severity, path, line, message, hint))
+
+    if len(source) > MAX_FRONT_MATTER:
+        bad(1, f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB", "keep front matter to a few keys")
+        return front
+    import yaml
+
+    try:
+        data = yaml.safe_load(source)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = 2 + (mark.line if mark is not None else 0)
+        bad(line, f"invalid YAML front matter: {exc.problem or exc.context}", "front matter must be plain YAML")
+        return front
+    except Exception as exc:  # noqa: BLE001 - foreign data: any failure is a finding
+        bad(1, f"invalid YAML front matter: {type(exc).__name__}", "front matter must be plain YAML")
+        return front
+    if data is None:
+        return front
+    if not isinstance(data, dict):
+        bad(1, f"front matter must be a mapping, not {type(data).__name__}", "write 'key: value' lines")
+        return front
+    lines = {m.group(1): 2 + source[: m.start()].count("\n") for m in re.finditer(r"^([\w-]+)\s*:", source, re.M)}
+    values = front.values
+    for name, value in data.items():
+        line = lines.get(name, 1) if isinstance(name, str) else 1
+        if name not in FRONT_MATTER_KEYS:
+            shown = _short(name, 40) if isinstance(name, str) else type(name).__name__
+            bad(line, f"unknown front matter key '{shown}'",
+                f"known keys: {', '.join(sorted(FRONT_MATTER_KEYS))}", Severity.WARNING)
+        elif name in ("key", "title"):
+            if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+                values[name] = str(value).strip()
+            else:
+                bad(line, f"front matter '{name}' must be a non-empty string")
+        elif name == "status":
+            status = str(value).lower() if isinstance(value, str) else None
+            if status in {s.value for s in Status}:
+                values[name] = status
+            else:
+                shown = _short(value, 40) if isinstance(value, str) else type(value).__name__
+                bad(line, f"front matter status '{shown}' is not one of "
+                    f"{', '.join(s.value for s in Status)}", "the default is 'accepted'")
+        elif name in ("enforce", "designdoc"):
+            if isinstance(value, bool):
+                values[name] = value
+            else:
+                bad(line, f"front matter '{name}' must be true or false")
+        elif name == "owners":
+            owners = [value] if isinstance(value, str) else value
+            if isinstance(owners, list) and all(isinstance(o, str) for o in owners):
+                values[name] = tuple(owners)
+            else:
+                bad(line, "front matter 'owners' must be a list of strings")
+    return front

@@ -1,0 +1,154 @@
+"""Design docs → what to check: files on disk, test files per row.
+
+Everything here is a question to the file system inside rootdir; the
+answers are findings (DD001, DD003, DD004, DD023, DD030) and the
+resolved test files each row claims.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from . import safepath
+from .model import DesignDoc, FileCheck, Finding, Section, Severity, TestRow
+
+
+@dataclass(frozen=True)
+class TestPathCheck:
+    """One path as a Test Strategy row lists it, and the files it stands for."""
+
+    __test__ = False
+
+    spec: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    row: TestRow
+    paths: tuple[TestPathCheck, ...]
+
+    @property
+    def test_files(self) -> tuple[str, ...]:
+        return tuple(sorted({f for p in self.paths for f in p.files}))
+
+
+@dataclass(frozen=True)
+class DocPlan:
+    doc: DesignDoc
+    files: tuple[FileCheck, ...] = ()
+    rows: tuple[RowPlan, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    docs: tuple[DocPlan, ...]
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(d.doc.key for d in self.docs)
+
+
+_MISSING = {
+    Section.CREATE: ("DD003", "Files to Create"),
+    Section.MODIFY: ("DD004", "Files to Modify"),
+}
+
+
+def is_python_file(path: str) -> bool:
+    return path.endswith(".py")
+
+
+def plan(
+    docs: Sequence[DesignDoc],
+    root: str,
+    is_test_file: Callable[[str], bool],
+    skip_dir: Callable[[str], bool] = lambda name: False,
+    extra_findings: Sequence[Finding] = (),
+) -> Plan:
+    """Resolve every doc's files and test paths against ``root`` (a real path)."""
+    by_key: dict[str, list[DesignDoc]] = defaultdict(list)
+    for doc in docs:
+        by_key[doc.key].append(doc)
+    duplicates: dict[str, list[Finding]] = defaultdict(list)
+    for key, same in by_key.items():
+        if len(same) > 1:
+            for doc in same:
+                others = ", ".join(o.path for o in same if o is not doc)
+                duplicates[doc.path].append(
+                    Finding("DD023", Severity.ERROR, doc.path, doc.line, f"duplicate key '{key}' (also in {others})",
+                            "give each design doc its own key (H1 or front matter 'key:')")
+                )
+    planner = _Planner(root, is_test_file, skip_dir)
+    doc_plans = [planner.doc(doc, duplicates.get(doc.path, [])) for doc in docs]
+    return Plan(tuple(doc_plans), tuple(extra_findings))
+
+
+class _Planner:
+    def __init__(self, root: str, is_test_file: Callable[[str], bool], skip_dir: Callable[[str], bool]) -> None:
+        self.root = root
+        self.is_test_file = is_test_file
+        self.skip_dir = skip_dir
+
+    def doc(self, doc: DesignDoc, findings: list[Finding]) -> DocPlan:
+        if not doc.checked:
+            return DocPlan(doc)
+        self.findings = list(findings)
+        self.path = doc.path
+        checks = tuple(self.file_check(entry.section, entry.path, entry.line) for entry in doc.files)
+        rows = tuple(RowPlan(row, tuple(self.test_path(spec, row.line) for spec in row.test_paths)) for row in doc.rows)
+        return DocPlan(doc, checks, rows, tuple(self.findings))
+
+    def refuse(self, raw: str, line: int) -> None:
+        self.findings.append(
+            Finding("DD030", Severity.ERROR, self.path, line, f"path '{raw}' escapes rootdir: refused, not read",
+                    "list paths relative to rootdir, without '..', '~' or a leading '/'")
+        )
+
+    def matches(self, raw: str, line: int) -> tuple[safepath.Resolved, ...]:
+        path = safepath.normalize(raw)
+        if path is None:
+            self.refuse(raw, line)
+            return ()
+        found = safepath.glob(self.root, path, self.skip_dir)
+        for escape in found.escapes:
+            self.refuse(escape, line)
+        return found.matches
+
+    def file_check(self, section: Section, raw: str, line: int) -> FileCheck:
+        matches = self.matches(raw, line)
+        if not matches and safepath.normalize(raw) is not None:
+            code, title = _MISSING[section]
+            pattern = " (glob matches nothing)" if safepath.has_magic(raw) else ""
+            self.findings.append(
+                Finding(code, Severity.ERROR, self.path, line, f"{title} entry '{raw}' is missing{pattern}",
+                        "create the file, or update the design doc if it moved or was renamed")
+            )
+        return FileCheck(section, raw, line, bool(matches), tuple(m.path for m in matches))
+
+    def test_path(self, raw: str, line: int) -> TestPathCheck:
+        files: list[str] = []
+        matches = self.matches(raw, line)
+        for match in matches:
+            if match.kind == "dir":
+                inside = safepath.glob(self.root, f"{match.path}/**/*", self.skip_dir)
+                tests = [m.path for m in inside.matches if m.kind == "file" and self.is_test_file(m.path)]
+                if not tests:
+                    self.findings.append(
+                        Finding("DD001", Severity.ERROR, self.path, line, f"test directory '{raw}' holds no test file",
+                                "add tests there, or list the test files themselves")
+                    )
+                files.extend(tests)
+            else:
+                files.append(match.path)
+        if not matches and safepath.normalize(raw) is not None:
+            what = "glob matches nothing" if safepath.has_magic(raw) else "does not exist"
+            self.findings.append(
+                Finding("DD001", Severity.ERROR, self.path, line, f"listed test file '{raw}' {what}",
+                        "write the tests the design promises, or update the Test Strategy row")
+            )
+        return TestPathCheck(raw, tuple(sorted(set(files))))

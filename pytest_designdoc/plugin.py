@@ -1,0 +1,220 @@
+"""The pytest hooks: options, lifecycle, xdist glue, terminal summary.
+
+Hooks here only wire the stages together (discover → parse → plan →
+evidence → evaluate → report). Nothing heavy is imported unless
+``--designdoc`` is given.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Optional
+
+import pytest
+
+from .settings import DEFAULT_PATHS, Settings
+
+if TYPE_CHECKING:
+    from .evidence import EvidenceRecorder
+    from .model import Goal, Report
+    from .plan import Plan
+
+PLUGIN_NAME = "designdoc-session"
+WORKER_KEY = "designdoc"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("designdoc", "design docs as checks (pytest-designdoc)")
+    group.addoption("--designdoc", action="store_true", default=False,
+                    help="check the design docs against the code and tests (default: off).")
+    group.addoption("--designdoc-path", action="append", default=None, metavar="GLOB",
+                    help="glob of design docs relative to rootdir; repeatable; replaces designdoc_paths "
+                         f"(default: {', '.join(DEFAULT_PATHS)}).")
+    group.addoption("--designdoc-strict", action="store_true", default=False,
+                    help="fail the run on warning findings too (default: only errors fail).")
+    group.addoption("--designdoc-report", action="append", default=None, metavar="FORMAT:PATH",
+                    help="write the traceability report, e.g. json:designdoc.json; repeatable "
+                         "(default: none).")
+    group.addoption("--designdoc-coverage-scope", default=None, choices=("row", "suite"),
+                    help="what coverage counts for a row's goals (default: row).")
+    parser.addini("designdoc_paths", type="linelist", default=list(DEFAULT_PATHS),
+                  help=f"globs of design docs relative to rootdir (default: {', '.join(DEFAULT_PATHS)}).")
+    parser.addini("designdoc_strict", type="bool", default=False,
+                  help="fail the run on warning findings too (default: false).")
+    parser.addini("designdoc_coverage_scope", type="string", default="row",
+                  help="'row' (coverage of each row's own tests) or 'suite' (default: row).")
+    parser.addini("designdoc_report", type="linelist", default=[],
+                  help="reports to write, FORMAT:PATH relative to rootdir (default: none).")
+    parser.addini("designdoc_github", type="string", default="auto",
+                  help="GitHub Actions annotations and step summary: auto, true or false (default: auto).")
+    parser.addini("designdoc_baseline", type="string", default="",
+                  help="baseline file of accepted findings (reserved, not used yet; default: none).")
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from . import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_designdoc_parse_goal(text: str, line: int) -> Goal:
+    from .goals import parse_goal
+
+    return parse_goal(text, line)
+
+
+_plugin_key = pytest.StashKey["DesignDocPlugin"]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "designdoc(key): link this test to the design doc with that key.")
+    if not config.getoption("designdoc", False):
+        return
+    plugin = DesignDocPlugin(config, Settings.from_config(config))
+    config.stash[_plugin_key] = plugin
+    config.pluginmanager.register(plugin, PLUGIN_NAME)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    plugin = config.stash.get(_plugin_key, None)
+    if plugin is not None:
+        config.pluginmanager.unregister(plugin)
+        del config.stash[_plugin_key]
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+class DesignDocPlugin:
+    """Per-session state: the plan, the evidence recorder, the report."""
+
+    def __init__(self, config: pytest.Config, settings: Settings) -> None:
+        from .evidence import EvidenceRecorder
+
+        self.config = config
+        self.settings = settings
+        self.rootpath = config.rootpath
+        self.recorder: EvidenceRecorder = EvidenceRecorder()
+        self.plan: Optional[Plan] = None
+        self.report: Optional[Report] = None
+        self.write_errors: list[str] = []
+        self._norecurse: list[str] = list(config.getini("norecursedirs"))
+        self._python_files: list[str] = list(config.getini("python_files"))
+
+    def _relative(self, path: os.PathLike[str] | str) -> Optional[str]:
+        try:
+            return os.path.relpath(path, self.rootpath).replace(os.sep, "/")
+        except ValueError:
+            return None
+
+    def _skip_dir(self, name: str) -> bool:
+        return any(fnmatch.fnmatch(name, pattern) for pattern in self._norecurse)
+
+    def _is_test_file(self, path: str) -> bool:
+        name = path.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatch(name, pattern) for pattern in self._python_files)
+
+    # static stage -------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if _is_worker(self.config):
+            return
+        from . import safepath
+        from .discover import discover
+        from .parse import DocParser
+        from .plan import plan
+
+        hook = self.config.hook
+        parser = DocParser(lambda text, line: hook.pytest_designdoc_parse_goal(text=text, line=line))
+        root = safepath.real_root(str(self.rootpath))
+        found = discover(root, self.settings.paths, parser, self._skip_dir)
+        self.plan = plan(found.docs, root, self._is_test_file, self._skip_dir, found.findings)
+
+    def pytest_report_header(self, config: pytest.Config) -> Optional[str]:
+        if config.get_verbosity() > 0 and self.plan is not None:
+            return f"designdoc: {len(self.plan.docs)} docs from {', '.join(self.settings.paths)}"
+        return None
+
+    # evidence -------------------------------------------------------------
+
+    def pytest_collect_file(self, file_path: Any, parent: pytest.Collector) -> None:
+        relative = self._relative(file_path)
+        if relative is not None:
+            self.recorder.file_considered(relative)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed and report.nodeid and "::" not in report.nodeid:
+            self.recorder.collect_error(report.nodeid)
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.recorder.deselected_items(item.nodeid for item in items)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.recorder.collected_items(item.nodeid for item in session.items)
+        for item in session.items:
+            for mark in item.iter_markers("designdoc"):
+                key = mark.args[0] if mark.args else mark.kwargs.get("key")
+                if key is not None:
+                    path, line, _ = item.location
+                    self.recorder.marker(str(key), path.replace(os.sep, "/"), (line or 0) + 1)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.recorder.test_report(report.nodeid, report.outcome)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        self.recorder.merge_payload(getattr(node, "workeroutput", {}).get(WORKER_KEY))
+
+    # evaluation and reports --------------------------------------------
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if _is_worker(self.config):
+            self.config.workeroutput[WORKER_KEY] = self.recorder.payload()  # type: ignore[attr-defined]
+            return
+        if self.plan is None:
+            return
+        from .evaluate import evaluate
+        from .model import Severity
+
+        created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.report = evaluate(
+            self.plan,
+            self.recorder.freeze(),
+            rootdir=str(self.rootpath),
+            created=created,
+            collect_only=bool(self.config.option.collectonly),
+        )
+        self.config.hook.pytest_designdoc_report(report=self.report, config=self.config)
+        self._write_reports(self.report)
+        failing = self.report.count(Severity.ERROR) or (
+            self.settings.strict and self.report.count(Severity.WARNING)
+        ) or self.write_errors
+        if failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def _write_reports(self, report: Report) -> None:
+        from .report import json as json_report
+
+        for target in self.settings.reports:
+            try:
+                json_report.write_atomic(target.path, json_report.render(report))
+            except OSError as exc:
+                self.write_errors.append(f"cannot write {target.format} report {target.path}: {exc.strerror or exc}")
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.report is None:
+            return
+        from .report.terminal import render
+
+        terminalreporter.section("designdoc")
+        for line in render(
+            self.report, verbosity=self.config.get_verbosity(), strict=self.settings.strict
+        ):
+            terminalreporter.write_line(line.text, **({line.color: True} if line.color else {}))
+        for error in self.write_errors:
+            terminalreporter.write_line(f"designdoc: {error}", red=True)

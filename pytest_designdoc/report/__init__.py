@@ -1,0 +1,1 @@
+"""Renderers of a :class:`~pytest_designdoc.model.Report`."""

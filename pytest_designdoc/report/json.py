@@ -1,0 +1,126 @@
+"""The v1 JSON report, the source of truth for every other format."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any
+
+from ..model import DocResult, Finding, GoalKind, GoalResult, Report, RowResult, Severity
+
+SCHEMA = "pytest-designdoc/report/v1"
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    counts = report.goal_counts()
+    return {
+        "schema": SCHEMA,
+        "created": report.created,
+        "rootdir": report.rootdir,
+        "summary": {
+            "docs": len(report.docs),
+            "errors": report.count(Severity.ERROR),
+            "warnings": report.count(Severity.WARNING),
+            "goals": {status.value: count for status, count in counts.items()},
+        },
+        "docs": [_doc(doc) for doc in sorted(report.docs, key=lambda d: d.doc.path)],
+        "findings": [_finding(f) for f in report.findings],
+    }
+
+
+def _doc(result: DocResult) -> dict[str, Any]:
+    doc = result.doc
+    return {
+        "path": doc.path,
+        "key": doc.key,
+        "title": doc.title,
+        "line": doc.line,
+        "status": doc.status.value,
+        "enforced": doc.enforced,
+        "checked": doc.checked,
+        "template": doc.is_template,
+        "owners": list(doc.owners),
+        "sha256": doc.sha256,
+        "files": [
+            {"section": f.section.value, "path": f.path, "line": f.line, "exists": f.exists, "matches": list(f.matches)}
+            for f in result.files
+        ],
+        "rows": [_row(row) for row in result.rows],
+        "findings": [_finding(f) for f in result.findings],
+    }
+
+
+def _row(result: RowResult) -> dict[str, Any]:
+    return {
+        "line": result.row.line,
+        "type": result.row.test_type,
+        "columns": {name: value for name, value in result.row.columns},
+        "test_files": [
+            {
+                "path": t.path,
+                "exists": t.exists,
+                "selected": t.selected,
+                "collected": t.collected,
+                "passed": t.passed,
+                "failed": t.failed,
+                "skipped": t.skipped,
+                "deselected": t.deselected,
+            }
+            for t in result.test_files
+        ],
+        "goals": [_goal(goal) for goal in result.goals],
+    }
+
+
+def _goal(result: GoalResult) -> dict[str, Any]:
+    goal = result.goal
+    data: dict[str, Any] = {"text": goal.text, "line": goal.line, "kind": goal.kind.value, "status": result.status.value}
+    if goal.kind is GoalKind.PERCENT:
+        data.update(
+            metric=goal.metric.value if goal.metric else "total",
+            required=goal.required,
+            actual=result.actual,
+            files=list(result.files or goal.files),
+            each_file=goal.each_file,
+        )
+        if result.missing:
+            data["missing"] = result.missing
+    elif goal.kind is GoalKind.SYMBOL:
+        data.update(symbol=goal.symbol, file=result.symbol_file or (goal.files[0] if goal.files else None))
+        if goal.required is not None:
+            data.update(required=goal.required, actual=result.actual)
+        if result.line_range:
+            data["line_range"] = list(result.line_range)
+    return data
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    data = {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "path": finding.path,
+        "line": finding.line,
+        "message": finding.message,
+    }
+    if finding.hint:
+        data["hint"] = finding.hint
+    return data
+
+
+def render(report: Report) -> str:
+    return json.dumps(to_dict(report), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temp file in the same directory."""
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".designdoc-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise

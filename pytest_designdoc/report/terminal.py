@@ -1,0 +1,92 @@
+"""The ``designdoc`` section of pytest's terminal summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Finding, GoalStatus, Report, Severity
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    color: str = ""
+    """A pytest markup name (``red``, ``yellow``, ``green``) or empty."""
+
+
+def finding_line(finding: Finding) -> str:
+    return f"{finding.path}:{finding.line} {finding.code} {finding.severity.value}: {finding.message}"
+
+
+def summary_line(report: Report, *, strict: bool = False, coverage_measured: bool = False) -> Line:
+    counts = report.goal_counts()
+    goals = sum(counts.values())
+    parts = [
+        f"{counts[GoalStatus.MET]} met",
+        f"{counts[GoalStatus.FAILED]} failed",
+        f"{counts[GoalStatus.MANUAL]} manual",
+        f"{counts[GoalStatus.NOT_RUN]} not run",
+    ]
+    if counts[GoalStatus.UNMEASURABLE]:
+        parts.append(f"{counts[GoalStatus.UNMEASURABLE]} unmeasurable")
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    text = (
+        f"designdoc: {_plural(len(report.docs), 'doc')}, {_plural(goals, 'goal')}: {', '.join(parts)}; "
+        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    )
+    if counts[GoalStatus.NOT_RUN] and not coverage_measured:
+        text += " (coverage goals are not measured yet)"
+    if errors or (strict and warnings):
+        failing = "errors" if errors else "warnings (--designdoc-strict)"
+        return Line(f"{text} — run failed on design doc checks ({failing})", "red")
+    return Line(text, "yellow" if warnings else "green")
+
+
+def render(report: Report, *, verbosity: int = 0, strict: bool = False, coverage_measured: bool = False) -> list[Line]:
+    """The section's lines: grouped per doc, errors first.
+
+    ``-q`` keeps errors and the closing line; ``-v`` adds every doc, info
+    findings, and each goal with its status.
+    """
+    lines: list[Line] = []
+    if verbosity < 0:
+        lines.extend(Line(finding_line(f), "red") for f in report.all_findings() if f.severity is Severity.ERROR)
+        lines.append(summary_line(report, strict=strict, coverage_measured=coverage_measured))
+        return lines
+    shown = {Severity.ERROR, Severity.WARNING} | ({Severity.INFO} if verbosity > 0 else set())
+    for result in sorted(report.docs, key=lambda d: (-_worst(d.findings), d.doc.path)):
+        doc = result.doc
+        findings = [f for f in result.findings if f.severity in shown]
+        if not findings and verbosity <= 0:
+            continue
+        state = doc.status.value
+        if doc.is_template:
+            state = "template, not checked"
+        elif not doc.checked:
+            state += ", not checked"
+        elif not doc.enforced:
+            state += ", not enforced: findings are warnings"
+        lines.append(Line(f"{doc.path} — {doc.key}: {doc.title} ({state})", "bold"))
+        for finding in findings:
+            color = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(finding.severity, "")
+            lines.append(Line("  " + finding_line(finding), color))
+            if finding.hint and (finding.severity is Severity.ERROR or verbosity > 0):
+                lines.append(Line(f"      hint: {finding.hint}"))
+        if verbosity > 0:
+            for row in result.rows:
+                for goal in row.goals:
+                    actual = f" (actual {goal.actual:.2f}%)" if goal.actual is not None else ""
+                    lines.append(Line(f"  {doc.path}:{goal.goal.line} goal {goal.status.value}: {goal.goal.text}{actual}"))
+    orphans = [f for f in report.findings if f.severity in shown]
+    for finding in orphans:
+        lines.append(Line(finding_line(finding), "red" if finding.severity is Severity.ERROR else "yellow"))
+    lines.append(summary_line(report, strict=strict, coverage_measured=coverage_measured))
+    return lines
+
+
+def _worst(findings: tuple[Finding, ...]) -> int:
+    return 2 if any(f.severity is Severity.ERROR for f in findings) else 1 if findings else 0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

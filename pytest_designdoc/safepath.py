@@ -1,0 +1,177 @@
+"""Paths confined to rootdir.
+
+Every path a design doc names goes through here. Nothing outside rootdir is
+ever stat'ed, listed or read: absolute paths and ``..`` are refused
+lexically, and symlinks are followed one component at a time with
+``lstat``/``readlink`` so that a link pointing out of rootdir is refused
+before anything behind it is touched.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import stat
+from dataclasses import dataclass
+from typing import Callable, Literal, Optional
+
+Kind = Literal["file", "dir", "other", "missing", "escape"]
+
+_MAX_SYMLINKS = 40
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_GLOB_MAGIC = re.compile(r"[*?[]")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    path: str
+    """The path as written, normalised: rootdir-relative, ``/``-separated."""
+    kind: Kind
+    real: str = ""
+    """Rootdir-relative path after following symlinks (empty unless found)."""
+
+
+def normalize(raw: str) -> Optional[str]:
+    """A doc's path text as a rootdir-relative ``/`` path, or None if it escapes."""
+    text = raw.strip().replace("\\", "/")
+    if text.startswith(("/", "~")) or _DRIVE.match(text):
+        return None
+    parts = [part for part in text.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        return None
+    return "/".join(parts)
+
+
+def has_magic(pattern: str) -> bool:
+    return bool(_GLOB_MAGIC.search(pattern))
+
+
+def real_root(rootdir: str) -> str:
+    return os.path.realpath(rootdir)
+
+
+def resolve(root: str, path: str) -> Resolved:
+    """Follow ``path`` (normalised, relative) inside ``root`` (a real path)."""
+    current: list[str] = []
+    pending = [part for part in path.split("/") if part]
+    links = 0
+    while pending:
+        part = pending.pop(0)
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not current:
+                return Resolved(path, "escape")
+            current.pop()
+            continue
+        candidate = os.path.join(root, *current, part)
+        try:
+            mode = os.lstat(candidate).st_mode
+        except (OSError, ValueError):
+            return Resolved(path, "missing")
+        if stat.S_ISLNK(mode):
+            links += 1
+            if links > _MAX_SYMLINKS:
+                return Resolved(path, "missing")
+            try:
+                target = os.readlink(candidate)
+            except (OSError, ValueError):
+                return Resolved(path, "missing")
+            if os.path.isabs(target):
+                inside = _relative_inside(root, target)
+                if inside is None:
+                    return Resolved(path, "escape")
+                current = []
+                pending = inside + pending
+            else:
+                pending = target.replace(os.sep, "/").split("/") + pending
+            continue
+        current.append(part)
+        if pending and not stat.S_ISDIR(mode):
+            return Resolved(path, "missing")
+        if not pending:
+            kind: Kind = "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+            return Resolved(path, kind, "/".join(current))
+    return Resolved(path, "dir", "/".join(current))
+
+
+def _relative_inside(root: str, target: str) -> Optional[list[str]]:
+    target = os.path.normpath(target)
+    if target == root:
+        return []
+    prefix = root.rstrip(os.sep) + os.sep
+    if not target.startswith(prefix):
+        return None
+    return target[len(prefix) :].split(os.sep)
+
+
+@dataclass(frozen=True)
+class GlobResult:
+    matches: tuple[Resolved, ...]
+    escapes: tuple[str, ...]
+
+
+def glob(root: str, pattern: str, skip_dir: Callable[[str], bool] = lambda name: False) -> GlobResult:
+    """Match a rootdir-relative glob (``*``, ``?``, ``[..]``, ``**``) inside ``root``.
+
+    Hidden names match only a segment that starts with ``.``; ``**`` does not
+    descend into symlinked directories nor into names ``skip_dir`` rejects.
+    Symlinks that point out of rootdir are reported in ``escapes``.
+    """
+    if not has_magic(pattern):
+        found = resolve(root, pattern)
+        if found.kind == "escape":
+            return GlobResult((), (pattern,))
+        return GlobResult((found,) if found.kind != "missing" else (), ())
+
+    segments = [seg for seg in pattern.split("/") if seg not in ("", ".")]
+    matches: dict[str, Resolved] = {}
+    escapes: set[str] = set()
+
+    def entries(real_dir: str) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(real_dir) as it:
+                return sorted(it, key=lambda e: e.name)
+        except (OSError, ValueError):
+            return []
+
+    def visit(parts: tuple[str, ...], real_dir: str, index: int) -> None:
+        if index == len(segments):
+            rel = "/".join(parts)
+            found = resolve(root, rel)
+            if found.kind == "escape":
+                escapes.add(rel)
+            elif found.kind != "missing":
+                matches[rel] = found
+            return
+        segment = segments[index]
+        if segment == "**":
+            visit(parts, real_dir, index + 1)
+            for entry in entries(real_dir):
+                if entry.name.startswith(".") or skip_dir(entry.name):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    visit(parts + (entry.name,), entry.path, index)
+            return
+        if not has_magic(segment):
+            step(parts + (segment,), index)
+            return
+        for entry in entries(real_dir):
+            if entry.name.startswith(".") and not segment.startswith("."):
+                continue
+            if fnmatch.fnmatchcase(entry.name, segment):
+                step(parts + (entry.name,), index)
+
+    def step(parts: tuple[str, ...], index: int) -> None:
+        if index + 1 == len(segments):
+            visit(parts, "", index + 1)
+            return
+        found = resolve(root, "/".join(parts))
+        if found.kind == "escape":
+            escapes.add("/".join(parts))
+        elif found.kind == "dir":
+            visit(parts, os.path.join(root, *found.real.split("/")) if found.real else root, index + 1)
+
+    visit((), root, 0)
+    return GlobResult(tuple(matches[k] for k in sorted(matches)), tuple(sorted(escapes)))

@@ -1,0 +1,103 @@
+"""Command line + ini → one frozen :class:`Settings`; UsageError on bad values."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+import pytest
+
+DEFAULT_PATHS = ("docs/**/*.md",)
+REPORT_FORMATS = ("json",)
+COVERAGE_SCOPES = ("row", "suite")
+GITHUB_MODES = ("auto", "true", "false")
+
+
+@dataclass(frozen=True)
+class ReportTarget:
+    format: str
+    path: str
+    """Absolute path of the file to write."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    paths: tuple[str, ...] = DEFAULT_PATHS
+    strict: bool = False
+    coverage_scope: str = "row"
+    reports: tuple[ReportTarget, ...] = ()
+    github: str = "auto"
+    baseline: Optional[str] = None
+
+    @classmethod
+    def from_config(cls, config: pytest.Config) -> Settings:
+        rootdir = str(config.rootpath)
+        ini_source = f"in {config.inipath}" if config.inipath else "in the ini file"
+        cli_paths: Optional[list[str]] = config.getoption("designdoc_path")
+        if cli_paths:
+            paths = _doc_globs(cli_paths, "--designdoc-path")
+        else:
+            paths = _doc_globs(config.getini("designdoc_paths") or list(DEFAULT_PATHS), f"designdoc_paths {ini_source}")
+
+        strict = bool(config.getoption("designdoc_strict")) or _ini_bool(config, "designdoc_strict", ini_source)
+
+        scope = config.getoption("designdoc_coverage_scope") or config.getini("designdoc_coverage_scope")
+        origin = "--designdoc-coverage-scope" if config.getoption("designdoc_coverage_scope") else (
+            f"designdoc_coverage_scope {ini_source}")
+        scope = _choice(str(scope).strip().lower(), COVERAGE_SCOPES, origin)
+
+        reports: list[ReportTarget] = []
+        cli_reports: Optional[list[str]] = config.getoption("designdoc_report")
+        if cli_reports:
+            reports = [_report_target(v, str(config.invocation_params.dir), "--designdoc-report") for v in cli_reports]
+        else:
+            reports = [_report_target(v, rootdir, f"designdoc_report {ini_source}")
+                       for v in config.getini("designdoc_report")]
+
+        github = _choice(str(config.getini("designdoc_github")).strip().lower(), GITHUB_MODES,
+                         f"designdoc_github {ini_source}")
+        baseline = str(config.getini("designdoc_baseline")).strip() or None
+        return cls(tuple(paths), strict, scope, tuple(reports), github, baseline)
+
+
+def _doc_globs(values: Sequence[str], origin: str) -> list[str]:
+    from .safepath import normalize
+
+    globs = []
+    for value in values:
+        path = normalize(value)
+        if path is None or not path:
+            raise pytest.UsageError(
+                f"{origin}: {value!r} is not a glob relative to rootdir (no absolute paths, '~' or '..')"
+            )
+        globs.append(path)
+    return globs
+
+
+def _choice(value: str, choices: Sequence[str], origin: str) -> str:
+    if value not in choices:
+        raise pytest.UsageError(f"{origin}: {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _ini_bool(config: pytest.Config, name: str, origin: str) -> bool:
+    value: Any = config.getini(name)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    raise pytest.UsageError(f"{name} {origin}: {value!r} is not a boolean")
+
+
+def _report_target(value: str, base: str, origin: str) -> ReportTarget:
+    fmt, sep, path = value.partition(":")
+    fmt = fmt.strip().lower()
+    if not sep or not path.strip():
+        raise pytest.UsageError(f"{origin}: {value!r} must be FORMAT:PATH, e.g. json:designdoc-report.json")
+    if fmt not in REPORT_FORMATS:
+        raise pytest.UsageError(f"{origin}: unknown report format {fmt!r} (known: {', '.join(REPORT_FORMATS)})")
+    return ReportTarget(fmt, os.path.normpath(os.path.join(base, os.path.expanduser(path.strip()))))
