@@ -27,6 +27,7 @@ _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _QUALNAME = re.compile(rf"^{_IDENT}(?:\.{_IDENT})*$")
 _CALL = re.compile(rf"^({_IDENT}(?:\.{_IDENT})*)\(\)$")
 _MODULE_SYMBOL = re.compile(rf"^({_IDENT}(?:\.{_IDENT})*):({_IDENT}(?:\.{_IDENT})*)$")
+_SOFT_SEPARATOR = re.compile(r",|\s+and\s+")
 _WORD_SPLIT = re.compile(r"[\s,]+")
 
 _FILE_EXTENSIONS = frozenset(
@@ -59,22 +60,21 @@ def split_goals(cell: str) -> list[str]:
 
 
 def _split_when_both_parse(chunk: str) -> list[str]:
-    pieces = [p.strip() for p in _split_outside_code(chunk, re.compile(r",|\s+and\s+"))]
-    pieces = [p for p in pieces if p]
-    if len(pieces) < 2:
+    spans = _spans_outside_code(chunk, _SOFT_SEPARATOR)
+    if len(spans) < 2:
         return [chunk.strip()]
-    merged: list[str] = []
-    current = pieces[0]
-    for piece in pieces[1:]:
-        if _is_checkable(current) and _is_checkable(piece):
-            merged.append(current)
-            current = piece
-        else:
-            current = f"{current}, {piece}"
-    merged.append(current)
-    if any(not _is_checkable(piece) for piece in merged) and len(merged) > 1:
+    groups: list[tuple[int, int]] = []
+    first, last = spans[0]
+    for lo, hi in spans[1:]:
+        if _is_checkable(chunk[first:last]) and _is_checkable(chunk[lo:hi]):
+            groups.append((first, last))
+            first = lo
+        last = hi
+    groups.append((first, last))
+    texts = [chunk[lo:hi].strip() for lo, hi in groups]
+    if len(texts) > 1 and not all(_is_checkable(text) for text in texts):
         return [chunk.strip()]
-    return merged
+    return [text for text in texts if text]
 
 
 def _is_checkable(text: str) -> bool:
@@ -82,17 +82,21 @@ def _is_checkable(text: str) -> bool:
 
 
 def _split_outside_code(text: str, separator: re.Pattern[str]) -> list[str]:
-    """Split on ``separator`` except inside code spans."""
-    parts: list[str] = []
+    return [text[lo:hi] for lo, hi in _spans_outside_code(text, separator)]
+
+
+def _spans_outside_code(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The (start, end) spans between ``separator`` matches outside code spans."""
+    spans: list[tuple[int, int]] = []
     start = 0
     protected = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
     for m in separator.finditer(text):
         if any(lo <= m.start() < hi for lo, hi in protected):
             continue
-        parts.append(text[start : m.start()])
+        spans.append((start, m.start()))
         start = m.end()
-    parts.append(text[start:])
-    return parts
+    spans.append((start, len(text)))
+    return spans
 
 
 def looks_like_file(token: str) -> bool:

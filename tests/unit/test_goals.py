@@ -1,0 +1,86 @@
+"""The Coverage Goals grammar (SPEC §2)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+
+from pytest_designdoc.goals import parse_goal, split_goals
+from pytest_designdoc.model import GoalKind, Metric
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "required", "files", "each"),
+    [
+        ("90%", Metric.TOTAL, 90.0, (), False),
+        ("≥ 90%", Metric.TOTAL, 90.0, (), False),
+        (">= 90% line coverage", Metric.LINE, 90.0, (), False),
+        ("at least 80% branches", Metric.BRANCH, 80.0, (), False),
+        ("85% branch coverage of src/a.py", Metric.BRANCH, 85.0, ("src/a.py",), False),
+        ("`src/a.py` 95%", Metric.TOTAL, 95.0, ("src/a.py",), False),
+        ("src/a.py fully covered", Metric.TOTAL, 100.0, ("src/a.py",), False),
+        ("100% of a.py", Metric.TOTAL, 100.0, ("a.py",), False),
+        ("each file ≥ 80%", Metric.TOTAL, 80.0, (), True),
+        ("87.5% statements per file", Metric.LINE, 87.5, (), True),
+        ("90% (branches).", Metric.BRANCH, 90.0, (), False),
+    ],
+)
+def test_percent_goals(text: str, metric: Metric, required: float, files: tuple[str, ...], each: bool) -> None:
+    goal = parse_goal(text, 7)
+    assert (goal.kind, goal.metric, goal.required, goal.files, goal.each_file, goal.line) == (
+        GoalKind.PERCENT, metric, required, files, each, 7,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "symbol", "files", "required"),
+    [
+        ("login()", "login", (), None),
+        ("`AuthService.refresh`", "AuthService.refresh", (), None),
+        ("`src/auth.py::AuthService.refresh`", "AuthService.refresh", ("src/auth.py",), None),
+        ("`auth.service:login`", "login", ("auth/service.py",), None),
+        ("login() 100%", "login", (), 100.0),
+        ("`Throttle.hit()` exercised", "Throttle.hit", (), None),
+    ],
+)
+def test_symbol_goals(text: str, symbol: str, files: tuple[str, ...], required: Optional[float]) -> None:
+    goal = parse_goal(text, 1)
+    assert (goal.kind, goal.symbol, goal.files, goal.required) == (GoalKind.SYMBOL, symbol, files, required)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Integrations to test",
+        "edge cases around expiry",
+        "Components/functions to test",
+        "90% of users log in",
+        "< 5% error rate",
+        "at most 10% flaky",
+        "150%",
+        "80% and 90%",
+        "",
+        "`login` and `logout` together",
+    ],
+)
+def test_prose_is_manual(text: str) -> None:
+    assert parse_goal(text, 1).kind is GoalKind.MANUAL
+
+
+@pytest.mark.parametrize(
+    ("cell", "goals"),
+    [
+        ("90% lines; 80% branches", ["90% lines", "80% branches"]),
+        ("90% lines<br>80% branches<br/>edge cases", ["90% lines", "80% branches", "edge cases"]),
+        ("login(), logout()", ["login()", "logout()"]),
+        ("login() and logout()", ["login()", "logout()"]),
+        ("edge cases, retries and timeouts", ["edge cases, retries and timeouts"]),
+        ("login(), edge cases", ["login(), edge cases"]),
+        ("- 90%\n- `f(a, b)`", ["90%", "`f(a, b)`"]),
+        ("`a;b` 90%", ["`a;b` 90%"]),
+        ("  ", []),
+    ],
+)
+def test_split_goals(cell: str, goals: list[str]) -> None:
+    assert split_goals(cell) == goals
