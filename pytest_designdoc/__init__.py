@@ -1,4 +1,7 @@
-"""pytest-designdoc: feature design docs as executable checks."""
+"""pytest-designdoc: feature design docs as executable checks.
+
+PYTEST_DONT_REWRITE
+"""
 
 from __future__ import annotations
 
