@@ -1,0 +1,260 @@
+"""Running it: exit status, options, verbosity, reports, xdist, cost when off."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from .helpers import TESTS_OK, Project
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_failing_tests_keep_pytest_exit_status(project: Project) -> None:
+    project.standard()
+    project.write("tests/test_app.py", "def test_one():\n    assert False\n\ndef test_two():\n    pass\n")
+    result = project.pytester.runpytest("--designdoc", "--designdoc-report", "json:r.json")
+    result.assert_outcomes(passed=1, failed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["designdoc: 1 doc, 1 goal: 0 met, 0 failed, 1 manual, 0 not run; 0 errors, 0 warnings"])
+    row = json.loads((project.path / "r.json").read_text())["docs"][0]["rows"][0]
+    assert row["test_files"] == [{
+        "path": "tests/test_app.py", "exists": True, "selected": True,
+        "collected": 2, "passed": 1, "failed": 1, "skipped": 0, "deselected": 0,
+    }]
+
+
+def test_collect_only_runs_static_checks(project: Project) -> None:
+    project.standard()
+    project.write("tests/test_nothing.py", "x = 1\n")
+    project.doc("nothing.md", "# N-1 - N\n\n## Tests\n\n| Type | Files |\n|--|--|\n| Unit | `tests/test_nothing.py` |\n")
+    result = project.pytester.runpytest("--designdoc", "--collect-only", "-q")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines([
+        "docs/design/nothing.md:7 DD002 error: listed test file 'tests/test_nothing.py' yields no test",
+        "designdoc: 2 docs, 1 goal: *; 1 error, 0 warnings — run failed on design doc checks (errors)",
+    ])
+    assert "passed" not in result.stdout.str()
+
+
+def test_disabled_with_p_no_designdoc(project: Project) -> None:
+    project.standard()
+    project.doc("broken.md", "# B-1 - B\n\n## Tests\n\n| Type | Files |\n|--|--|\n| U | `tests/nope.py` |\n")
+    result = project.pytester.runpytest("-p", "no:designdoc")
+    result.assert_outcomes(passed=2)
+    assert result.ret == pytest.ExitCode.OK
+    assert "= designdoc =" not in result.stdout.str()
+    assert project.pytester.runpytest("-p", "no:designdoc", "--designdoc").ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_without_the_flag_nothing_is_loaded(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    project.standard()
+    project.write("tests/conftest.py", """
+        import sys
+
+        def pytest_sessionfinish(session):
+            loaded = sorted(m for m in ("mistune", "yaml", "coverage", "pytest_designdoc.parse",
+                                        "pytest_designdoc.discover", "pytest_designdoc.evidence")
+                            if m in sys.modules)
+            print("LOADED:", ",".join(loaded) or "nothing")
+    """)
+    result = project.pytester.runpytest_subprocess("-s")
+    result.stdout.fnmatch_lines(["*LOADED: nothing"])
+    assert "= designdoc =" not in result.stdout.str()
+    # The same with no other plugin that could hide an import of ours.
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    result = project.pytester.runpytest_subprocess("-s", "-p", "pytest_designdoc.plugin")
+    result.stdout.fnmatch_lines(["*LOADED: nothing"])
+    with_flag = project.pytester.runpytest_subprocess("-s", "-p", "pytest_designdoc.plugin", "--designdoc")
+    with_flag.stdout.fnmatch_lines(["*LOADED: mistune,pytest_designdoc.discover,pytest_designdoc.evidence,"
+                                    "pytest_designdoc.parse"])
+
+
+def test_strict_config_and_warnings_as_errors(project: Project) -> None:
+    project.standard()
+    project.pytester.makepyprojecttoml("""
+        [tool.pytest.ini_options]
+        addopts = ["--strict-config", "--strict-markers", "--designdoc"]
+        filterwarnings = ["error"]
+        xfail_strict = true
+        designdoc_paths = ["docs/**/*.md"]
+        designdoc_strict = false
+        designdoc_coverage_scope = "suite"
+        designdoc_report = ["json:build/designdoc.json"]
+        designdoc_github = "false"
+        designdoc_baseline = ""
+    """)
+    project.write("tests/test_marked.py", """
+        import pytest
+
+        @pytest.mark.designdoc("APP-1")
+        def test_marked():
+            pass
+    """)
+    result = project.pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=3)
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    assert (project.path / "build" / "designdoc.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "ini", "message"),
+    [
+        (["--designdoc-report", "xml:out.xml"], "", "--designdoc-report: unknown report format 'xml' (known: json)"),
+        (["--designdoc-report", "report.json"], "", "--designdoc-report: 'report.json' must be FORMAT:PATH*"),
+        (["--designdoc-path", "../elsewhere/*.md"], "", "--designdoc-path: '../elsewhere/*.md' is not a glob relative to rootdir*"),
+        ([], 'designdoc_coverage_scope = "file"', "designdoc_coverage_scope in *pyproject.toml: 'file' is not one of row, suite"),
+        ([], 'designdoc_github = "sometimes"', "designdoc_github in *: 'sometimes' is not one of auto, true, false"),
+        ([], 'designdoc_paths = ["/etc/*.md"]', "designdoc_paths in *: '/etc/*.md' is not a glob relative to rootdir*"),
+    ],
+)
+def test_bad_configuration_is_a_usage_error(project: Project, args: list[str], ini: str, message: str) -> None:
+    project.standard()
+    project.pytester.makepyprojecttoml(f"[tool.pytest.ini_options]\n{ini}\n")
+    result = project.pytester.runpytest("--designdoc", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {message}"])
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
+def test_designdoc_path_replaces_ini(project: Project) -> None:
+    project.standard()
+    project.write("specs/one.md", "# S-1 - Spec\n\n## Files to Modify\n\n| Path |\n|--|\n| `nope.py` |\n")
+    result = project.pytester.runpytest("--designdoc", "--designdoc-path", "specs/*.md")
+    result.stdout.fnmatch_lines(["*specs/one.md:7 DD004 error: *", "designdoc: 1 doc, 0 goals: *"])
+
+
+def test_verbosity_levels(project: Project) -> None:
+    project.standard()
+    project.doc("warn.md", "---\nstatus: draft\n---\n# W-1 - W\n\n## Files to Create\n\n| File |\n|--|\n| `x.py` |\n")
+    project.doc("err.md", "# E-1 - E\n\n## Files to Create\n\n| File |\n|--|\n| `y.py` |\n")
+    quiet = project.pytester.runpytest("--designdoc", "-q")
+    quiet.stdout.fnmatch_lines([
+        "docs/design/err.md:7 DD003 error: Files to Create entry 'y.py' is missing",
+        "designdoc: 3 docs, *",
+    ])
+    assert "DD003 warning" not in quiet.stdout.str() and "hint:" not in quiet.stdout.str()
+    normal = project.pytester.runpytest("--designdoc")
+    normal.stdout.fnmatch_lines([
+        "docs/design/err.md — E-1: E (accepted)",
+        "  docs/design/err.md:7 DD003 error: *",
+        "      hint: *",
+        "docs/design/warn.md — W-1: W (draft, not enforced: findings are warnings)",
+        "  docs/design/warn.md:10 DD003 warning: *",
+        "designdoc: *",
+    ])
+    assert "app.md" not in normal.stdout.str()
+    verbose = project.pytester.runpytest("--designdoc", "-v")
+    verbose.stdout.fnmatch_lines([
+        "designdoc: 3 docs from docs/**/*.md",
+        "*docs/design/app.md — APP-1: The app (accepted)",
+        "  docs/design/app.md:13 goal manual: edge cases",
+    ])
+
+
+def test_json_report_is_valid_and_deterministic(project: Project, validate_report: Callable[[Path], Any]) -> None:
+    project.standard()
+    project.doc("draft.md", "---\nstatus: draft\nowners: [ana]\n---\n# D-1 - D\n\n## Files to Create\n\n| File |\n|--|\n| `later.py` |\n")
+    project.doc("goals.md", """
+        # G-1 - Goals
+
+        ## Test Strategy
+
+        | Test Type | Files | Coverage Goals | Owner |
+        |---|---|---|---|
+        | Unit | `tests/test_app.py` | 90% line coverage of `src/app.py`; `login()`; retries | ana |
+    """)
+    first = project.pytester.runpytest("--designdoc", "--designdoc-report", "json:out/first.json")
+    second = project.pytester.runpytest("--designdoc", "--designdoc-report", "json:out/second.json")
+    assert first.ret == second.ret == pytest.ExitCode.OK
+    one = validate_report(project.path / "out" / "first.json")
+    two = validate_report(project.path / "out" / "second.json")
+    one.pop("created"), two.pop("created")
+    assert one == two
+    assert one["summary"] == {"docs": 3, "errors": 0, "warnings": 1,
+                              "goals": {"met": 0, "failed": 0, "manual": 2, "not_run": 2, "unmeasurable": 0}}
+    goals_doc = next(d for d in one["docs"] if d["key"] == "G-1")
+    (row,) = goals_doc["rows"]
+    assert row["columns"] == {"Owner": "ana"}
+    assert [(g["kind"], g["status"]) for g in row["goals"]] == [
+        ("percent", "not_run"), ("symbol", "not_run"), ("manual", "manual"),
+    ]
+    assert row["goals"][0]["metric"] == "line" and row["goals"][0]["required"] == 90.0
+    assert row["goals"][0]["files"] == ["src/app.py"]
+    assert row["goals"][1]["symbol"] == "login"
+    assert [p.name for p in (project.path / "out").iterdir()] == ["first.json", "second.json"] or sorted(
+        p.name for p in (project.path / "out").iterdir()) == ["first.json", "second.json"]
+
+
+def test_unwritable_report_is_reported_not_a_crash(project: Project) -> None:
+    project.standard()
+    (project.path / "blocker").write_text("a file, not a directory")
+    result = project.pytester.runpytest("--designdoc", "--designdoc-report", "json:blocker/r.json")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["designdoc: cannot write json report */blocker/r.json: *"])
+    assert "INTERNALERROR" not in result.stdout.str()
+
+
+def test_xdist_workers_send_collection_to_controller(project: Project) -> None:
+    pytest.importorskip("xdist")
+    project.standard()
+    project.write("tests/test_more.py", TESTS_OK.replace("test_one", "test_three").replace("test_two", "test_four"))
+    project.write("tests/test_nothing.py", "x = 1\n")
+    project.doc("more.md", """
+        # M-1 - More
+
+        ## Tests
+
+        | Type | Files |
+        |--|--|
+        | Unit | `tests/test_more.py` |
+        | Unit | `tests/test_nothing.py` |
+    """)
+    serial = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:serial.json")
+    parallel = project.pytester.runpytest_subprocess("--designdoc", "-n", "2", "--designdoc-report", "json:xdist.json")
+    for result in (serial, parallel):
+        result.assert_outcomes(passed=4)
+        assert result.ret == pytest.ExitCode.TESTS_FAILED
+        result.stdout.fnmatch_lines(["*docs/design/more.md:8 DD002 error: listed test file 'tests/test_nothing.py' yields no test"])
+    one = json.loads((project.path / "serial.json").read_text())
+    two = json.loads((project.path / "xdist.json").read_text())
+    one.pop("created"), two.pop("created")
+    assert one == two
+
+
+def test_extension_hooks(project: Project) -> None:
+    project.standard()
+    project.write("conftest.py", """
+        from pytest_designdoc.model import Goal, GoalKind
+
+        def pytest_designdoc_parse_goal(text, line):
+            if text.startswith("perf:"):
+                return Goal(text=text, line=line, kind=GoalKind.MANUAL)
+
+        def pytest_designdoc_report(report, config):
+            print("REPORT HOOK", len(report.docs), report.goal_counts())
+    """)
+    project.doc("hooks.md", "# H-1 - H\n\n## Tests\n\n| Type | Files | Goals |\n|--|--|--|\n| U | `tests/test_app.py` | perf: 90%; 80% |\n")
+    result = project.pytester.runpytest("--designdoc", "-s")
+    result.stdout.fnmatch_lines(["*REPORT HOOK 2 *"])
+    result.stdout.fnmatch_lines(["designdoc: 2 docs, 3 goals: 0 met, 0 failed, 2 manual, 1 not run; *"])
+
+
+def test_bundled_example_passes(pytester: pytest.Pytester, validate_report: Callable[[Path], Any]) -> None:
+    import shutil
+
+    shutil.copytree(EXAMPLES, pytester.path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.json"))
+    result = pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json")
+    result.assert_outcomes(passed=12)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines([
+        "docs/design/SHOP-4-gift-cards.md — SHOP-4: Gift cards (draft, not enforced: findings are warnings)",
+        "designdoc: 5 docs, * 0 errors, 2 warnings*",
+    ])
+    data = validate_report(pytester.path / "report.json")
+    assert sorted(d["key"] for d in data["docs"]) == ["FEATURE_KEY", "SHOP-1", "SHOP-2", "SHOP-3", "SHOP-4"]
+    assert sys.executable
