@@ -55,6 +55,8 @@ TEMPLATE_LEFTOVERS = (
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.|[a-z]\))\s+")
 _SPACES = re.compile(r"\s+")
+_NEWLINE = re.compile(r"\n")
+_TOKENS_READ = frozenset({"heading", "table", "paragraph"})
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _KEYED_TITLE = re.compile(
     r"^\[(?P<bkey>[^\]\s]+)\]\s*(?:[-–—:|]\s*)?(?P<btitle>.*)$"
@@ -125,8 +127,13 @@ class DocParser:
                 if len(self.tokens) > count:
                     self.tokens[-1].setdefault("offset", self.cursor)
 
-        def keep_cell_source(md: Any, state: Any) -> None:
+        def keep_what_is_read(md: Any, state: Any) -> None:
+            # Only top-level headings, tables and paragraphs (for broken
+            # tables) are read: skip the inline parsing of everything else.
+            state.tokens = [t for t in state.tokens if t["type"] in _TOKENS_READ]
             for token in state.tokens:
+                if token["type"] == "paragraph":
+                    token.pop("text", None)
                 if token["type"] != "table":
                     continue
                 for part in token["children"]:
@@ -138,8 +145,17 @@ class DocParser:
                             cell["text"] = source
 
         self._state_class = PositionedState
+        self._sections: dict[str, Optional[Section]] = {}
         self._markdown = mistune.create_markdown(renderer=None, plugins=["table"])
-        self._markdown.before_render_hooks.append(keep_cell_source)
+        self._markdown.before_render_hooks.append(keep_what_is_read)
+
+    def section_of(self, heading: str) -> Optional[Section]:
+        """The section a heading's text names, if any (memoised: headings repeat)."""
+        try:
+            return self._sections[heading]
+        except KeyError:
+            section = self._sections[heading] = SECTION_ALIASES.get(normalize_heading(heading))
+            return section
 
     def tokens(self, text: str) -> list[dict[str, Any]]:
         result, _ = self._markdown.parse(text, state=self._state_class())
@@ -173,7 +189,8 @@ class _DocBuilder:
         self.files: list[FileEntry] = []
         self.rows: list[TestRow] = []
         self._line_starts = [0]
-        self._line_starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+        self._line_starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        self._has_leftovers = any(leftover in text for leftover in TEMPLATE_LEFTOVERS)
 
     def line_of(self, token: dict[str, Any]) -> int:
         import bisect
@@ -200,7 +217,7 @@ class _DocBuilder:
                 if section is not None and level <= section_level:
                     self._end_section(section, section_line, section_has_table)
                     section = None
-                name = SECTION_ALIASES.get(normalize_heading(_plain(token["children"])))
+                name = self.parser.section_of(_plain(token["children"]))
                 if name is not None:
                     sections_found = True
                     section, section_level, section_line = name, level, self.line_of(token)
@@ -275,24 +292,24 @@ class _DocBuilder:
             )
 
     def _check_leftovers(self, table: dict[str, Any]) -> None:
-        for line, cells in self._table_rows(table, include_head=False):
-            for cell in cells:
-                for leftover in TEMPLATE_LEFTOVERS:
-                    if leftover in cell.text:
-                        self.finding(
-                            "DD022", line, f"template leftover '{leftover}' in '{_short(cell.plain)}'",
-                            "replace the template's placeholder with the real value or delete the row",
-                            Severity.WARNING,
-                        )
-                        break
+        if not self._has_leftovers:
+            return
+        first = self.line_of(table)
+        for index, row in enumerate(table["children"][1]["children"]):
+            for cell in row["children"]:
+                leftover = next((text for text in TEMPLATE_LEFTOVERS if text in cell["source"]), None)
+                if leftover is not None:
+                    self.finding(
+                        "DD022", first + 2 + index,
+                        f"template leftover '{leftover}' in '{_short(_plain(cell['children']))}'",
+                        "replace the template's placeholder with the real value or delete the row",
+                        Severity.WARNING,
+                    )
 
-    def _table_rows(
-        self, table: dict[str, Any], include_head: bool = True
-    ) -> Iterator[tuple[int, list[_Cell]]]:
+    def _table_rows(self, table: dict[str, Any]) -> Iterator[tuple[int, list[_Cell]]]:
         first = self.line_of(table)
         head, body = table["children"]
-        if include_head:
-            yield first, [_cell(c) for c in head["children"]]
+        yield first, [_cell(c) for c in head["children"]]
         for index, row in enumerate(body["children"]):
             yield first + 2 + index, [_cell(c) for c in row["children"]]
 

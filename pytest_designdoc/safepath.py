@@ -106,6 +106,10 @@ def _relative_inside(root: str, target: str) -> Optional[list[str]]:
     return target[len(prefix) :].split(os.sep)
 
 
+def _join(parent: str, name: str) -> str:
+    return f"{parent}/{name}" if parent else name
+
+
 @dataclass(frozen=True)
 class GlobResult:
     matches: tuple[Resolved, ...]
@@ -129,16 +133,14 @@ def glob(root: str, pattern: str, skip_dir: Callable[[str], bool] = lambda name:
     matches: dict[str, Resolved] = {}
     escapes: set[str] = set()
 
-    def entries(real_dir: str) -> list[os.DirEntry[str]]:
-        try:
-            with os.scandir(real_dir) as it:
-                return sorted(it, key=lambda e: e.name)
-        except (OSError, ValueError):
-            return []
-
-    def visit(parts: tuple[str, ...], real_dir: str, index: int) -> None:
+    def visit(parts: tuple[str, ...], real: str, index: int, entry: Optional[os.DirEntry[str]] = None) -> None:
+        """``parts`` as matched; ``real`` the same directory or file with symlinks resolved."""
         if index == len(segments):
             rel = "/".join(parts)
+            if entry is not None and not entry.is_symlink():
+                kind: Kind = "dir" if entry.is_dir() else "file" if entry.is_file() else "other"
+                matches[rel] = Resolved(rel, kind, real)
+                return
             found = resolve(root, rel)
             if found.kind == "escape":
                 escapes.add(rel)
@@ -147,31 +149,42 @@ def glob(root: str, pattern: str, skip_dir: Callable[[str], bool] = lambda name:
             return
         segment = segments[index]
         if segment == "**":
-            visit(parts, real_dir, index + 1)
-            for entry in entries(real_dir):
-                if entry.name.startswith(".") or skip_dir(entry.name):
+            visit(parts, real, index + 1)
+            for child in entries(real):
+                if child.name.startswith(".") or skip_dir(child.name):
                     continue
-                if entry.is_dir(follow_symlinks=False):
-                    visit(parts + (entry.name,), entry.path, index)
+                if child.is_dir(follow_symlinks=False):
+                    visit(parts + (child.name,), _join(real, child.name), index)
             return
         if not has_magic(segment):
-            step(parts + (segment,), index)
+            step(parts + (segment,), real, index, None)
             return
-        for entry in entries(real_dir):
-            if entry.name.startswith(".") and not segment.startswith("."):
+        for child in entries(real):
+            if child.name.startswith(".") and not segment.startswith("."):
                 continue
-            if fnmatch.fnmatchcase(entry.name, segment):
-                step(parts + (entry.name,), index)
+            if fnmatch.fnmatchcase(child.name, segment):
+                step(parts + (child.name,), real, index, child)
 
-    def step(parts: tuple[str, ...], index: int) -> None:
+    def step(parts: tuple[str, ...], real_parent: str, index: int, entry: Optional[os.DirEntry[str]]) -> None:
         if index + 1 == len(segments):
-            visit(parts, "", index + 1)
+            visit(parts, _join(real_parent, parts[-1]), index + 1, entry)
+            return
+        if entry is not None and not entry.is_symlink():
+            if entry.is_dir():
+                visit(parts, _join(real_parent, entry.name), index + 1)
             return
         found = resolve(root, "/".join(parts))
         if found.kind == "escape":
             escapes.add("/".join(parts))
         elif found.kind == "dir":
-            visit(parts, os.path.join(root, *found.real.split("/")) if found.real else root, index + 1)
+            visit(parts, found.real, index + 1)
 
-    visit((), root, 0)
+    def entries(real_dir: str) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(os.path.join(root, real_dir) if real_dir else root) as it:
+                return sorted(it, key=lambda e: e.name)
+        except (OSError, ValueError):
+            return []
+
+    visit((), "", 0)
     return GlobResult(tuple(matches[k] for k in sorted(matches)), tuple(sorted(escapes)))
