@@ -317,9 +317,10 @@ class _DocBuilder:
         rows = self._table_rows(table)
         table_line, head = next(rows)
         headers = [normalize_heading(cell.plain) for cell in head]
-        extra = lambda cells, used: tuple(  # noqa: E731
-            (head[i].plain, cells[i].plain) for i in range(len(head)) if i not in used
-        )
+
+        def extra(cells: list[_Cell], used: set[int]) -> tuple[tuple[str, str], ...]:
+            return tuple((head[i].plain, cells[i].plain) for i in range(len(head)) if i not in used)
+
         if section is Section.TESTS:
             files_at = _column(headers, TESTS_COLUMN)
             if files_at is None:
