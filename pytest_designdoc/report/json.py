@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import uuid
 from typing import Any
 
 from ..model import DocResult, Finding, GoalKind, GoalResult, Report, RowResult, Severity
@@ -113,14 +113,19 @@ def render(report: Report) -> str:
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temp file in the same directory."""
+    """Write ``text`` to ``path`` through a temp file in the same directory.
+
+    The temp file is created like any new file (the umask decides its mode)
+    and renamed over ``path``, so readers never see half a report.
+    """
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".designdoc-", suffix=".tmp", dir=directory)
+    temp = os.path.join(directory, f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with open(temp, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(temp, path)
     except BaseException:
-        os.unlink(temp)
+        if os.path.exists(temp):
+            os.unlink(temp)
         raise
