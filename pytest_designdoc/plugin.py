@@ -104,6 +104,7 @@ class DesignDocPlugin:
         self.write_errors: list[str] = []
         self._norecurse: list[str] = list(config.getini("norecursedirs"))
         self._python_files: list[str] = list(config.getini("python_files"))
+        self._selected = self._selected_prefixes()
 
     def _relative(self, path: os.PathLike[str] | str) -> Optional[str]:
         try:
@@ -142,14 +143,32 @@ class DesignDocPlugin:
 
     # evidence -------------------------------------------------------------
 
+    def _selected_prefixes(self) -> tuple[str, ...]:
+        """The rootdir-relative paths this run was asked to collect."""
+        prefixes = []
+        for arg in self.config.args:
+            relative = self._relative(os.path.join(self.config.invocation_params.dir, arg.split("::", 1)[0]))
+            if relative is not None and not relative.startswith(".."):
+                prefixes.append("" if relative == "." else relative)
+        return tuple(prefixes)
+
     def pytest_collect_file(self, file_path: Any, parent: pytest.Collector) -> None:
+        # pytest offers every file of a visited directory, also the siblings
+        # of a file named on the command line: only those inside the run's
+        # arguments count (a test module also counts through its report).
         relative = self._relative(file_path)
-        if relative is not None:
+        if relative is not None and any(
+            not prefix or relative == prefix or relative.startswith(prefix + "/") for prefix in self._selected
+        ):
             self.recorder.file_considered(relative)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed and report.nodeid and "::" not in report.nodeid:
+        if not report.nodeid or "::" in report.nodeid:
+            return
+        if report.failed:
             self.recorder.collect_error(report.nodeid)
+        elif report.nodeid.endswith(".py"):
+            self.recorder.file_considered(report.nodeid)
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         self.recorder.deselected_items(item.nodeid for item in items)

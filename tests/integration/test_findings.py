@@ -295,3 +295,25 @@ def test_hostile_doc_files_become_findings(project: Project) -> None:
         "docs/design/pipe.md:1 DD020 warning: not a regular file: not read",
     ], consecutive=False)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_siblings_of_a_file_run_alone_are_not_run_not_empty(project: Project) -> None:
+    project.standard()
+    project.write("suite/__init__.py", "")
+    project.write("suite/test_mine.py", TESTS_OK)
+    project.write("suite/test_sibling.py", TESTS_OK)
+    project.doc("suite.md", """
+        # S-1 - Suite
+
+        ## Tests
+
+        | Type | Files |
+        |--|--|
+        | Unit | `suite/test_mine.py` |
+        | Unit | `suite/test_sibling.py` |
+    """)
+    result = project.pytester.runpytest("--designdoc", "suite/test_mine.py")
+    result.assert_outcomes(passed=2)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*docs/design/suite.md:8 DD014 warning: row not run in this session: suite/test_sibling.py not selected"])
+    assert "DD002" not in result.stdout.str()
