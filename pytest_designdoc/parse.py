@@ -8,6 +8,7 @@ right here.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -193,8 +194,6 @@ class _DocBuilder:
         self._has_leftovers = any(leftover in text for leftover in TEMPLATE_LEFTOVERS)
 
     def line_of(self, token: dict[str, Any]) -> int:
-        import bisect
-
         return bisect.bisect_right(self._line_starts, token.get("offset", 0))
 
     def finding(self, code: str, line: int, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
