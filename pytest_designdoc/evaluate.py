@@ -1,6 +1,13 @@
-"""Plan + evidence → report: findings and goal statuses. Pure."""
+"""Plan + evidence → report: findings and goal statuses. Pure.
+
+Coverage figures come through the :class:`CoverageFigures` protocol, so
+this module never touches coverage.py itself.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional, Protocol, Sequence
 
 from .evidence import Evidence
 from .model import (
@@ -9,16 +16,70 @@ from .model import (
     GoalKind,
     GoalResult,
     GoalStatus,
+    Metric,
     Report,
     RowResult,
     Severity,
     TestFileOutcome,
 )
 from .plan import DocPlan, Plan, RowPlan, is_python_file
+from .symbols import Span
+from .targets import GoalPlan
 
 
-def evaluate(plan: Plan, evidence: Evidence, *, rootdir: str, created: str, collect_only: bool = False) -> Report:
-    docs = tuple(_doc(doc_plan, evidence, collect_only) for doc_plan in plan.docs)
+@dataclass(frozen=True)
+class RowScope:
+    """What counts for a row: its test files' tests and the tests marked with its doc's key."""
+
+    test_files: tuple[str, ...]
+    key: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    actual: float
+    """Unrounded percentage, 0-100, as coverage.py computes it."""
+    missing: tuple[str, ...] = ()
+    """What is not covered: ``path: line ranges`` per file, or unexecuted function names."""
+    missing_lines: str = ""
+    """For a symbol: its body's statements not executed, in coverage.py's format."""
+
+
+class Unmeasurable(Exception):
+    """Raised by :class:`CoverageFigures` when the data cannot decide a goal."""
+
+    def __init__(self, reason: str, hint: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
+
+
+class CoverageFigures(Protocol):
+    def figure(self, files: Sequence[str], metric: Metric, scope: Optional[RowScope]) -> Figure:
+        """Coverage of ``files`` taken together (like coverage.py's TOTAL)."""
+
+    def symbol_figure(self, path: str, functions: Sequence[Span], scope: Optional[RowScope]) -> Figure:
+        """Statement coverage of the functions' bodies; ``missing`` names the ones never executed."""
+
+    def meets(self, actual: float, required: float) -> bool:
+        """coverage.py's fail-under rule, inverted."""
+
+
+def evaluate(
+    plan: Plan,
+    evidence: Evidence,
+    *,
+    rootdir: str,
+    created: str,
+    collect_only: bool = False,
+    figures: Optional[CoverageFigures] = None,
+    row_scope: bool = True,
+    coverage_problem: str = "",
+    coverage_note: str = "",
+) -> Report:
+    """``coverage_problem`` is why coverage goals cannot be decided in a run that measured them."""
+    judge = _GoalJudge(figures, row_scope)
+    docs = tuple(_doc(doc_plan, evidence, collect_only, judge, coverage_problem) for doc_plan in plan.docs)
     findings = list(plan.findings)
     keys = plan.keys
     for key, (path, line) in sorted(evidence.marker_keys.items()):
@@ -27,17 +88,24 @@ def evaluate(plan: Plan, evidence: Evidence, *, rootdir: str, created: str, coll
                 Finding("DD031", Severity.ERROR, path, line, f"marker designdoc({key!r}) names an unknown key",
                         f"known keys: {', '.join(sorted(keys)) or 'none'}")
             )
-    return Report(rootdir=rootdir, created=created, docs=docs, findings=tuple(sorted(findings, key=lambda f: f.sort_key)))
+    return Report(rootdir=rootdir, created=created, docs=docs, findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
+                  coverage_note=coverage_note)
 
 
-def _doc(doc_plan: DocPlan, evidence: Evidence, collect_only: bool) -> DocResult:
+def _doc(
+    doc_plan: DocPlan, evidence: Evidence, collect_only: bool, judge: _GoalJudge, coverage_problem: str
+) -> DocResult:
     doc = doc_plan.doc
     if not doc.checked:
         return DocResult(doc)
     findings = list(doc.findings) + list(doc_plan.findings)
+    if coverage_problem and doc.enforced and any(g.measured for row in doc_plan.rows for g in row.goals):
+        findings.append(Finding("DD013", Severity.WARNING, doc.path, doc.line,
+                                f"coverage goals not measured: {coverage_problem}",
+                                "their status is not_run"))
     rows = []
     for row_plan in doc_plan.rows:
-        row_result, row_findings = _row(doc.path, row_plan, evidence, collect_only)
+        row_result, row_findings = _row(doc_plan, row_plan, evidence, collect_only, judge)
         rows.append(row_result)
         findings.extend(row_findings)
     if not doc.enforced:
@@ -45,8 +113,11 @@ def _doc(doc_plan: DocPlan, evidence: Evidence, collect_only: bool) -> DocResult
     return DocResult(doc, doc_plan.files, tuple(rows), tuple(sorted(findings, key=lambda f: f.sort_key)))
 
 
-def _row(path: str, row_plan: RowPlan, evidence: Evidence, collect_only: bool) -> tuple[RowResult, list[Finding]]:
+def _row(
+    doc_plan: DocPlan, row_plan: RowPlan, evidence: Evidence, collect_only: bool, judge: _GoalJudge
+) -> tuple[RowResult, list[Finding]]:
     findings: list[Finding] = []
+    path = doc_plan.doc.path
     line = row_plan.row.line
 
     def finding(code: str, severity: Severity, message: str, hint: str) -> None:
@@ -89,8 +160,92 @@ def _row(path: str, row_plan: RowPlan, evidence: Evidence, collect_only: bool) -
     if not_selected:
         finding("DD014", Severity.WARNING, f"row not run in this session: {', '.join(not_selected)} not selected",
                 "its goals are not_run; run pytest on these files to check the row")
-    goals = tuple(
-        GoalResult(goal, GoalStatus.MANUAL if goal.kind is GoalKind.MANUAL else GoalStatus.NOT_RUN)
+    ran = bool(outcomes) and not not_selected and any(o.selected for o in outcomes)
+    decidable = ran and doc_plan.doc.enforced and not collect_only
+    scope = RowScope(row_plan.test_files, doc_plan.doc.key)
+    goals = tuple(judge.judge(goal, scope if decidable else None, path, findings) for goal in _goal_plans(row_plan))
+    return RowResult(row_plan.row, tuple(outcomes), goals), findings
+
+
+def _goal_plans(row_plan: RowPlan) -> tuple[GoalPlan, ...]:
+    if row_plan.goals or not row_plan.row.goals:
+        return row_plan.goals
+    return tuple(
+        GoalPlan(goal, status=GoalStatus.MANUAL if goal.kind is GoalKind.MANUAL else GoalStatus.NOT_RUN)
         for goal in row_plan.row.goals
     )
-    return RowResult(row_plan.row, tuple(outcomes), goals), findings
+
+
+class _GoalJudge:
+    """Decides percent and symbol goals from coverage figures."""
+
+    def __init__(self, figures: Optional[CoverageFigures], row_scope: bool) -> None:
+        self.figures = figures
+        self.row_scope = row_scope
+
+    def judge(self, plan: GoalPlan, scope: Optional[RowScope], path: str, findings: list[Finding]) -> GoalResult:
+        goal = plan.goal
+        line_range = (plan.symbol.line, plan.symbol.end) if plan.symbol else None
+        if plan.status is not None:
+            return GoalResult(goal, plan.status, files=plan.files, symbol_file=plan.symbol_file, line_range=line_range)
+        if self.figures is None or scope is None:
+            return GoalResult(goal, GoalStatus.NOT_RUN, files=plan.files, symbol_file=plan.symbol_file,
+                              line_range=line_range)
+        row = scope if self.row_scope else None
+
+        def failed(code: str, message: str, hint: str) -> None:
+            findings.append(Finding(code, Severity.ERROR, path, goal.line, message, hint))
+
+        try:
+            return self._decide(plan, scope, row, failed)
+        except Unmeasurable as exc:
+            findings.append(Finding("DD013", Severity.WARNING, path, goal.line,
+                                    f"goal '{goal.text}' cannot be measured: {exc.reason}", exc.hint))
+            return GoalResult(goal, GoalStatus.UNMEASURABLE, files=plan.files, symbol_file=plan.symbol_file,
+                              line_range=line_range)
+
+    def _decide(
+        self, plan: GoalPlan, scope: RowScope, row: Optional[RowScope], failed: Callable[[str, str, str], None]
+    ) -> GoalResult:
+        goal = plan.goal
+        assert self.figures is not None
+        figures = self.figures
+        if plan.symbol is not None:
+            line_range = (plan.symbol.line, plan.symbol.end)
+            assert plan.symbol_file is not None
+            figure = figures.symbol_figure(plan.symbol_file, plan.symbol.functions, row)
+            where = f"{plan.symbol_file}:{plan.symbol.line}-{plan.symbol.end}"
+            if goal.required is not None:
+                met = figures.meets(figure.actual, goal.required)
+                if not met:
+                    failed("DD010", f"{goal.symbol}: {figure.actual:.2f}% < {goal.required:g}% (line) of {where}",
+                           f"measured over {_whose(self.row_scope)}; missing: {figure.missing_lines}")
+            else:
+                met = not figure.missing
+                if not met:
+                    what = f"'{goal.symbol}'" if plan.symbol.kind == "function" else (
+                        f"methods of '{goal.symbol}' ({', '.join(figure.missing)})")
+                    failed("DD012", f"{what} at {where} not executed by {_whose(self.row_scope)}",
+                           "write a test in this row that calls it, or link one with "
+                           f"@pytest.mark.designdoc({scope.key!r})")
+            return GoalResult(goal, GoalStatus.MET if met else GoalStatus.FAILED, figure.actual, plan.files,
+                              plan.symbol_file, line_range, figure.missing_lines)
+
+        assert goal.metric is not None and goal.required is not None
+        groups = [(f,) for f in plan.files] if goal.each_file else [plan.files]
+        results = [(group, figures.figure(group, goal.metric, row)) for group in groups]
+        failing = [(group, figure) for group, figure in results if not figures.meets(figure.actual, goal.required)]
+        for group, figure in failing:
+            failed("DD010", f"{figure.actual:.2f}% < {goal.required:g}% ({goal.metric.value}) of {', '.join(group)}",
+                   f"measured over {_whose(self.row_scope)}" + _missing_hint(figure))
+        lowest = min(figure.actual for _, figure in results)
+        missing = "; ".join(m for _, figure in results for m in figure.missing)
+        return GoalResult(goal, GoalStatus.FAILED if failing else GoalStatus.MET, lowest, plan.files, missing=missing)
+
+
+def _whose(row_scope: bool) -> str:
+    return "the row's tests" if row_scope else "the test suite"
+
+
+def _missing_hint(figure: Figure) -> str:
+    return f"; missing: {'; '.join(figure.missing)}" if figure.missing else ""

@@ -37,6 +37,8 @@ class Evidence:
     marker_keys: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Each ``designdoc("KEY")`` marker key → where it is first used (path, line)."""
     ran_tests: bool = False
+    marked_nodeids: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each marker key → the node ids of the tests marked with it."""
 
     def file(self, path: str) -> FileEvidence:
         return self.files.get(path, FileEvidence())
@@ -52,6 +54,7 @@ class EvidenceRecorder:
         self.collect_errors: set[str] = set()
         self.outcomes: dict[str, str] = {}
         self.marker_keys: dict[str, tuple[str, int]] = {}
+        self.marked: dict[str, set[str]] = {}
 
     def file_considered(self, path: str) -> None:
         self.considered.add(path)
@@ -65,8 +68,10 @@ class EvidenceRecorder:
     def deselected_items(self, nodeids: Iterable[str]) -> None:
         self.deselected.update(file_of(n) for n in nodeids)
 
-    def marker(self, key: str, path: str, line: int) -> None:
+    def marker(self, key: str, path: str, line: int, nodeid: Optional[str] = None) -> None:
         self.marker_keys.setdefault(key, (path, line))
+        if nodeid is not None:
+            self.marked.setdefault(key, set()).add(nodeid)
 
     def test_report(self, nodeid: str, outcome: str) -> None:
         """One phase's outcome; a test's outcome is its worst phase."""
@@ -82,6 +87,7 @@ class EvidenceRecorder:
             "deselected": dict(self.deselected),
             "collect_errors": sorted(self.collect_errors),
             "marker_keys": {k: list(v) for k, v in self.marker_keys.items()},
+            "marked": {k: sorted(v) for k, v in self.marked.items()},
         }
 
     def merge_payload(self, payload: Optional[dict[str, Any]]) -> None:
@@ -96,6 +102,8 @@ class EvidenceRecorder:
         self.collect_errors.update(payload["collect_errors"])
         for key, (path, line) in payload["marker_keys"].items():
             self.marker(key, path, line)
+        for key, nodeids in payload.get("marked", {}).items():
+            self.marked.setdefault(key, set()).update(nodeids)
 
     def freeze(self) -> Evidence:
         per_file: dict[str, Counter[str]] = {}
@@ -114,4 +122,5 @@ class EvidenceRecorder:
             )
             for path in paths
         }
-        return Evidence(files, dict(self.marker_keys), ran_tests=bool(self.outcomes))
+        marked = {key: tuple(sorted(nodeids)) for key, nodeids in self.marked.items()}
+        return Evidence(files, dict(self.marker_keys), ran_tests=bool(self.outcomes), marked_nodeids=marked)

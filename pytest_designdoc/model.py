@@ -202,6 +202,8 @@ class Report:
     docs: tuple[DocResult, ...]
     findings: tuple[Finding, ...] = field(default=())
     """Findings that belong to no single doc (DD031 markers, discovery)."""
+    coverage_note: str = ""
+    """Why coverage goals were not measured in this run, when they were not."""
 
     def all_findings(self) -> list[Finding]:
         found = [f for d in self.docs for f in d.findings]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from . import safepath
-from .model import DesignDoc, FileCheck, Finding, Section, Severity, TestRow
+from .model import DesignDoc, FileCheck, Finding, GoalKind, Metric, Section, Severity, TestRow
+from .targets import GoalPlan, ParsedSource, TargetResolver
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class TestPathCheck:
 class RowPlan:
     row: TestRow
     paths: tuple[TestPathCheck, ...]
+    goals: tuple[GoalPlan, ...] = ()
 
     @property
     def test_files(self) -> tuple[str, ...]:
@@ -51,6 +53,26 @@ class Plan:
     @property
     def keys(self) -> frozenset[str]:
         return frozenset(d.doc.key for d in self.docs)
+
+    def measured_goals(self) -> list[GoalPlan]:
+        """Percent and symbol goals of enforced docs that need coverage data."""
+        return [
+            goal
+            for doc in self.docs
+            if doc.doc.enforced
+            for row in doc.rows
+            for goal in row.goals
+            if goal.measured
+        ]
+
+    def coverage_targets(self) -> list[str]:
+        """The rootdir-relative files coverage must measure, in plan order."""
+        return list(dict.fromkeys(path for goal in self.measured_goals() for path in goal.files))
+
+    def needs_branches(self) -> bool:
+        return any(
+            goal.goal.kind is GoalKind.PERCENT and goal.goal.metric is Metric.BRANCH for goal in self.measured_goals()
+        )
 
 
 _MISSING = {
@@ -93,6 +115,7 @@ class _Planner:
         self.root = root
         self.is_test_file = is_test_file
         self.skip_dir = skip_dir
+        self.trees: dict[str, ParsedSource] = {}
 
     def doc(self, doc: DesignDoc, findings: list[Finding]) -> DocPlan:
         if not doc.checked:
@@ -100,8 +123,22 @@ class _Planner:
         self.findings = list(findings)
         self.path = doc.path
         checks = tuple(self.file_check(entry.section, entry.path, entry.line) for entry in doc.files)
-        rows = tuple(RowPlan(row, tuple(self.test_path(spec, row.line) for spec in row.test_paths)) for row in doc.rows)
-        return DocPlan(doc, checks, rows, tuple(self.findings))
+        listed = [m for c in checks for m in c.matches]
+        missing = any(not c.exists and self.is_source(c.path) for c in checks)
+        targets = TargetResolver(self.root, doc.path, listed, self.is_source, self.trees, missing)
+        rows = tuple(
+            RowPlan(
+                row,
+                tuple(self.test_path(spec, row.line) for spec in row.test_paths),
+                tuple(targets.resolve(goal) for goal in row.goals),
+            )
+            for row in doc.rows
+        )
+        return DocPlan(doc, checks, rows, tuple(self.findings + targets.findings))
+
+    def is_source(self, path: str) -> bool:
+        """A Python file of the project's code, not its tests."""
+        return is_python_file(path) and not self.is_test_file(path) and path.rsplit("/", 1)[-1] != "conftest.py"
 
     def refuse(self, raw: str, line: int) -> None:
         self.findings.append(

@@ -17,12 +17,15 @@ import pytest
 from .settings import DEFAULT_PATHS, Settings
 
 if TYPE_CHECKING:
+    from .evaluate import CoverageFigures
     from .evidence import EvidenceRecorder
+    from .measure import Measurement
     from .model import Goal, Report
     from .plan import Plan
 
 PLUGIN_NAME = "designdoc-session"
 WORKER_KEY = "designdoc"
+WORKER_COVERAGE_KEY = "designdoc_coverage"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -67,13 +70,31 @@ def pytest_designdoc_parse_goal(text: str, line: int) -> Goal:
 
 
 _plugin_key = pytest.StashKey["DesignDocPlugin"]()
+_early_key = pytest.StashKey["DesignDocPlugin"]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    """Plan and start measuring here, where pytest-cov starts, before conftests import the code."""
+    options = early_config.known_args_namespace
+    if not getattr(options, "designdoc", False):
+        return
+    plugin = DesignDocPlugin(early_config, Settings.from_config(early_config, options))
+    plugin.run_static_stage()
+    if not getattr(options, "collectonly", False):
+        plugin.start_measurement(options)
+    early_config.stash[_early_key] = plugin
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "designdoc(key): link this test to the design doc with that key.")
     if not config.getoption("designdoc", False):
         return
-    plugin = DesignDocPlugin(config, Settings.from_config(config))
+    plugin = config.stash.get(_early_key, None)
+    if plugin is None:
+        plugin = DesignDocPlugin(config, Settings.from_config(config))
+    else:
+        del config.stash[_early_key]
     config.stash[_plugin_key] = plugin
     config.pluginmanager.register(plugin, PLUGIN_NAME)
 
@@ -85,8 +106,21 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         del config.stash[_plugin_key]
 
 
-def _is_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput")
+def _marker_keys(item: pytest.Item) -> list[str]:
+    """The keys of the item's ``designdoc("KEY")`` markers."""
+    keys = []
+    for mark in item.iter_markers("designdoc"):
+        key = mark.args[0] if mark.args else mark.kwargs.get("key")
+        if key is not None:
+            keys.append(str(key))
+    return keys
+
+
+def _is_xdist_controller(options: Any) -> bool:
+    """Whether pytest-xdist will run the tests in workers (only workers measure then)."""
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        return False
+    return bool(getattr(options, "numprocesses", None)) or getattr(options, "dist", "no") not in ("no", None)
 
 
 class DesignDocPlugin:
@@ -100,11 +134,12 @@ class DesignDocPlugin:
         self.rootpath = config.rootpath
         self.recorder: EvidenceRecorder = EvidenceRecorder()
         self.plan: Optional[Plan] = None
+        self.measurement: Optional[Measurement] = None
         self.report: Optional[Report] = None
         self.write_errors: list[str] = []
         self._norecurse: list[str] = list(config.getini("norecursedirs"))
         self._python_files: list[str] = list(config.getini("python_files"))
-        self._selected = self._selected_prefixes()
+        self._selected: tuple[str, ...] = ()
 
     def _relative(self, path: os.PathLike[str] | str) -> Optional[str]:
         try:
@@ -123,8 +158,11 @@ class DesignDocPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
-        if _is_worker(self.config):
-            return
+        self._selected = self._selected_prefixes()
+        if self.plan is None:
+            self.run_static_stage()
+
+    def run_static_stage(self) -> None:
         from . import safepath
         from .discover import discover
         from .parse import DocParser
@@ -132,13 +170,33 @@ class DesignDocPlugin:
 
         hook = self.config.hook
         parser = DocParser(lambda text, line: hook.pytest_designdoc_parse_goal(text=text, line=line))
-        root = safepath.real_root(str(self.rootpath))
-        found = discover(root, self.settings.paths, parser, self._skip_dir)
-        self.plan = plan(found.docs, root, self._is_test_file, self._skip_dir, found.findings)
+        self.root = safepath.real_root(str(self.rootpath))
+        found = discover(self.root, self.settings.paths, parser, self._skip_dir)
+        self.plan = plan(found.docs, self.root, self._is_test_file, self._skip_dir, found.findings)
+
+    def start_measurement(self, options: Any) -> None:
+        """Measure coverage only when an enforced doc has a percent or symbol goal."""
+        assert self.plan is not None
+        targets = self.plan.coverage_targets()
+        if not targets:
+            return
+        from .measure import Measurement
+
+        self.measurement = Measurement.start(
+            options,
+            self.config.pluginmanager,
+            self.root,
+            targets,
+            needs_branches=self.plan.needs_branches(),
+            row_scope=self.settings.coverage_scope == "row",
+            xdist_controller=_is_xdist_controller(options),
+        )
 
     def pytest_report_header(self, config: pytest.Config) -> Optional[str]:
         if config.get_verbosity() > 0 and self.plan is not None:
-            return f"designdoc: {len(self.plan.docs)} docs from {', '.join(self.settings.paths)}"
+            coverage = (f"; coverage: {self.measurement.mode}, {self.settings.coverage_scope} scope"
+                        if self.measurement is not None else "")
+            return f"designdoc: {len(self.plan.docs)} docs from {', '.join(self.settings.paths)}{coverage}"
         return None
 
     # evidence -------------------------------------------------------------
@@ -176,24 +234,49 @@ class DesignDocPlugin:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.recorder.collected_items(item.nodeid for item in session.items)
         for item in session.items:
-            for mark in item.iter_markers("designdoc"):
-                key = mark.args[0] if mark.args else mark.kwargs.get("key")
-                if key is not None:
-                    path, line, _ = item.location
-                    self.recorder.marker(str(key), path.replace(os.sep, "/"), (line or 0) + 1)
+            for key in _marker_keys(item):
+                path, line, _ = item.location
+                self.recorder.marker(key, path.replace(os.sep, "/"), (line or 0) + 1, item.nodeid)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.recorder.test_report(report.nodeid, report.outcome)
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> None:
+        if self.measurement is not None and self.measurement.switch_contexts:
+            from .evidence import file_of
+            from .figures import context_label
+
+            self.measurement.switch(context_label(file_of(item.nodeid), _marker_keys(item)))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Any:
+        try:
+            return (yield)
+        finally:
+            if self.measurement is not None:
+                self.measurement.stop()
+
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        self.recorder.merge_payload(getattr(node, "workeroutput", {}).get(WORKER_KEY))
+        output = getattr(node, "workeroutput", None)
+        if output is None or WORKER_KEY not in output:
+            if self.measurement is not None:
+                self.measurement.worker_lost(getattr(getattr(node, "gateway", None), "id", "?"))
+            return
+        self.recorder.merge_payload(output.get(WORKER_KEY))
+        payload = output.get(WORKER_COVERAGE_KEY)
+        if payload is not None and self.measurement is not None:
+            self.measurement.merge(payload)
 
     # evaluation and reports --------------------------------------------
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if _is_worker(self.config):
-            self.config.workeroutput[WORKER_KEY] = self.recorder.payload()  # type: ignore[attr-defined]
+        if hasattr(self.config, "workerinput"):
+            output = self.config.workeroutput  # type: ignore[attr-defined]
+            output[WORKER_KEY] = self.recorder.payload()
+            if self.measurement is not None:
+                output[WORKER_COVERAGE_KEY] = self.measurement.payload()
             return
         if self.plan is None:
             return
@@ -201,12 +284,19 @@ class DesignDocPlugin:
         from .model import Severity
 
         created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+        collect_only = bool(self.config.option.collectonly)
+        evidence = self.recorder.freeze()
+        figures, problem, note = self._coverage_figures(evidence, collect_only)
         self.report = evaluate(
             self.plan,
-            self.recorder.freeze(),
+            evidence,
             rootdir=str(self.rootpath),
             created=created,
-            collect_only=bool(self.config.option.collectonly),
+            collect_only=collect_only,
+            figures=figures,
+            row_scope=self.settings.coverage_scope == "row",
+            coverage_problem=problem,
+            coverage_note=note,
         )
         self.config.hook.pytest_designdoc_report(report=self.report, config=self.config)
         self._write_reports(self.report)
@@ -215,6 +305,30 @@ class DesignDocPlugin:
         ) or self.write_errors
         if failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def _coverage_figures(self, evidence: Any, collect_only: bool) -> tuple[Optional[CoverageFigures], str, str]:
+        """The figures to decide goals with, or why there are none: (figures, problem, note)."""
+        if collect_only:
+            return None, "", "coverage is not measured with --collect-only"
+        measurement = self.measurement
+        if measurement is None:
+            return None, "", ""
+        if measurement.problem:
+            return None, measurement.problem, f"coverage not measured: {measurement.problem}"
+        cov = measurement.coverage()
+        if cov is None:
+            problem = f"{measurement.mode} did not measure this run"
+            return None, problem, f"coverage not measured: {problem}"
+        from .figures import CoverageAnalysis
+
+        figures = CoverageAnalysis(
+            cov,
+            self.root,
+            count_branches=measurement.count_branches(cov),
+            per_test_contexts=measurement.per_test_contexts,
+            marked=evidence.marked_nodeids,
+        )
+        return figures, "", ""
 
     def _write_reports(self, report: Report) -> None:
         from .report import json as json_report
@@ -231,9 +345,7 @@ class DesignDocPlugin:
         from .report.terminal import render
 
         terminalreporter.section("designdoc")
-        for line in render(
-            self.report, verbosity=self.config.get_verbosity(), strict=self.settings.strict
-        ):
+        for line in render(self.report, verbosity=self.config.get_verbosity(), strict=self.settings.strict):
             terminalreporter.write_line(line.text, **({line.color: True} if line.color else {}))
         for error in self.write_errors:
             terminalreporter.write_line(f"designdoc: {error}", red=True)

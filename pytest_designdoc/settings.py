@@ -31,24 +31,30 @@ class Settings:
     baseline: Optional[str] = None
 
     @classmethod
-    def from_config(cls, config: pytest.Config) -> Settings:
+    def from_config(cls, config: pytest.Config, options: Any = None) -> Settings:
+        """Settings of ``config``; ``options`` is the namespace to read before pytest has parsed all options."""
         rootdir = str(config.rootpath)
+        namespace = options if options is not None else config.option
+
+        def option(name: str) -> Any:
+            return getattr(namespace, name, None)
+
         ini_source = f"in {config.inipath}" if config.inipath else "in the ini file"
-        cli_paths: Optional[list[str]] = config.getoption("designdoc_path")
+        cli_paths: Optional[list[str]] = option("designdoc_path")
         if cli_paths:
             paths = _doc_globs(cli_paths, "--designdoc-path")
         else:
             paths = _doc_globs(config.getini("designdoc_paths") or list(DEFAULT_PATHS), f"designdoc_paths {ini_source}")
 
-        strict = bool(config.getoption("designdoc_strict")) or _ini_bool(config, "designdoc_strict", ini_source)
+        strict = bool(option("designdoc_strict")) or _ini_bool(config, "designdoc_strict", ini_source)
 
-        scope = config.getoption("designdoc_coverage_scope") or config.getini("designdoc_coverage_scope")
-        origin = "--designdoc-coverage-scope" if config.getoption("designdoc_coverage_scope") else (
+        scope = option("designdoc_coverage_scope") or config.getini("designdoc_coverage_scope")
+        origin = "--designdoc-coverage-scope" if option("designdoc_coverage_scope") else (
             f"designdoc_coverage_scope {ini_source}")
         scope = _choice(str(scope).strip().lower(), COVERAGE_SCOPES, origin)
 
         reports: list[ReportTarget] = []
-        cli_reports: Optional[list[str]] = config.getoption("designdoc_report")
+        cli_reports: Optional[list[str]] = option("designdoc_report")
         if cli_reports:
             reports = [_report_target(v, str(config.invocation_params.dir), "--designdoc-report") for v in cli_reports]
         else:

@@ -18,7 +18,7 @@ def finding_line(finding: Finding) -> str:
     return f"{finding.path}:{finding.line} {finding.code} {finding.severity.value}: {finding.message}"
 
 
-def summary_line(report: Report, *, strict: bool = False, coverage_measured: bool = False) -> Line:
+def summary_line(report: Report, *, strict: bool = False) -> Line:
     counts = report.goal_counts()
     goals = sum(counts.values())
     parts = [
@@ -34,15 +34,15 @@ def summary_line(report: Report, *, strict: bool = False, coverage_measured: boo
         f"designdoc: {_plural(len(report.docs), 'doc')}, {_plural(goals, 'goal')}: {', '.join(parts)}; "
         f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
     )
-    if counts[GoalStatus.NOT_RUN] and not coverage_measured:
-        text += " (coverage goals are not measured yet)"
+    if counts[GoalStatus.NOT_RUN] and report.coverage_note:
+        text += f" ({report.coverage_note})"
     if errors or (strict and warnings):
         failing = "errors" if errors else "warnings (--designdoc-strict)"
         return Line(f"{text} — run failed on design doc checks ({failing})", "red")
     return Line(text, "yellow" if warnings else "green")
 
 
-def render(report: Report, *, verbosity: int = 0, strict: bool = False, coverage_measured: bool = False) -> list[Line]:
+def render(report: Report, *, verbosity: int = 0, strict: bool = False) -> list[Line]:
     """The section's lines: grouped per doc, errors first.
 
     ``-q`` keeps errors and the closing line; ``-v`` adds every doc, info
@@ -51,7 +51,7 @@ def render(report: Report, *, verbosity: int = 0, strict: bool = False, coverage
     lines: list[Line] = []
     if verbosity < 0:
         lines.extend(Line(finding_line(f), "red") for f in report.all_findings() if f.severity is Severity.ERROR)
-        lines.append(summary_line(report, strict=strict, coverage_measured=coverage_measured))
+        lines.append(summary_line(report, strict=strict))
         return lines
     shown = {Severity.ERROR, Severity.WARNING} | ({Severity.INFO} if verbosity > 0 else set())
     for result in sorted(report.docs, key=lambda d: (-_worst(d.findings), d.doc.path)):
@@ -80,7 +80,7 @@ def render(report: Report, *, verbosity: int = 0, strict: bool = False, coverage
     orphans = [f for f in report.findings if f.severity in shown]
     for finding in orphans:
         lines.append(Line(finding_line(finding), "red" if finding.severity is Severity.ERROR else "yellow"))
-    lines.append(summary_line(report, strict=strict, coverage_measured=coverage_measured))
+    lines.append(summary_line(report, strict=strict))
     return lines
 
 

@@ -25,6 +25,7 @@ class Project:
             """
             [tool.pytest.ini_options]
             designdoc_paths = ["docs/**/*.md"]
+            pythonpath = ["src"]
             """
         )
 

@@ -166,26 +166,27 @@ def test_json_report_is_valid_and_deterministic(project: Project, validate_repor
 
         | Test Type | Files | Coverage Goals | Owner |
         |---|---|---|---|
-        | Unit | `tests/test_app.py` | 90% line coverage of `src/app.py`; `login()`; retries | ana |
+        | Unit | `tests/test_login.py` | 90% line coverage of `src/app.py`; `src/app.py::login`; retries | ana |
     """)
-    first = project.pytester.runpytest("--designdoc", "--designdoc-report", "json:out/first.json")
-    second = project.pytester.runpytest("--designdoc", "--designdoc-report", "json:out/second.json")
+    project.write("tests/test_login.py", "from app import login\n\ndef test_login():\n    assert login()\n")
+    first = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:out/first.json")
+    second = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:out/second.json")
     assert first.ret == second.ret == pytest.ExitCode.OK
     one = validate_report(project.path / "out" / "first.json")
     two = validate_report(project.path / "out" / "second.json")
     one.pop("created"), two.pop("created")
     assert one == two
     assert one["summary"] == {"docs": 3, "errors": 0, "warnings": 1,
-                              "goals": {"met": 0, "failed": 0, "manual": 2, "not_run": 2, "unmeasurable": 0}}
+                              "goals": {"met": 2, "failed": 0, "manual": 2, "not_run": 0, "unmeasurable": 0}}
     goals_doc = next(d for d in one["docs"] if d["key"] == "G-1")
     (row,) = goals_doc["rows"]
     assert row["columns"] == {"Owner": "ana"}
     assert [(g["kind"], g["status"]) for g in row["goals"]] == [
-        ("percent", "not_run"), ("symbol", "not_run"), ("manual", "manual"),
+        ("percent", "met"), ("symbol", "met"), ("manual", "manual"),
     ]
     assert row["goals"][0]["metric"] == "line" and row["goals"][0]["required"] == 90.0
-    assert row["goals"][0]["files"] == ["src/app.py"]
-    assert row["goals"][1]["symbol"] == "login"
+    assert row["goals"][0]["files"] == ["src/app.py"] and row["goals"][0]["actual"] == 100.0
+    assert row["goals"][1]["symbol"] == "login" and row["goals"][1]["line_range"] == [1, 2]
     # Atomic writes leave no temp file behind.
     assert sorted(p.name for p in (project.path / "out").iterdir()) == ["first.json", "second.json"]
 
@@ -241,7 +242,7 @@ def test_extension_hooks(project: Project) -> None:
     project.doc("hooks.md", "# H-1 - H\n\n## Tests\n\n| Type | Files | Goals |\n|--|--|--|\n| U | `tests/test_app.py` | perf: 90%; 80% |\n")
     result = project.pytester.runpytest("--designdoc", "-s")
     result.stdout.fnmatch_lines(["*REPORT HOOK 2 *"])
-    result.stdout.fnmatch_lines(["designdoc: 2 docs, 3 goals: 0 met, 0 failed, 2 manual, 1 not run; *"])
+    result.stdout.fnmatch_lines(["designdoc: 2 docs, 3 goals: 0 met, 0 failed, 2 manual, 0 not run, 1 unmeasurable; *"])
 
 
 def test_bundled_example_passes(pytester: pytest.Pytester, validate_report: Callable[[Path], Any]) -> None:

@@ -1,0 +1,182 @@
+"""Coverage figures for goals: coverage.py's analysis of a row's contexts.
+
+A row's data is the measured data narrowed with
+``CoverageData.set_query_contexts`` to the empty context (imports,
+collection) and the contexts of the row's tests; the figures are
+coverage.py's own analysis of that data (``analysis2``, ``branch_stats``)
+rolled up with :class:`coverage.results.Numbers`, so they equal what
+``coverage report --contexts`` prints for the same contexts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence
+
+from .evaluate import Figure, RowScope, Unmeasurable
+from .model import Metric
+from .symbols import Span
+
+if TYPE_CHECKING:
+    from coverage import Coverage
+    from coverage.results import Numbers
+
+DESIGNDOC_LABEL = "::@designdoc"
+_MAX_PATTERNS_PER_REGEX = 200
+
+
+def context_label(test_file: str, keys: Sequence[str]) -> str:
+    """The dynamic context for the tests of one file (and the doc keys they are marked with)."""
+    if not keys:
+        return test_file
+    return f"{test_file}{DESIGNDOC_LABEL}[{','.join(sorted(set(keys)))}]"
+
+
+@dataclass(frozen=True)
+class _FileAnalysis:
+    statements: frozenset[int]
+    excluded: int
+    missing: frozenset[int]
+    missing_text: str
+    branches: Mapping[int, tuple[int, int]]
+
+
+class CoverageAnalysis:
+    """Figures from one Coverage object's data (ours, pytest-cov's or ``coverage run``'s)."""
+
+    def __init__(
+        self,
+        cov: Coverage,
+        root: str,
+        *,
+        count_branches: bool,
+        per_test_contexts: bool = False,
+        marked: Optional[Mapping[str, Sequence[str]]] = None,
+    ) -> None:
+        self.cov = cov
+        self.root = root
+        self.count_branches = count_branches
+        self.per_test_contexts = per_test_contexts
+        self.marked = marked or {}
+        self.precision: int = cov.config.precision
+        static = cov.config.context or ""
+        self._empty_context = "^" + re.escape(static) + "$"
+        self._cache: dict[tuple[str, Optional[tuple[str, ...]]], _FileAnalysis] = {}
+        self._has_arcs: Optional[bool] = None
+
+    # contexts ---------------------------------------------------------
+
+    def contexts(self, scope: Optional[RowScope]) -> Optional[tuple[str, ...]]:
+        """Regexes of the contexts that count for ``scope``; None is every context."""
+        if scope is None:
+            return None
+        patterns = [self._empty_context]
+        patterns.extend(r"(^|\|)" + re.escape(path) + r"(::|$)" for path in scope.test_files)
+        if self.per_test_contexts:
+            nodeids = [re.escape(nodeid) for nodeid in self.marked.get(scope.key, ())]
+            for start in range(0, len(nodeids), _MAX_PATTERNS_PER_REGEX):
+                chunk = nodeids[start:start + _MAX_PATTERNS_PER_REGEX]
+                patterns.append(r"(^|\|)(" + "|".join(chunk) + r")\|")
+        else:
+            patterns.append(re.escape(DESIGNDOC_LABEL) + r"\[([^\]]*,)?" + re.escape(scope.key) + r"[,\]]")
+        return tuple(patterns)
+
+    # analysis ---------------------------------------------------------
+
+    def _analysis(self, path: str, scope: Optional[RowScope]) -> _FileAnalysis:
+        contexts = self.contexts(scope)
+        key = (path, contexts)
+        if key not in self._cache:
+            self._cache[key] = self._analyze(os.path.join(self.root, path), contexts)
+        return self._cache[key]
+
+    def _analyze(self, filename: str, contexts: Optional[tuple[str, ...]]) -> _FileAnalysis:
+        from coverage.exceptions import CoverageException
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data = self.cov.get_data()
+            data.set_query_contexts(list(contexts) if contexts is not None else None)
+            try:
+                _, statements, excluded, missing, missing_text = self.cov.analysis2(filename)
+                branches = self.cov.branch_stats(filename) if self.has_arcs() else {}
+            except (CoverageException, OSError, SyntaxError) as exc:
+                raise Unmeasurable(f"coverage.py cannot analyse it ({exc})") from exc
+            finally:
+                data.set_query_contexts(None)
+        return _FileAnalysis(frozenset(statements), len(excluded), frozenset(missing), missing_text, branches)
+
+    def has_arcs(self) -> bool:
+        if self._has_arcs is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._has_arcs = bool(self.cov.get_data().has_arcs())
+        return self._has_arcs
+
+    def _numbers(self, analysis: _FileAnalysis, metric: Metric) -> Numbers:
+        from coverage.results import Numbers
+
+        statements = metric is not Metric.BRANCH
+        branches = metric is Metric.BRANCH or (metric is Metric.TOTAL and self.count_branches)
+        return Numbers(
+            precision=self.precision,
+            n_files=1,
+            n_statements=len(analysis.statements) if statements else 0,
+            n_excluded=analysis.excluded if statements else 0,
+            n_missing=len(analysis.missing) if statements else 0,
+            n_branches=sum(exits for exits, _ in analysis.branches.values()) if branches else 0,
+            n_partial_branches=sum(1 for exits, taken in analysis.branches.values() if 0 < taken < exits)
+            if branches else 0,
+            n_missing_branches=sum(exits - taken for exits, taken in analysis.branches.values()) if branches else 0,
+        )
+
+    # the CoverageFigures protocol ------------------------------------
+
+    def figure(self, files: Sequence[str], metric: Metric, scope: Optional[RowScope]) -> Figure:
+        from coverage.results import Numbers
+
+        if metric is Metric.BRANCH and not self.has_arcs():
+            raise Unmeasurable("branch coverage was not measured",
+                               "turn on branch measurement: [run] branch = true, or --cov-branch")
+        total = Numbers(precision=self.precision)
+        missing = []
+        for path in files:
+            analysis = self._analysis(path, scope)
+            total += self._numbers(analysis, metric)
+            parts = []
+            if metric is not Metric.BRANCH and analysis.missing_text:
+                parts.append(analysis.missing_text)
+            if metric is Metric.BRANCH or (metric is Metric.TOTAL and self.count_branches):
+                partial = [line for line, (exits, taken) in sorted(analysis.branches.items())
+                           if taken < exits and (metric is Metric.BRANCH or line not in analysis.missing)]
+                if partial:
+                    parts.append("branches at " + ", ".join(map(str, partial)))
+            if parts:
+                missing.append(f"{path}: {', '.join(parts)}")
+        return Figure(total.pc_covered, tuple(missing))
+
+    def symbol_figure(self, path: str, functions: Sequence[Span], scope: Optional[RowScope]) -> Figure:
+        from coverage.results import Numbers, format_lines
+
+        analysis = self._analysis(path, scope)
+        total = Numbers(precision=self.precision)
+        unexecuted = []
+        statements: set[int] = set()
+        for function in functions:
+            body = function.body_lines(analysis.statements)
+            body_missing = body & analysis.missing
+            statements |= body
+            total += Numbers(precision=self.precision, n_files=1, n_statements=len(body),
+                             n_missing=len(body_missing))
+            if body and body_missing == body:
+                unexecuted.append(function.name)
+        missing_lines = format_lines(statements, statements & analysis.missing)
+        return Figure(total.pc_covered, tuple(unexecuted), missing_lines)
+
+    def meets(self, actual: float, required: float) -> bool:
+        from coverage.results import should_fail_under
+
+        return not should_fail_under(actual, required, self.precision)

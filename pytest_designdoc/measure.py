@@ -1,0 +1,191 @@
+"""Whose coverage measures the run, and the context switch per test file.
+
+Three sources, never two tracers at once:
+
+* pytest-cov (``--cov``): its Coverage object, looked up when used;
+  with ``--cov-context=test`` it already labels every test.
+* ``coverage run -m pytest``: ``Coverage.current()``.
+* alone: our own Coverage, in memory (no data file), measuring only the
+  files goals target, with the project's coverage configuration.
+
+Under pytest-xdist each worker measures (or pytest-cov's worker does) and
+the controller analyses the combined data once.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import TYPE_CHECKING, Any, Optional, Sequence
+
+if TYPE_CHECKING:
+    from coverage import Coverage
+
+OWN = "alone"
+PYTEST_COV = "pytest-cov"
+COVERAGE_RUN = "coverage run"
+
+_QUIET_SLUGS = [
+    "module-not-measured", "module-not-imported", "no-data-collected", "include-ignored",
+    "already-imported", "couldnt-parse", "no-ctracer", "dynamic-conflict", "no-sysmon",
+]
+_OWNER_FLAG = "_pytest_designdoc_owner"
+
+
+class Measurement:
+    """One session's coverage source; created before initial conftests load."""
+
+    def __init__(
+        self,
+        mode: str,
+        pluginmanager: Any,
+        *,
+        own: Optional[Coverage] = None,
+        per_test_contexts: bool = False,
+        switch_contexts: bool = True,
+    ) -> None:
+        self.mode = mode
+        self.pluginmanager = pluginmanager
+        self.own = own
+        self.per_test_contexts = per_test_contexts
+        self.switch_contexts = switch_contexts and not per_test_contexts
+        self.problem = ""
+        self.own_started = False
+        self.own_branch: Optional[bool] = None
+        self._label: Optional[str] = None
+        self._merged_payloads = 0
+
+    @classmethod
+    def start(
+        cls,
+        options: Any,
+        pluginmanager: Any,
+        root: str,
+        targets: Sequence[str],
+        *,
+        needs_branches: bool,
+        row_scope: bool,
+        xdist_controller: bool,
+    ) -> Measurement:
+        """Pick the coverage source and, when it is ours, start measuring."""
+        if getattr(options, "cov_source", None) and not getattr(options, "no_cov", False):
+            return cls(PYTEST_COV, pluginmanager, per_test_contexts=getattr(options, "cov_context", None) == "test",
+                       switch_contexts=row_scope)
+        import coverage
+
+        current = coverage.Coverage.current()
+        if current is not None:
+            if getattr(current, _OWNER_FLAG, False):
+                measurement = cls(COVERAGE_RUN, pluginmanager, switch_contexts=False)
+                measurement.problem = "an enclosing pytest-designdoc session is measuring this process"
+                return measurement
+            return cls(COVERAGE_RUN, pluginmanager, switch_contexts=row_scope)
+
+        own, user_branch = _own_coverage(root, targets, needs_branches)
+        measurement = cls(OWN, pluginmanager, own=own, switch_contexts=row_scope)
+        measurement.own_branch = user_branch
+        if not xdist_controller:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                own.start()
+            measurement.own_started = True
+        return measurement
+
+    # during the run ---------------------------------------------------
+
+    def tracer(self) -> Optional[Coverage]:
+        """The Coverage object recording now, if any."""
+        if self.mode == PYTEST_COV:
+            controller = getattr(self.pluginmanager.get_plugin("_cov"), "cov_controller", None)
+            if controller is not None and controller.started:
+                return controller.cov  # type: ignore[no-any-return]
+            return None
+        if self.mode == COVERAGE_RUN:
+            import coverage
+
+            return coverage.Coverage.current()
+        return self.own if self.own_started else None
+
+    def switch(self, label: str) -> None:
+        if not self.switch_contexts or label == self._label:
+            return
+        tracer = self.tracer()
+        if tracer is None:
+            return
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tracer.switch_context(label)
+        self._label = label
+        if any("context" in str(w.message).lower() for w in caught):
+            self.switch_contexts = False
+            self.problem = (
+                "the active coverage core does not record context switches (sysmon?): row-scoped figures "
+                "are unavailable; set COVERAGE_CORE=ctrace or designdoc_coverage_scope = suite"
+            )
+
+    def stop(self) -> None:
+        if self.own is not None and self.own_started:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.own.stop()
+            self.own_started = False
+
+    # xdist --------------------------------------------------------------
+
+    def payload(self) -> Optional[bytes]:
+        """A worker's own data for the controller; pytest-cov ships its own."""
+        if self.own is None:
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self.own.get_data().dumps()
+
+    def merge(self, payload: bytes) -> None:
+        from coverage import CoverageData
+
+        if self.own is None:
+            return
+        worker_data = CoverageData(no_disk=True)
+        worker_data.loads(payload)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.own.get_data().update(worker_data)
+        self._merged_payloads += 1
+
+    def worker_lost(self, worker: str) -> None:
+        self.problem = f"xdist worker {worker} went down: its coverage data is lost"
+
+    # after the run --------------------------------------------------------
+
+    def coverage(self) -> Optional[Coverage]:
+        """The Coverage object whose data holds the whole run."""
+        if self.mode == PYTEST_COV:
+            controller = getattr(self.pluginmanager.get_plugin("_cov"), "cov_controller", None)
+            return controller.cov if controller is not None else None
+        if self.mode == COVERAGE_RUN:
+            return self.tracer()
+        return self.own
+
+    def count_branches(self, cov: Coverage) -> bool:
+        """Whether coverage.py's total for this project counts branches."""
+        if self.own_branch is not None:
+            return self.own_branch
+        return bool(cov.config.branch)
+
+
+def _own_coverage(root: str, targets: Sequence[str], needs_branches: bool) -> tuple[Coverage, bool]:
+    """An in-memory Coverage with the project's configuration, measuring ``targets``; and the project's branch setting."""
+    import coverage
+
+    cov = coverage.Coverage(data_file=None, config_file=True, auto_data=False)
+    user_branch = bool(cov.config.branch)
+    cov.set_option("run:source", None)
+    cov.set_option("run:source_pkgs", [])
+    cov.set_option("run:include", [os.path.join(root, path) for path in targets])
+    cov.set_option("run:branch", user_branch or needs_branches)
+    cov.set_option("run:dynamic_context", None)
+    if "core" in cov.config.__dict__:
+        cov.set_option("run:core", "ctrace")  # sysmon ignores switch_context
+    cov.set_option("run:disable_warnings", list(cov.config.disable_warnings) + _QUIET_SLUGS)
+    setattr(cov, _OWNER_FLAG, True)
+    return cov, user_branch

@@ -1,0 +1,170 @@
+"""Which files and symbols a coverage goal measures (SPEC §2, Targets).
+
+A named file resolves against the doc's Files tables by path suffix, then
+against rootdir; no file named means the doc's Python source files. Symbols
+are looked up with ``ast``. Problems are findings: DD011 (symbol not
+found), DD013 (no measurable target, ambiguous target), DD030 (escapes
+rootdir).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence, Union
+
+from . import safepath
+from .model import Finding, Goal, GoalKind, GoalStatus, Severity
+from .symbols import Symbol, SymbolSyntaxError, find_symbol, parse_source
+
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
+
+ParsedSource = Union[ast.Module, str]
+"""A module's ast, or why it cannot be had."""
+
+
+@dataclass(frozen=True)
+class GoalPlan:
+    """A goal with its targets resolved; ``status`` is set when it is decided statically."""
+
+    goal: Goal
+    files: tuple[str, ...] = ()
+    """Rootdir-relative real paths of the Python files measured."""
+    symbol: Optional[Symbol] = None
+    symbol_file: Optional[str] = None
+    status: Optional[GoalStatus] = None
+
+    @property
+    def measured(self) -> bool:
+        return self.status is None and self.goal.kind is not GoalKind.MANUAL
+
+
+class TargetResolver:
+    """Resolves the goals of one doc; collects its findings in ``findings``."""
+
+    def __init__(
+        self,
+        root: str,
+        doc_path: str,
+        listed_files: Sequence[str],
+        is_source: Callable[[str], bool],
+        trees: dict[str, ParsedSource],
+        missing_sources: bool = False,
+    ) -> None:
+        """``missing_sources``: the doc lists Python sources that do not exist (reported as DD003/DD004)."""
+        self.root = root
+        self.doc_path = doc_path
+        self.listed = list(dict.fromkeys(listed_files))
+        self.sources = [real for real in map(self._real_file, self.listed) if real and is_source(real)]
+        self.trees = trees
+        self.missing_sources = missing_sources
+        self.findings: list[Finding] = []
+
+    def _real_file(self, path: str) -> Optional[str]:
+        found = safepath.resolve(self.root, path)
+        return found.real if found.kind == "file" else None
+
+    def finding(self, code: str, severity: Severity, goal: Goal, message: str, hint: str = "") -> None:
+        self.findings.append(Finding(code, severity, self.doc_path, goal.line, message, hint))
+
+    def resolve(self, goal: Goal) -> GoalPlan:
+        if goal.kind is GoalKind.MANUAL:
+            return GoalPlan(goal, status=GoalStatus.MANUAL)
+        if goal.files:
+            files = []
+            for name in goal.files:
+                path = self.file(goal, name)
+                if path is None:
+                    return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+                files.append(path)
+        elif self.sources:
+            files = list(self.sources)
+        elif self.missing_sources:
+            return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+        else:
+            self.finding("DD013", Severity.WARNING, goal, f"goal '{goal.text}' has no measurable target",
+                         "the doc lists no Python source file: name the file in the goal "
+                         "(`90% of src/app.py`) or list it under Files to Create / Files to Modify")
+            return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+        if goal.kind is GoalKind.SYMBOL:
+            return self.symbol(goal, files)
+        return GoalPlan(goal, tuple(files))
+
+    def file(self, goal: Goal, name: str) -> Optional[str]:
+        path = safepath.normalize(name)
+        if path is None or not path:
+            self.finding("DD030", Severity.ERROR, goal, f"goal target '{name}' escapes rootdir: refused, not read",
+                         "name files relative to rootdir, without '..', '~' or a leading '/'")
+            return None
+        candidates = [p for p in self.listed if p == path] or [p for p in self.listed if p.endswith("/" + path)]
+        if len(candidates) > 1:
+            self.finding("DD013", Severity.ERROR, goal, f"goal target '{name}' is ambiguous: "
+                         f"it matches {', '.join(candidates)}", "write more of the path to pick one file")
+            return None
+        found = safepath.resolve(self.root, candidates[0] if candidates else path)
+        if found.kind == "escape":
+            self.finding("DD030", Severity.ERROR, goal, f"goal target '{name}' escapes rootdir: refused, not read",
+                         "symlinks out of the project are not followed")
+            return None
+        if found.kind != "file":
+            self.finding("DD013", Severity.WARNING, goal, f"goal target '{name}' is not a file in the project",
+                         "list it in the doc's Files tables or write its path from rootdir")
+            return None
+        if not found.real.endswith(".py"):
+            self.finding("DD013", Severity.WARNING, goal, f"goal target '{name}' is not a Python file",
+                         "coverage.py measures Python source files only")
+            return None
+        return found.real
+
+    def symbol(self, goal: Goal, files: list[str]) -> GoalPlan:
+        assert goal.symbol is not None
+        found: list[tuple[str, Symbol]] = []
+        for path in files:
+            tree = self.tree(goal, path)
+            if tree is None:
+                return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+            symbol = find_symbol(tree, goal.symbol)
+            if symbol is not None:
+                found.append((path, symbol))
+        if not found:
+            where = ", ".join(files)
+            self.finding("DD011", Severity.ERROR, goal, f"symbol '{goal.symbol}' not found in {where}",
+                         "the design names code that does not exist: was it renamed or moved? "
+                         "Update the doc or write the code")
+            return GoalPlan(goal, tuple(files), status=GoalStatus.FAILED)
+        if len(found) > 1:
+            self.finding("DD013", Severity.ERROR, goal, f"symbol '{goal.symbol}' is ambiguous: "
+                         f"defined in {', '.join(path for path, _ in found)}",
+                         f"name the file: `path/to/file.py::{goal.symbol}`")
+            return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+        path, symbol = found[0]
+        return GoalPlan(goal, (path,), symbol, path)
+
+    def tree(self, goal: Goal, path: str) -> Optional[ast.Module]:
+        if path not in self.trees:
+            self.trees[path] = self._read_tree(path)
+        tree = self.trees[path]
+        if isinstance(tree, str):
+            self.finding("DD011", Severity.ERROR, goal, f"cannot look up '{goal.symbol}': {tree}",
+                         "fix the source file so that Python can parse it")
+            return None
+        return tree
+
+    def _read_tree(self, path: str) -> ParsedSource:
+        try:
+            with open(os.path.join(self.root, path), "rb") as handle:
+                data = handle.read(MAX_SOURCE_BYTES + 1)
+        except OSError as exc:
+            return f"'{path}' cannot be read ({exc.strerror or exc})"
+        if len(data) > MAX_SOURCE_BYTES:
+            return f"'{path}' is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB"
+        try:
+            source = importlib.util.decode_source(data)
+        except (SyntaxError, UnicodeDecodeError, LookupError):
+            return f"'{path}' is not decodable Python source"
+        try:
+            return parse_source(source, path)
+        except SymbolSyntaxError as exc:
+            return str(exc)
