@@ -196,7 +196,8 @@ class DesignDocPlugin:
         if config.get_verbosity() > 0 and self.plan is not None:
             coverage = (f"; coverage: {self.measurement.mode}, {self.settings.coverage_scope} scope"
                         if self.measurement is not None else "")
-            return f"designdoc: {len(self.plan.docs)} docs from {', '.join(self.settings.paths)}{coverage}"
+            count = len(self.plan.docs)
+            return f"designdoc: {count} doc{'' if count == 1 else 's'} from {', '.join(self.settings.paths)}{coverage}"
         return None
 
     # evidence -------------------------------------------------------------

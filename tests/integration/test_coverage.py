@@ -1,0 +1,318 @@
+"""Coverage goals in real pytest sessions (subprocess: coverage traces the whole process).
+
+The figures are checked against coverage.py itself: a pytest-cov
+``--cov-context=test`` run of the same tests, reported with
+``coverage json --contexts`` narrowed to the row's contexts.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Callable
+
+import pytest
+
+from .helpers import Project
+
+pytest.importorskip("pytest_cov")
+
+CALC = '''
+def add(a, b):
+    return a + b
+
+
+def divide(a, b):
+    if b == 0:  # pragma: no cover
+        raise ZeroDivisionError("b")
+    if a < 0:
+        a = -a
+    return a / b
+
+
+class Stack:
+    """A stack."""
+
+    def __init__(self):
+        self.items = []
+
+    def push(self, item):
+        self.items.append(item)
+
+    @property
+    def top(self):
+        return self.items[-1]
+
+    class Frame:
+        def depth(self):
+            return 1
+
+    async def drain(self):
+        while self.items:
+            self.items.pop()
+
+
+def debug_only():
+    raise AssertionError("never run")
+'''
+
+OTHER = '''
+def helper(flag):
+    if flag:
+        return 1
+    return 2
+'''
+
+TEST_ADD = '''
+from calc import Stack, add
+from other import helper
+
+
+def test_add():
+    assert add(1, 2) == 3
+    assert helper(True) == 1
+
+
+def test_stack():
+    stack = Stack()
+    stack.push(1)
+    assert stack.top == 1
+'''
+
+TEST_DIVIDE = '''
+from calc import divide
+
+
+def test_divide():
+    assert divide(4, 2) == 2
+'''
+
+DOC = """
+# CALC-1 - Calculator
+
+## Files to Create
+
+| File Path | Purpose |
+|-----------|---------|
+| `src/calc.py` | arithmetic |
+| `src/other.py` | helpers |
+
+## Test Strategy
+
+| Test Type | Files | Coverage Goals |
+|-----------|-------|----------------|
+| Unit | `tests/test_add.py` | {add_goals} |
+| Unit | `tests/test_divide.py` | {divide_goals} |
+"""
+
+
+def calculator(project: Project, add_goals: str = "50% of `calc.py`", divide_goals: str = "`divide()`") -> None:
+    project.write("pyproject.toml", """
+        [tool.pytest.ini_options]
+        designdoc_paths = ["docs/**/*.md"]
+        pythonpath = ["src"]
+
+        [tool.coverage.run]
+        branch = true
+
+        [tool.coverage.report]
+        exclude_also = ["raise AssertionError"]
+    """)
+    project.write("src/calc.py", CALC)
+    project.write("src/other.py", OTHER)
+    project.write("tests/test_add.py", TEST_ADD)
+    project.write("tests/test_divide.py", TEST_DIVIDE)
+    project.doc("calc.md", DOC.format(add_goals=add_goals, divide_goals=divide_goals))
+
+
+def report_goals(project: Project, validate_report: Callable[[Any], Any], name: str = "report.json") -> list[dict[str, Any]]:
+    data = validate_report(project.path / name)
+    return [goal for doc in data["docs"] for row in doc["rows"] for goal in row["goals"]]
+
+
+def coverage_json(project: Project, contexts: str) -> dict[str, Any]:
+    """``coverage json --contexts`` of the .coverage file a pytest-cov run left."""
+    result = project.pytester.run(sys.executable, "-m", "coverage", "json", "-o", "cov.json", f"--contexts={contexts}")
+    assert result.ret == 0, result.stderr.str()
+    data: dict[str, Any] = json.loads((project.path / "cov.json").read_text())
+    return data
+
+
+ROW_ADD = r"^$,(^|\|)tests/test_add\.py(::|$)"
+ROW_DIVIDE = r"^$,(^|\|)tests/test_divide\.py(::|$)"
+
+GOALS = "100% line coverage of `calc.py`; 10% of `other.py`; 10% branches of `calc.py`; `Stack`; `Stack.top` 100%"
+DIVIDE_GOALS = "10% of `calc.py`; 50% of `other.py`"
+
+
+def expected_figures(project: Project) -> list[float]:
+    add = coverage_json(project, ROW_ADD)["files"]
+    divide = coverage_json(project, ROW_DIVIDE)["files"]
+    return [
+        add["src/calc.py"]["summary"]["percent_statements_covered"],
+        add["src/other.py"]["summary"]["percent_covered"],
+        add["src/calc.py"]["summary"]["percent_branches_covered"],
+        divide["src/calc.py"]["summary"]["percent_covered"],
+        divide.get("src/other.py", {"summary": {"percent_covered": 0.0}})["summary"]["percent_covered"],
+    ]
+
+
+def measured(goals: list[dict[str, Any]]) -> list[float]:
+    return [goal["actual"] for goal in goals if goal["kind"] == "percent"]
+
+
+@pytest.fixture
+def reference(project: Project) -> list[float]:
+    """Row figures as coverage.py reports them from a per-test-context pytest-cov run."""
+    calculator(project, GOALS, DIVIDE_GOALS)
+    result = project.pytester.runpytest_subprocess(
+        "--cov=src", "--cov-context=test", "--cov-report=", "-p", "no:designdoc"
+    )
+    assert result.ret == 0, result.stdout.str()
+    figures = expected_figures(project)
+    (project.path / ".coverage").unlink()
+    return figures
+
+
+MODES = {
+    "alone": [],
+    "pytest-cov": ["--cov=src", "--cov-report="],
+    "pytest-cov per-test contexts": ["--cov=src", "--cov-context=test", "--cov-report="],
+    "pytest-cov disabled": ["--cov=src", "--no-cov"],
+    "xdist": ["-n", "2"],
+    "xdist and pytest-cov": ["-n", "2", "--cov=src", "--cov-report="],
+}
+
+
+@pytest.mark.parametrize("args", list(MODES.values()), ids=list(MODES))
+def test_row_figures_equal_coverage_json_of_the_row_contexts(
+    project: Project, reference: list[float], validate_report: Callable[[Any], Any], args: list[str]
+) -> None:
+    if "-n" in args:
+        pytest.importorskip("xdist")
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json", *args)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, result.stdout.str()
+    goals = report_goals(project, validate_report)
+    assert measured(goals) == pytest.approx(reference, abs=1e-9)
+    percent = [goal for goal in goals if goal["kind"] == "percent"]
+    assert [g["status"] for g in percent] == ["met" if g["actual"] >= g["required"] else "failed" for g in percent]
+    assert [goal["status"] for goal in goals if goal["kind"] == "symbol"] == ["failed", "met"]
+    result.stdout.fnmatch_lines([
+        "  docs/design/calc.md:15 DD010 error: 16.67% < 50% (total) of src/other.py",
+        "      hint: measured over the row's tests; missing: src/other.py: 2-4",
+    ])
+    if "--no-cov" not in args and any(a.startswith("--cov") for a in args):
+        assert (project.path / ".coverage").exists()
+    else:
+        assert not list(project.path.glob(".coverage*")), "the plugin alone leaves no data file"
+
+
+def test_coverage_run_is_reused(project: Project, reference: list[float], validate_report: Callable[[Any], Any]) -> None:
+    result = project.pytester.run(
+        sys.executable, "-m", "coverage", "run", "--source=src", "-m", "pytest",
+        "--designdoc", "--designdoc-report", "json:report.json",
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, result.stdout.str()
+    assert measured(report_goals(project, validate_report)) == pytest.approx(reference, abs=1e-9)
+    report = project.pytester.run(sys.executable, "-m", "coverage", "report")
+    report.stdout.fnmatch_lines(["src/calc.py *", "TOTAL *"])
+
+
+def test_pytest_cov_reports_and_fail_under_are_unchanged(project: Project) -> None:
+    calculator(project)
+    args = ["--cov=src", "--cov-branch", "--cov-report=term", "--cov-fail-under=99"]
+    plain = project.pytester.runpytest_subprocess(*args)
+    with_designdoc = project.pytester.runpytest_subprocess("--designdoc", *args)
+
+    def cov_lines(result: pytest.RunResult) -> list[str]:
+        lines = result.stdout.lines
+        start = next(i for i, line in enumerate(lines) if "coverage:" in line)
+        end = next(i for i, line in enumerate(lines) if "Required test coverage" in line)
+        return lines[start:end + 1]
+
+    assert cov_lines(with_designdoc) == cov_lines(plain)
+    assert plain.ret == with_designdoc.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_row_scope_counts_only_the_rows_tests_and_suite_scope_counts_all(
+    project: Project, validate_report: Callable[[Any], Any]
+) -> None:
+    calculator(project, "`helper()`", "`helper()`; 100% of `other.py`")
+    row = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json")
+    assert row.ret == pytest.ExitCode.TESTS_FAILED
+    assert [g["status"] for g in report_goals(project, validate_report)] == ["met", "failed", "failed"]
+    row.stdout.fnmatch_lines([
+        "  docs/design/calc.md:15 DD010 error: 16.67% < 100% (total) of src/other.py",
+        "  docs/design/calc.md:15 DD012 error: 'helper' at src/other.py:1-4 not executed by the row's tests",
+        "      hint: write a test in this row that calls it, or link one with @pytest.mark.designdoc('CALC-1')",
+    ])
+    suite = project.pytester.runpytest_subprocess(
+        "--designdoc", "--designdoc-coverage-scope", "suite", "--designdoc-report", "json:report.json"
+    )
+    assert [g["status"] for g in report_goals(project, validate_report)] == ["met", "met", "failed"]
+    assert suite.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_marked_tests_count_for_every_row_of_their_doc(project: Project, validate_report: Callable[[Any], Any]) -> None:
+    calculator(project, "`divide()`", "`add()`")
+    project.write("tests/test_linked.py", """
+        import pytest
+        from calc import add, divide
+
+
+        @pytest.mark.designdoc("CALC-1")
+        def test_both():
+            assert add(divide(2, 1), 1) == 3.0
+
+
+        def test_unlinked():
+            assert divide(-2, 1) == 2.0
+    """)
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json")
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    assert [g["status"] for g in report_goals(project, validate_report)] == ["met", "met"]
+
+
+@pytest.mark.parametrize(
+    ("goal", "status", "line"),
+    [
+        ("`Stack.Frame.depth`", "failed",
+         "*DD012 error: 'Stack.Frame.depth' at src/calc.py:27-28 not executed by the row's tests"),
+        ("`Stack`", "failed",
+         "*DD012 error: methods of 'Stack' (Stack.drain) at src/calc.py:13-32 not executed by the row's tests"),
+        ("`src/calc.py::Stack.push`", "met", "*0 errors*"),
+        ("`calc:add` 100%", "met", "*0 errors*"),
+        ("`Stack.pop`", "failed", "*DD011 error: symbol 'Stack.pop' not found in src/calc.py, src/other.py"),
+        ("`debug_only()`", "met", "*0 errors*"),
+        ("90% of `README.txt`", "unmeasurable", "*DD013 warning: goal target 'README.txt' is not a file in the project"),
+        ("each file ≥ 60%", "failed", "*DD010 error: 16.67% < 60% (total) of src/other.py"),
+    ],
+)
+def test_symbol_and_percent_goal_forms(
+    project: Project, validate_report: Callable[[Any], Any], goal: str, status: str, line: str
+) -> None:
+    calculator(project, "`add()`", "`divide()`")
+    project.write("tests/test_add.py", TEST_ADD.replace("assert helper(True) == 1", "pass"))
+    project.doc("more.md", f"# M-1 - More\n\n## Files to Modify\n\n| File |\n|--|\n| `src/calc.py` |\n| `src/other.py` |\n\n"
+                f"## Test Strategy\n\n| Type | Files | Coverage Goals |\n|--|--|--|\n| Unit | `tests/test_add.py` | {goal} |\n")
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json")
+    result.stdout.fnmatch_lines([line])
+    more = [d for d in validate_report(project.path / "report.json")["docs"] if d["key"] == "M-1"]
+    assert more[0]["rows"][0]["goals"][0]["status"] == status
+
+
+def test_rows_not_selected_are_not_run_and_nothing_is_measured_without_goals(
+    project: Project, validate_report: Callable[[Any], Any]
+) -> None:
+    calculator(project, "100% of `calc.py`", "100% of `calc.py`")
+    result = project.pytester.runpytest_subprocess("--designdoc", "tests/test_divide.py", "-v")
+    result.stdout.fnmatch_lines([
+        "designdoc: 1 doc from docs/**/*.md; coverage: alone, row scope",
+        "*DD014 warning: row not run in this session: tests/test_add.py not selected",
+        "*1 failed, 0 manual, 1 not run*",
+    ])
+    collect = project.pytester.runpytest_subprocess("--designdoc", "--collect-only")
+    collect.stdout.fnmatch_lines(["*2 not run*(coverage is not measured with --collect-only)"])
+    project.doc("calc.md", "# CALC-1 - C\n\n## Tests\n\n| Type | Files | Goals |\n|--|--|--|\n| U | `tests/test_add.py` | prose |\n")
+    unmeasured = project.pytester.runpytest_subprocess("--designdoc", "-v")
+    assert "coverage:" not in unmeasured.stdout.str()
