@@ -316,3 +316,15 @@ def test_rows_not_selected_are_not_run_and_nothing_is_measured_without_goals(
     project.doc("calc.md", "# CALC-1 - C\n\n## Tests\n\n| Type | Files | Goals |\n|--|--|--|\n| U | `tests/test_add.py` | prose |\n")
     unmeasured = project.pytester.runpytest_subprocess("--designdoc", "-v")
     assert "coverage:" not in unmeasured.stdout.str()
+
+
+def test_a_crashed_xdist_worker_is_reported_not_guessed(project: Project) -> None:
+    pytest.importorskip("xdist")
+    calculator(project, "`add()`", "`divide()`")
+    project.write("tests/test_crash.py", "import os\n\ndef test_crash():\n    os._exit(3)\n")
+    result = project.pytester.runpytest_subprocess("--designdoc", "-n", "2")
+    result.stdout.fnmatch_lines([
+        "*DD013 warning: coverage goals not measured: xdist worker gw* went down: its coverage data is lost",
+        "*0 met, 0 failed, 0 manual, 2 not run*",
+    ])
+    assert "INTERNALERROR" not in result.stdout.str()

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from pytest_designdoc.evaluate import evaluate
+from typing import Optional, Sequence
+
+import pytest
+
+from pytest_designdoc.evaluate import Figure, RowScope, Unmeasurable, evaluate
 from pytest_designdoc.evidence import EvidenceRecorder
-from pytest_designdoc.model import DesignDoc, GoalKind, GoalStatus, Goal, Severity, Status, TestRow
+from pytest_designdoc.model import DesignDoc, Goal, GoalKind, GoalStatus, Metric, Severity, Status, TestRow
 from pytest_designdoc.plan import DocPlan, Plan, RowPlan, TestPathCheck
+from pytest_designdoc.symbols import Span
+from pytest_designdoc.targets import GoalPlan
 
 
 def test_a_test_outcome_is_its_worst_phase() -> None:
@@ -66,3 +72,78 @@ def test_draft_findings_are_warnings() -> None:
     recorder.file_considered("t/test_a.py")
     report = evaluate(_plan(Status.DRAFT), recorder.freeze(), rootdir="/r", created="x")
     assert {f.severity for f in report.all_findings()} == {Severity.WARNING}
+
+
+class FakeFigures:
+    """Figures as a CoverageFigures would give them; records the scopes asked for."""
+
+    def __init__(self, actual: float, unmeasurable: bool = False) -> None:
+        self.actual = actual
+        self.unmeasurable = unmeasurable
+        self.scopes: list[Optional[RowScope]] = []
+
+    def figure(self, files: Sequence[str], metric: Metric, scope: Optional[RowScope]) -> Figure:
+        self.scopes.append(scope)
+        if self.unmeasurable:
+            raise Unmeasurable("branch coverage was not measured", "turn it on")
+        return Figure(self.actual, ("src/a.py: 3-4",))
+
+    def symbol_figure(self, path: str, functions: Sequence[Span], scope: Optional[RowScope]) -> Figure:
+        raise AssertionError("no symbol goals here")
+
+    def meets(self, actual: float, required: float) -> bool:
+        return actual >= required
+
+
+def _measured_plan(status: Status = Status.ACCEPTED) -> Plan:
+    goal = Goal("90% of a.py", 9, GoalKind.PERCENT, metric=Metric.TOTAL, required=90.0, files=("a.py",))
+    row = TestRow(line=9, test_type="Unit", test_paths=("t/test_a.py",), goals=(goal,))
+    doc = DesignDoc(path="docs/a.md", key="K-1", title="T", line=1, status=status, rows=(row,))
+    checks = (TestPathCheck("t/test_a.py", ("t/test_a.py",)),)
+    return Plan((DocPlan(doc, rows=(RowPlan(row, checks, (GoalPlan(goal, ("src/a.py",)),)),)),))
+
+
+def _ran() -> EvidenceRecorder:
+    recorder = EvidenceRecorder()
+    recorder.collected_items(["t/test_a.py::test_x"])
+    recorder.test_report("t/test_a.py::test_x", "passed")
+    return recorder
+
+
+@pytest.mark.parametrize(
+    ("actual", "row_scope", "status", "codes"),
+    [
+        (95.0, True, GoalStatus.MET, []),
+        (89.5, True, GoalStatus.FAILED, ["DD010"]),
+        (89.5, False, GoalStatus.FAILED, ["DD010"]),
+    ],
+)
+def test_percent_goals_are_decided_by_the_figures(
+    actual: float, row_scope: bool, status: GoalStatus, codes: list[str]
+) -> None:
+    figures = FakeFigures(actual)
+    report = evaluate(_measured_plan(), _ran().freeze(), rootdir="/r", created="x", figures=figures,
+                      row_scope=row_scope)
+    (goal,) = report.docs[0].rows[0].goals
+    assert (goal.status, goal.actual) == (status, actual)
+    assert [f.code for f in report.all_findings()] == codes
+    assert figures.scopes == [RowScope(("t/test_a.py",), "K-1") if row_scope else None]
+    if codes:
+        (finding,) = report.all_findings()
+        assert finding.message == "89.50% < 90% (total) of src/a.py"
+        assert finding.hint.endswith("missing: src/a.py: 3-4")
+
+
+def test_unmeasurable_figures_problems_and_unenforced_docs() -> None:
+    report = evaluate(_measured_plan(), _ran().freeze(), rootdir="/r", created="x", figures=FakeFigures(0, True))
+    assert report.docs[0].rows[0].goals[0].status is GoalStatus.UNMEASURABLE
+    assert [(f.code, f.severity) for f in report.all_findings()] == [("DD013", Severity.WARNING)]
+
+    lost = evaluate(_measured_plan(), _ran().freeze(), rootdir="/r", created="x",
+                    coverage_problem="xdist worker gw1 went down", coverage_note="coverage not measured")
+    assert lost.docs[0].rows[0].goals[0].status is GoalStatus.NOT_RUN
+    assert [f.message for f in lost.all_findings()] == ["coverage goals not measured: xdist worker gw1 went down"]
+
+    figures = FakeFigures(0)
+    draft = evaluate(_measured_plan(Status.DRAFT), _ran().freeze(), rootdir="/r", created="x", figures=figures)
+    assert draft.docs[0].rows[0].goals[0].status is GoalStatus.NOT_RUN and figures.scopes == []
