@@ -116,11 +116,17 @@ class Measurement:
             warnings.simplefilter("always")
             tracer.switch_context(label)
         self._label = label
-        if any("context" in str(w.message).lower() for w in caught):
+        messages = [str(w.message).lower() for w in caught]
+        ignored = not getattr(getattr(tracer, "_core", None), "supports_dynamic_contexts", True) or any(
+            "sysmon" in m for m in messages)
+        conflict = any("dynamic context" in m for m in messages)
+        if ignored or conflict:
             self.switch_contexts = False
             self.problem = (
-                "the active coverage core does not record context switches (sysmon?): row-scoped figures "
-                "are unavailable; set COVERAGE_CORE=ctrace or designdoc_coverage_scope = suite"
+                "the active coverage does not record context switches "
+                f"({'its core, sysmon, ignores them' if ignored else 'dynamic_context is configured'}): "
+                "row-scoped figures are unavailable; use COVERAGE_CORE=ctrace, drop [run] dynamic_context "
+                "or set designdoc_coverage_scope = suite"
             )
 
     def stop(self) -> None:

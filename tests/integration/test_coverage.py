@@ -328,3 +328,25 @@ def test_a_crashed_xdist_worker_is_reported_not_guessed(project: Project) -> Non
         "*0 met, 0 failed, 0 manual, 2 not run*",
     ])
     assert "INTERNALERROR" not in result.stdout.str()
+
+
+def test_no_cover_tests_count_for_nothing_and_the_users_data_file_is_untouched(project: Project) -> None:
+    calculator(project, "`add()`", "`helper()`")
+    project.write("tests/test_divide.py", TEST_DIVIDE + """
+import pytest
+from other import helper
+
+
+@pytest.mark.no_cover
+def test_unmeasured():
+    assert helper(False) == 2
+""")
+    with_cov = project.pytester.runpytest_subprocess("--designdoc", "--cov=src", "--cov-report=")
+    with_cov.stdout.fnmatch_lines(["*DD012 error: 'helper' at src/other.py:1-4 not executed by the row's tests"])
+    assert with_cov.ret == pytest.ExitCode.TESTS_FAILED
+
+    (project.path / ".coverage").write_bytes(b"the user's own data")
+    alone = project.pytester.runpytest_subprocess("--designdoc")
+    alone.stdout.fnmatch_lines(["*2 met*; 0 errors*"])
+    assert (project.path / ".coverage").read_bytes() == b"the user's own data"
+    assert sorted(p.name for p in project.path.glob(".coverage*")) == [".coverage"]

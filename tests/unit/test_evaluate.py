@@ -10,7 +10,7 @@ from pytest_designdoc.evaluate import Figure, RowScope, Unmeasurable, evaluate
 from pytest_designdoc.evidence import EvidenceRecorder
 from pytest_designdoc.model import DesignDoc, Goal, GoalKind, GoalStatus, Metric, Severity, Status, TestRow
 from pytest_designdoc.plan import DocPlan, Plan, RowPlan, TestPathCheck
-from pytest_designdoc.symbols import Span
+from pytest_designdoc.symbols import Span, Symbol
 from pytest_designdoc.targets import GoalPlan
 
 
@@ -89,7 +89,9 @@ class FakeFigures:
         return Figure(self.actual, ("src/a.py: 3-4",))
 
     def symbol_figure(self, path: str, functions: Sequence[Span], scope: Optional[RowScope]) -> Figure:
-        raise AssertionError("no symbol goals here")
+        self.scopes.append(scope)
+        unexecuted = () if self.actual else tuple(f.name for f in functions)
+        return Figure(self.actual, unexecuted, "" if self.actual == 100 else "4-5")
 
     def meets(self, actual: float, required: float) -> bool:
         return actual >= required
@@ -147,3 +149,38 @@ def test_unmeasurable_figures_problems_and_unenforced_docs() -> None:
     figures = FakeFigures(0)
     draft = evaluate(_measured_plan(Status.DRAFT), _ran().freeze(), rootdir="/r", created="x", figures=figures)
     assert draft.docs[0].rows[0].goals[0].status is GoalStatus.NOT_RUN and figures.scopes == []
+
+
+def _symbol_plan(goal: Goal, kind: str) -> Plan:
+    row = TestRow(line=9, test_type="Unit", test_paths=("t/test_a.py",), goals=(goal,))
+    doc = DesignDoc(path="docs/a.md", key="K-1", title="T", line=1, rows=(row,))
+    methods = (Span("S.a", 2, 3, ((3, 3),)), Span("S.b", 4, 5, ((5, 5),))) if kind == "class" else (
+        Span("f", 2, 5, ((3, 5),)),)
+    symbol = Symbol(goal.symbol or "", kind, 1, 5, methods)
+    checks = (TestPathCheck("t/test_a.py", ("t/test_a.py",)),)
+    goal_plan = GoalPlan(goal, ("src/a.py",), symbol, "src/a.py")
+    return Plan((DocPlan(doc, rows=(RowPlan(row, checks, (goal_plan,)),)),))
+
+
+@pytest.mark.parametrize(
+    ("kind", "required", "actual", "status", "message"),
+    [
+        ("function", None, 50.0, GoalStatus.MET, None),
+        ("function", None, 0.0, GoalStatus.FAILED, "DD012 'f' at src/a.py:1-5 not executed by the row's tests"),
+        ("class", None, 0.0, GoalStatus.FAILED,
+         "DD012 methods of 'S' (S.a, S.b) at src/a.py:1-5 not executed by the row's tests"),
+        ("function", 100.0, 100.0, GoalStatus.MET, None),
+        ("function", 100.0, 99.99, GoalStatus.FAILED, "DD010 f: 99.99% < 100% (line) of src/a.py:1-5"),
+    ],
+)
+def test_symbol_goals(
+    kind: str, required: Optional[float], actual: float, status: GoalStatus, message: Optional[str]
+) -> None:
+    name = "S" if kind == "class" else "f"
+    goal = Goal(f"`{name}`", 9, GoalKind.SYMBOL, symbol=name, required=required,
+                metric=Metric.LINE if required else None)
+    report = evaluate(_symbol_plan(goal, kind), _ran().freeze(), rootdir="/r", created="x",
+                      figures=FakeFigures(actual))
+    (result,) = report.docs[0].rows[0].goals
+    assert (result.status, result.actual, result.line_range, result.symbol_file) == (status, actual, (1, 5), "src/a.py")
+    assert [f"{f.code} {f.message}" for f in report.all_findings()] == ([message] if message else [])
