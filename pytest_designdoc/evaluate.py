@@ -76,9 +76,11 @@ def evaluate(
     row_scope: bool = True,
     coverage_problem: str = "",
     coverage_note: str = "",
+    preimported: frozenset[str] = frozenset(),
 ) -> Report:
-    """``coverage_problem`` is why coverage goals cannot be decided in a run that measured them."""
-    judge = _GoalJudge(figures, row_scope)
+    """``coverage_problem`` is why coverage goals cannot be decided in a run that measured them;
+    ``preimported`` are target files imported before coverage started."""
+    judge = _GoalJudge(figures, row_scope, preimported)
     docs = tuple(_doc(doc_plan, evidence, collect_only, judge, coverage_problem) for doc_plan in plan.docs)
     findings = list(plan.findings)
     keys = plan.keys
@@ -179,9 +181,13 @@ def _goal_plans(row_plan: RowPlan) -> tuple[GoalPlan, ...]:
 class _GoalJudge:
     """Decides percent and symbol goals from coverage figures."""
 
-    def __init__(self, figures: Optional[CoverageFigures], row_scope: bool) -> None:
+    def __init__(
+        self, figures: Optional[CoverageFigures], row_scope: bool, preimported: frozenset[str] = frozenset()
+    ) -> None:
         self.figures = figures
         self.row_scope = row_scope
+        self.preimported = preimported
+        self.warned: set[tuple[str, str]] = set()
 
     def judge(self, plan: GoalPlan, scope: Optional[RowScope], path: str, findings: list[Finding]) -> GoalResult:
         goal = plan.goal
@@ -196,6 +202,16 @@ class _GoalJudge:
         def failed(code: str, message: str, hint: str) -> None:
             findings.append(Finding(code, Severity.ERROR, path, goal.line, message, hint))
 
+        if goal.kind is GoalKind.PERCENT:
+            for early in sorted(set(plan.files) & self.preimported):
+                if (path, early) not in self.warned:
+                    self.warned.add((path, early))
+                    findings.append(Finding(
+                        "DD013", Severity.WARNING, path, goal.line,
+                        f"'{early}' was imported before coverage started, so its import-time lines count as "
+                        "missed (as with pytest --cov)",
+                        "pytest or a plugin imports it first; run `coverage run -m pytest --designdoc` "
+                        "to measure it from the start"))
         try:
             return self._decide(plan, scope, row, failed)
         except Unmeasurable as exc:

@@ -15,6 +15,7 @@ the controller analyses the combined data once.
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
@@ -52,6 +53,8 @@ class Measurement:
         self.problem = ""
         self.own_started = False
         self.own_branch: Optional[bool] = None
+        self.preimported: frozenset[str] = frozenset()
+        """Targets imported before measurement started: their import-time lines are lost."""
         self._label: Optional[str] = None
         self._merged_payloads = 0
 
@@ -69,8 +72,10 @@ class Measurement:
     ) -> Measurement:
         """Pick the coverage source and, when it is ours, start measuring."""
         if getattr(options, "cov_source", None) and not getattr(options, "no_cov", False):
-            return cls(PYTEST_COV, pluginmanager, per_test_contexts=getattr(options, "cov_context", None) == "test",
-                       switch_contexts=row_scope)
+            measurement = cls(PYTEST_COV, pluginmanager, switch_contexts=row_scope,
+                              per_test_contexts=getattr(options, "cov_context", None) == "test")
+            measurement.preimported = _already_imported(root, targets)
+            return measurement
         import coverage
 
         current = coverage.Coverage.current()
@@ -84,6 +89,7 @@ class Measurement:
         own, user_branch = _own_coverage(root, targets, needs_branches)
         measurement = cls(OWN, pluginmanager, own=own, switch_contexts=row_scope)
         measurement.own_branch = user_branch
+        measurement.preimported = _already_imported(root, targets)
         if not xdist_controller:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -195,3 +201,16 @@ def _own_coverage(root: str, targets: Sequence[str], needs_branches: bool) -> tu
     cov.set_option("run:disable_warnings", list(cov.config.disable_warnings) + _QUIET_SLUGS)
     setattr(cov, _OWNER_FLAG, True)
     return cov, user_branch
+
+
+def _already_imported(root: str, targets: Sequence[str]) -> frozenset[str]:
+    """The targets some module already loaded from (pytest itself imports ``packaging``, for one)."""
+    wanted = {os.path.join(root, path): path for path in targets}
+    found = set()
+    for module in list(sys.modules.values()):
+        filename = getattr(module, "__file__", None)
+        if isinstance(filename, str) and filename.startswith(root):
+            path = wanted.get(os.path.realpath(filename))
+            if path is not None:
+                found.add(path)
+    return frozenset(found)

@@ -288,6 +288,7 @@ class DesignDocPlugin:
         collect_only = bool(self.config.option.collectonly)
         evidence = self.recorder.freeze()
         figures, problem, note = self._coverage_figures(evidence, collect_only)
+        preimported = self.measurement.preimported if self.measurement is not None else frozenset()
         self.report = evaluate(
             self.plan,
             evidence,
@@ -298,6 +299,7 @@ class DesignDocPlugin:
             row_scope=self.settings.coverage_scope == "row",
             coverage_problem=problem,
             coverage_note=note,
+            preimported=preimported,
         )
         self.config.hook.pytest_designdoc_report(report=self.report, config=self.config)
         self._write_reports(self.report)

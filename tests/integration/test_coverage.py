@@ -350,3 +350,16 @@ def test_unmeasured():
     alone.stdout.fnmatch_lines(["*2 met*; 0 errors*"])
     assert (project.path / ".coverage").read_bytes() == b"the user's own data"
     assert sorted(p.name for p in project.path.glob(".coverage*")) == [".coverage"]
+
+
+def test_a_target_imported_before_coverage_started_is_a_warning(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calculator(project, "10% of `other.py`", "`divide()`")
+    monkeypatch.setenv("PYTHONPATH", str(project.path / "src"))
+    result = project.pytester.runpytest_subprocess("--designdoc", "-p", "other")
+    result.stdout.fnmatch_lines([
+        "*:14 DD013 warning: 'src/other.py' was imported before coverage started, so its import-time lines "
+        "count as missed (as with pytest --cov)",
+    ])
+    assert result.ret == pytest.ExitCode.OK
