@@ -77,6 +77,7 @@ def evaluate(
     coverage_problem: str = "",
     coverage_note: str = "",
     preimported: frozenset[str] = frozenset(),
+    coverage_source: str = "",
 ) -> Report:
     """``coverage_problem`` is why coverage goals cannot be decided in a run that measured them;
     ``preimported`` are target files imported before coverage started."""
@@ -91,7 +92,8 @@ def evaluate(
                         f"known keys: {', '.join(sorted(keys)) or 'none'}")
             )
     return Report(rootdir=rootdir, created=created, docs=docs, findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
-                  coverage_note=coverage_note)
+                  coverage_note=coverage_note, coverage_source=coverage_source,
+                  coverage_scope="row" if row_scope else "suite")
 
 
 def _doc(

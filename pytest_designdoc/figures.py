@@ -14,7 +14,7 @@ import os
 import re
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
 
 from .evaluate import Figure, RowScope, Unmeasurable
 from .model import Metric
@@ -55,17 +55,20 @@ class CoverageAnalysis:
         count_branches: bool,
         per_test_contexts: bool = False,
         marked: Optional[Mapping[str, Sequence[str]]] = None,
+        measured: Optional[frozenset[str]] = None,
     ) -> None:
         self.cov = cov
         self.root = root
         self.count_branches = count_branches
         self.per_test_contexts = per_test_contexts
         self.marked = marked or {}
+        self.measured = measured
         self.precision: int = cov.config.precision
         static = cov.config.context or ""
         self._empty_context = "^" + re.escape(static) + "$"
         self._cache: dict[tuple[str, Optional[tuple[str, ...]]], _FileAnalysis] = {}
         self._has_arcs: Optional[bool] = None
+        self._omit: Union[re.Pattern[str], bool, None] = None
 
     # contexts ---------------------------------------------------------
 
@@ -87,6 +90,12 @@ class CoverageAnalysis:
     # analysis ---------------------------------------------------------
 
     def _analysis(self, path: str, scope: Optional[RowScope]) -> _FileAnalysis:
+        if self.measured is not None and path not in self.measured:
+            raise Unmeasurable(f"'{path}' was not measured: it became a target after coverage started",
+                               "a conftest.py goal parser named it; name it in a goal of the doc itself")
+        if self._omitted(os.path.join(self.root, path)):
+            raise Unmeasurable(f"'{path}' is omitted by the coverage configuration ([run] or [report] omit)",
+                               "coverage.py does not count it: drop the goal or the omit pattern")
         contexts = self.contexts(scope)
         key = (path, contexts)
         if key not in self._cache:
@@ -108,6 +117,15 @@ class CoverageAnalysis:
             finally:
                 data.set_query_contexts(None)
         return _FileAnalysis(frozenset(statements), len(excluded), frozenset(missing), missing_text, branches)
+
+    def _omitted(self, filename: str) -> bool:
+        if self._omit is None:
+            from coverage.files import globs_to_regex, prep_patterns
+
+            config = self.cov.config
+            patterns = prep_patterns(list(config.run_omit or []) + list(config.report_omit or []))
+            self._omit = globs_to_regex(patterns) if patterns else False
+        return bool(self._omit and self._omit.match(filename))
 
     def has_arcs(self) -> bool:
         if self._has_arcs is None:

@@ -53,6 +53,8 @@ class Measurement:
         self.problem = ""
         self.own_started = False
         self.own_branch: Optional[bool] = None
+        self.own_targets: Optional[frozenset[str]] = None
+        """The only files our own coverage measures (None: someone else's coverage decides)."""
         self.preimported: frozenset[str] = frozenset()
         """Targets imported before measurement started: their import-time lines are lost."""
         self._label: Optional[str] = None
@@ -89,6 +91,7 @@ class Measurement:
         own, user_branch = _own_coverage(root, targets, needs_branches)
         measurement = cls(OWN, pluginmanager, own=own, switch_contexts=row_scope)
         measurement.own_branch = user_branch
+        measurement.own_targets = frozenset(targets)
         measurement.preimported = _already_imported(root, targets)
         if not xdist_controller:
             with warnings.catch_warnings():

@@ -204,6 +204,9 @@ class Report:
     """Findings that belong to no single doc (DD031 markers, discovery)."""
     coverage_note: str = ""
     """Why coverage goals were not measured in this run, when they were not."""
+    coverage_source: str = ""
+    """Whose coverage measured the run (``alone``, ``pytest-cov``, ``coverage run``); empty: none."""
+    coverage_scope: str = "row"
 
     def all_findings(self) -> list[Finding]:
         found = [f for d in self.docs for f in d.findings]

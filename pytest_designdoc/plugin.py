@@ -140,6 +140,7 @@ class DesignDocPlugin:
         self._norecurse: list[str] = list(config.getini("norecursedirs"))
         self._python_files: list[str] = list(config.getini("python_files"))
         self._selected: tuple[str, ...] = ()
+        self._goal_parsers = 0
 
     def _relative(self, path: os.PathLike[str] | str) -> Optional[str]:
         try:
@@ -159,8 +160,8 @@ class DesignDocPlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self._selected = self._selected_prefixes()
-        if self.plan is None:
-            self.run_static_stage()
+        if self.plan is None or self._goal_parsers != self._count_goal_parsers():
+            self.run_static_stage()  # conftest.py files may parse goals too; they are loaded now
 
     def run_static_stage(self) -> None:
         from . import safepath
@@ -169,10 +170,14 @@ class DesignDocPlugin:
         from .plan import plan
 
         hook = self.config.hook
+        self._goal_parsers = self._count_goal_parsers()
         parser = DocParser(lambda text, line: hook.pytest_designdoc_parse_goal(text=text, line=line))
         self.root = safepath.real_root(str(self.rootpath))
         found = discover(self.root, self.settings.paths, parser, self._skip_dir)
         self.plan = plan(found.docs, self.root, self._is_test_file, self._skip_dir, found.findings)
+
+    def _count_goal_parsers(self) -> int:
+        return len(self.config.hook.pytest_designdoc_parse_goal.get_hookimpls())
 
     def start_measurement(self, options: Any) -> None:
         """Measure coverage only when an enforced doc has a percent or symbol goal."""
@@ -191,6 +196,7 @@ class DesignDocPlugin:
             row_scope=self.settings.coverage_scope == "row",
             xdist_controller=_is_xdist_controller(options),
         )
+        self.config.add_cleanup(self.measurement.stop)
 
     def pytest_report_header(self, config: pytest.Config) -> Optional[str]:
         if config.get_verbosity() > 0 and self.plan is not None:
@@ -300,6 +306,7 @@ class DesignDocPlugin:
             coverage_problem=problem,
             coverage_note=note,
             preimported=preimported,
+            coverage_source=self.measurement.mode if self.measurement is not None else "",
         )
         self.config.hook.pytest_designdoc_report(report=self.report, config=self.config)
         self._write_reports(self.report)
@@ -330,6 +337,7 @@ class DesignDocPlugin:
             count_branches=measurement.count_branches(cov),
             per_test_contexts=measurement.per_test_contexts,
             marked=evidence.marked_nodeids,
+            measured=measurement.own_targets,
         )
         return figures, "", ""
 

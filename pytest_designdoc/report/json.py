@@ -14,7 +14,7 @@ SCHEMA = "pytest-designdoc/report/v1"
 
 def to_dict(report: Report) -> dict[str, Any]:
     counts = report.goal_counts()
-    return {
+    data: dict[str, Any] = {
         "schema": SCHEMA,
         "created": report.created,
         "rootdir": report.rootdir,
@@ -27,6 +27,12 @@ def to_dict(report: Report) -> dict[str, Any]:
         "docs": [_doc(doc) for doc in sorted(report.docs, key=lambda d: d.doc.path)],
         "findings": [_finding(f) for f in report.findings],
     }
+    if report.coverage_source:
+        coverage = {"source": report.coverage_source, "scope": report.coverage_scope}
+        if report.coverage_note:
+            coverage["note"] = report.coverage_note
+        data["coverage"] = coverage
+    return data
 
 
 def _doc(result: DocResult) -> dict[str, Any]:
@@ -89,9 +95,13 @@ def _goal(result: GoalResult) -> dict[str, Any]:
     elif goal.kind is GoalKind.SYMBOL:
         data.update(symbol=goal.symbol, file=result.symbol_file or (goal.files[0] if goal.files else None))
         if goal.required is not None:
-            data.update(required=goal.required, actual=result.actual)
+            data.update(required=goal.required)
+        if goal.required is not None or result.actual is not None:
+            data.update(actual=result.actual)
         if result.line_range:
             data["line_range"] = list(result.line_range)
+        if result.missing:
+            data["missing"] = result.missing
     return data
 
 

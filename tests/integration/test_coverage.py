@@ -114,6 +114,7 @@ def calculator(project: Project, add_goals: str = "50% of `calc.py`", divide_goa
 
         [tool.coverage.run]
         branch = true
+        omit = ["src/omitted.py"]
 
         [tool.coverage.report]
         exclude_also = ["raise AssertionError"]
@@ -194,6 +195,8 @@ def test_row_figures_equal_coverage_json_of_the_row_contexts(
     assert result.ret == pytest.ExitCode.TESTS_FAILED, result.stdout.str()
     goals = report_goals(project, validate_report)
     assert measured(goals) == pytest.approx(reference, abs=1e-9)
+    source = "pytest-cov" if "--cov=src" in args and "--no-cov" not in args else "alone"
+    assert validate_report(project.path / "report.json")["coverage"] == {"source": source, "scope": "row"}
     percent = [goal for goal in goals if goal["kind"] == "percent"]
     assert [g["status"] for g in percent] == ["met" if g["actual"] >= g["required"] else "failed" for g in percent]
     assert [goal["status"] for goal in goals if goal["kind"] == "symbol"] == ["failed", "met"]
@@ -253,7 +256,10 @@ def test_row_scope_counts_only_the_rows_tests_and_suite_scope_counts_all(
     assert suite.ret == pytest.ExitCode.TESTS_FAILED
 
 
-def test_marked_tests_count_for_every_row_of_their_doc(project: Project, validate_report: Callable[[Any], Any]) -> None:
+@pytest.mark.parametrize("args", [[], ["--cov=src", "--cov-context=test", "--cov-report="]], ids=["alone", "per-test"])
+def test_marked_tests_count_for_every_row_of_their_doc(
+    project: Project, validate_report: Callable[[Any], Any], args: list[str]
+) -> None:
     calculator(project, "`divide()`", "`add()`")
     project.write("tests/test_linked.py", """
         import pytest
@@ -268,7 +274,7 @@ def test_marked_tests_count_for_every_row_of_their_doc(project: Project, validat
         def test_unlinked():
             assert divide(-2, 1) == 2.0
     """)
-    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json")
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json", *args)
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()
     assert [g["status"] for g in report_goals(project, validate_report)] == ["met", "met"]
 
@@ -286,6 +292,8 @@ def test_marked_tests_count_for_every_row_of_their_doc(project: Project, validat
         ("`debug_only()`", "met", "*0 errors*"),
         ("90% of `README.txt`", "unmeasurable", "*DD013 warning: goal target 'README.txt' is not a file in the project"),
         ("each file ≥ 60%", "failed", "*DD010 error: 16.67% < 60% (total) of src/other.py"),
+        ("90% of `src/omitted.py`", "unmeasurable",
+         "*DD013 warning: goal '90% of `src/omitted.py`' cannot be measured: 'src/omitted.py' is omitted by the coverage*"),
     ],
 )
 def test_symbol_and_percent_goal_forms(
@@ -293,6 +301,7 @@ def test_symbol_and_percent_goal_forms(
 ) -> None:
     calculator(project, "`add()`", "`divide()`")
     project.write("tests/test_add.py", TEST_ADD.replace("assert helper(True) == 1", "pass"))
+    project.write("src/omitted.py", "X = 1\n")
     project.doc("more.md", f"# M-1 - More\n\n## Files to Modify\n\n| File |\n|--|\n| `src/calc.py` |\n| `src/other.py` |\n\n"
                 f"## Test Strategy\n\n| Type | Files | Coverage Goals |\n|--|--|--|\n| Unit | `tests/test_add.py` | {goal} |\n")
     result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json")
