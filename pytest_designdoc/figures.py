@@ -125,7 +125,7 @@ class CoverageAnalysis:
             config = self.cov.config
             patterns = prep_patterns(list(config.run_omit or []) + list(config.report_omit or []))
             self._omit = globs_to_regex(patterns) if patterns else False
-        return bool(self._omit and self._omit.match(filename))
+        return isinstance(self._omit, re.Pattern) and bool(self._omit.match(filename))
 
     def has_arcs(self) -> bool:
         if self._has_arcs is None:
