@@ -151,6 +151,9 @@ def _row(
             continue
         if not seen.considered:
             not_selected.append(test_file)
+        elif seen.collect_skipped:
+            finding("DD002", Severity.WARNING, f"'{test_file}' was skipped at collection",
+                    "a row whose tests never run checks nothing; see the skip reason with -rs")
         elif seen.collected == 0:
             finding("DD002", Severity.ERROR, f"listed test file '{test_file}' yields no test",
                     "pytest collected nothing from it: check its test names and the python_files, "

@@ -26,6 +26,8 @@ class FileEvidence:
     collected: int = 0
     deselected: int = 0
     collect_error: bool = False
+    collect_skipped: bool = False
+    """The whole module was skipped at collection (``pytest.skip(allow_module_level=True)``, ``importorskip``)."""
     passed: int = 0
     failed: int = 0
     skipped: int = 0
@@ -52,6 +54,7 @@ class EvidenceRecorder:
         self.collected: Counter[str] = Counter()
         self.deselected: Counter[str] = Counter()
         self.collect_errors: set[str] = set()
+        self.collect_skips: set[str] = set()
         self.outcomes: dict[str, str] = {}
         self.marker_keys: dict[str, tuple[str, int]] = {}
         self.marked: dict[str, set[str]] = {}
@@ -61,6 +64,9 @@ class EvidenceRecorder:
 
     def collect_error(self, path: str) -> None:
         self.collect_errors.add(path)
+
+    def collect_skipped(self, path: str) -> None:
+        self.collect_skips.add(path)
 
     def collected_items(self, nodeids: Iterable[str]) -> None:
         self.collected.update(file_of(n) for n in nodeids)
@@ -86,6 +92,7 @@ class EvidenceRecorder:
             "collected": dict(self.collected),
             "deselected": dict(self.deselected),
             "collect_errors": sorted(self.collect_errors),
+            "collect_skips": sorted(self.collect_skips),
             "marker_keys": {k: list(v) for k, v in self.marker_keys.items()},
             "marked": {k: sorted(v) for k, v in self.marked.items()},
         }
@@ -100,6 +107,7 @@ class EvidenceRecorder:
         for path, count in payload["deselected"].items():
             self.deselected[path] = max(self.deselected[path], count)
         self.collect_errors.update(payload["collect_errors"])
+        self.collect_skips.update(payload.get("collect_skips", ()))
         for key, (path, line) in payload["marker_keys"].items():
             self.marker(key, path, line)
         for key, nodeids in payload.get("marked", {}).items():
@@ -116,6 +124,7 @@ class EvidenceRecorder:
                 collected=self.collected[path] + self.deselected[path],
                 deselected=self.deselected[path],
                 collect_error=path in self.collect_errors,
+                collect_skipped=path in self.collect_skips,
                 passed=per_file.get(path, Counter())["passed"],
                 failed=per_file.get(path, Counter())["failed"],
                 skipped=per_file.get(path, Counter())["skipped"],

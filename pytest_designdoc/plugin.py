@@ -234,6 +234,8 @@ class DesignDocPlugin:
             self.recorder.collect_error(report.nodeid)
         elif report.nodeid.endswith(".py"):
             self.recorder.file_considered(report.nodeid)
+            if report.skipped:
+                self.recorder.collect_skipped(report.nodeid)
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
         self.recorder.deselected_items(item.nodeid for item in items)

@@ -317,3 +317,23 @@ def test_siblings_of_a_file_run_alone_are_not_run_not_empty(project: Project) ->
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines(["*docs/design/suite.md:8 DD014 warning: row not run in this session: suite/test_sibling.py not selected"])
     assert "DD002" not in result.stdout.str()
+
+
+def test_a_module_skipped_at_collection_is_a_dd002_warning_not_an_empty_file(project: Project) -> None:
+    project.standard()
+    project.write("tests/test_optional.py", "import pytest\n\npytest.importorskip('no_such_module')\n\n"
+                                            "def test_x():\n    pass\n")
+    project.doc("optional.md", """
+        # APP-9 - Optional
+
+        ## Tests
+
+        | Type | Files |
+        |---|---|
+        | Unit | `tests/test_optional.py` |
+    """)
+    result = project.pytester.runpytest("--designdoc")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines([
+        "  docs/design/optional.md:7 DD002 warning: 'tests/test_optional.py' was skipped at collection",
+    ])
