@@ -58,7 +58,6 @@ class Measurement:
         self.preimported: frozenset[str] = frozenset()
         """Targets imported before measurement started: their import-time lines are lost."""
         self._label: Optional[str] = None
-        self._merged_payloads = 0
 
     @classmethod
     def start(
@@ -165,7 +164,6 @@ class Measurement:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.own.get_data().update(worker_data)
-        self._merged_payloads += 1
 
     def worker_lost(self, worker: str) -> None:
         self.problem = f"xdist worker {worker} went down: its coverage data is lost"
