@@ -80,7 +80,7 @@ class Measurement:
         import coverage
 
         current = coverage.Coverage.current()
-        if current is not None:
+        if current is not None and not xdist_controller:
             if getattr(current, _OWNER_FLAG, False):
                 measurement = cls(COVERAGE_RUN, pluginmanager, switch_contexts=False)
                 measurement.problem = "an enclosing pytest-designdoc session is measuring this process"
@@ -167,6 +167,14 @@ class Measurement:
 
     def worker_lost(self, worker: str) -> None:
         self.problem = f"xdist worker {worker} went down: its coverage data is lost"
+
+    def worker_done(self, worker: str, payload: Optional[bytes]) -> None:
+        """A worker finished; under our own coverage it must have sent its data."""
+        if payload is not None:
+            self.merge(payload)
+        elif self.mode == OWN:
+            self.problem = (f"xdist worker {worker} sent no coverage data (another coverage measured it, "
+                            "e.g. coverage run with patch = subprocess): use --cov, or run without -n")
 
     # after the run --------------------------------------------------------
 

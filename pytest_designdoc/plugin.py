@@ -269,14 +269,14 @@ class DesignDocPlugin:
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         output = getattr(node, "workeroutput", None)
+        worker = getattr(getattr(node, "gateway", None), "id", "?")
         if output is None or WORKER_KEY not in output:
             if self.measurement is not None:
-                self.measurement.worker_lost(getattr(getattr(node, "gateway", None), "id", "?"))
+                self.measurement.worker_lost(worker)
             return
         self.recorder.merge_payload(output.get(WORKER_KEY))
-        payload = output.get(WORKER_COVERAGE_KEY)
-        if payload is not None and self.measurement is not None:
-            self.measurement.merge(payload)
+        if self.measurement is not None:
+            self.measurement.worker_done(worker, output.get(WORKER_COVERAGE_KEY))
 
     # evaluation and reports --------------------------------------------
 

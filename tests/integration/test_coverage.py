@@ -210,10 +210,13 @@ def test_row_figures_equal_coverage_json_of_the_row_contexts(
         assert not list(project.path.glob(".coverage*")), "the plugin alone leaves no data file"
 
 
-def test_coverage_run_is_reused(project: Project, reference: list[float], validate_report: Callable[[Any], Any]) -> None:
+@pytest.mark.parametrize("args", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_coverage_run_is_reused(
+    project: Project, reference: list[float], validate_report: Callable[[Any], Any], args: list[str]
+) -> None:
     result = project.pytester.run(
         sys.executable, "-m", "coverage", "run", "--source=src", "-m", "pytest",
-        "--designdoc", "--designdoc-report", "json:report.json",
+        "--designdoc", "--designdoc-report", "json:report.json", *args,
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED, result.stdout.str()
     assert measured(report_goals(project, validate_report)) == pytest.approx(reference, abs=1e-9)
