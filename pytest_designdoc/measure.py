@@ -58,6 +58,8 @@ class Measurement:
         self.preimported: frozenset[str] = frozenset()
         """Targets imported before measurement started: their import-time lines are lost."""
         self._label: Optional[str] = None
+        self._analysis_setup: Optional[tuple[str, tuple[str, ...], bool]] = None
+        self._merged = False
 
     @classmethod
     def start(
@@ -85,7 +87,9 @@ class Measurement:
                 measurement = cls(COVERAGE_RUN, pluginmanager, switch_contexts=False)
                 measurement.problem = "an enclosing pytest-designdoc session is measuring this process"
                 return measurement
-            return cls(COVERAGE_RUN, pluginmanager, switch_contexts=row_scope)
+            measurement = cls(COVERAGE_RUN, pluginmanager, switch_contexts=row_scope)
+            measurement._analysis_setup = (root, tuple(targets), needs_branches)
+            return measurement
 
         own, user_branch = _own_coverage(root, targets, needs_branches)
         measurement = cls(OWN, pluginmanager, own=own, switch_contexts=row_scope)
@@ -155,10 +159,14 @@ class Measurement:
             return self.own.get_data().dumps()
 
     def merge(self, payload: bytes) -> None:
+        """Add one xdist worker's data (the workers measured with their own coverage)."""
         from coverage import CoverageData
 
         if self.own is None:
-            return
+            if self._analysis_setup is None:
+                return
+            self.own, self.own_branch = _own_coverage(*self._analysis_setup)
+        self._merged = True
         worker_data = CoverageData(no_disk=True)
         worker_data.loads(payload)
         with warnings.catch_warnings():
@@ -183,9 +191,9 @@ class Measurement:
         if self.mode == PYTEST_COV:
             controller = getattr(self.pluginmanager.get_plugin("_cov"), "cov_controller", None)
             return controller.cov if controller is not None else None
-        if self.mode == COVERAGE_RUN:
-            return self.tracer()
-        return self.own
+        if self._merged or self.mode == OWN:
+            return self.own
+        return self.tracer()
 
     def count_branches(self, cov: Coverage) -> bool:
         """Whether coverage.py's total for this project counts branches."""
