@@ -137,6 +137,7 @@ class DesignDocPlugin:
         self.measurement: Optional[Measurement] = None
         self.report: Optional[Report] = None
         self.write_errors: list[str] = []
+        self.annotations: list[str] = []
         self._norecurse: list[str] = list(config.getini("norecursedirs"))
         self._python_files: list[str] = list(config.getini("python_files"))
         self._selected: tuple[str, ...] = ()
@@ -344,13 +345,21 @@ class DesignDocPlugin:
         return figures, "", ""
 
     def _write_reports(self, report: Report) -> None:
-        from .report import json as json_report
+        from .report import github, render
+        from .report.json import to_dict, write_atomic
 
+        data = to_dict(report)
         for target in self.settings.reports:
             try:
-                json_report.write_atomic(target.path, json_report.render(report))
+                write_atomic(target.path, render(target.format, data))
             except OSError as exc:
                 self.write_errors.append(f"cannot write {target.format} report {target.path}: {exc.strerror or exc}")
+        if github.enabled(self.settings.github, os.environ):
+            self.annotations = github.workflow_commands(data)
+            try:
+                github.append_step_summary(render("md", data))
+            except OSError as exc:
+                self.write_errors.append(f"cannot write the GitHub step summary: {exc.strerror or exc}")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.report is None:
@@ -362,3 +371,5 @@ class DesignDocPlugin:
             terminalreporter.write_line(line.text, **({line.color: True} if line.color else {}))
         for error in self.write_errors:
             terminalreporter.write_line(f"designdoc: {error}", red=True)
+        for annotation in self.annotations:
+            terminalreporter.write_line(annotation)

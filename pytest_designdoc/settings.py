@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 import pytest
 
 DEFAULT_PATHS = ("docs/**/*.md",)
-REPORT_FORMATS = ("json",)
+from .report import FORMATS as REPORT_FORMATS
 COVERAGE_SCOPES = ("row", "suite")
 GITHUB_MODES = ("auto", "true", "false")
 

@@ -1,1 +1,35 @@
-"""Renderers of a :class:`~pytest_designdoc.model.Report`."""
+"""Renderers of the traceability report.
+
+The JSON v1 dict is the source of truth; every other format renders from it,
+so a saved report can be rendered again (``designdoc report``).
+"""
+
+from __future__ import annotations
+
+import json as stdjson
+from typing import Any, Callable
+
+FORMATS = ("json", "md", "html", "junit", "sarif")
+
+
+def render(fmt: str, data: dict[str, Any]) -> str:
+    """The report ``data`` (JSON v1 dict) in format ``fmt``."""
+    return _renderer(fmt)(data)
+
+
+def _renderer(fmt: str) -> Callable[[dict[str, Any]], str]:
+    if fmt == "json":
+        return lambda data: stdjson.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        from .markdown import render as markdown
+        return markdown
+    if fmt == "html":
+        from .html import render as html
+        return html
+    if fmt == "junit":
+        from .junit import render as junit
+        return junit
+    if fmt == "sarif":
+        from .sarif import render as sarif
+        return sarif
+    raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(FORMATS)})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from typing import Any
@@ -119,7 +118,9 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(to_dict(report), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    from . import render as render_format
+
+    return render_format("json", to_dict(report))
 
 
 def write_atomic(path: str, text: str) -> None:

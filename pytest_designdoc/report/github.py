@@ -1,0 +1,47 @@
+"""GitHub Actions: workflow-command annotations per finding, and the step summary."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+from .view import all_findings
+
+_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def enabled(mode: str, environ: Mapping[str, str]) -> bool:
+    """``designdoc_github``: ``auto`` means inside GitHub Actions."""
+    if mode == "false":
+        return False
+    return mode == "true" or environ.get("GITHUB_ACTIONS") == "true"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def workflow_commands(data: dict[str, Any]) -> list[str]:
+    """``::error file=…,line=…,title=DD0xx::message`` per finding, errors first."""
+    lines = []
+    for finding in all_findings(data):
+        message = finding["message"] + (f"\n{finding['hint']}" if finding.get("hint") else "")
+        lines.append(
+            f"::{_COMMAND.get(finding['severity'], 'notice')} file={_property(finding['path'])},"
+            f"line={max(1, int(finding['line']))},title={_property(finding['code'])}::{_data(message)}"
+        )
+    return lines
+
+
+def append_step_summary(markdown: str, environ: Mapping[str, str] = os.environ) -> bool:
+    """Append to ``$GITHUB_STEP_SUMMARY`` when it is set; False when it is not."""
+    path = environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return False
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(markdown)
+    return True

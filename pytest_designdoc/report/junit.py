@@ -1,0 +1,101 @@
+"""The design as JUnit XML: one test case per file check and per goal.
+
+One flat ``<testsuite>`` (what every JUnit consumer reads): class name =
+doc key, name = what is checked. Errors fail, warnings pass with the
+finding in ``system-out``, manual and not-run goals are skipped. Suite
+``<properties>`` carry each doc's path, line, status and sha256.
+Valid against the Jenkins/Surefire ``junit-10.xsd`` that pytest tests with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from .view import goal_figure, goal_target
+
+_SKIPPED_GOALS = {"manual": "manual goal: not machine-checkable", "not_run": "not run in this session"}
+
+
+def render(data: dict[str, Any]) -> str:
+    suite = ET.Element("testsuite", name="pytest-designdoc")
+    properties = ET.SubElement(suite, "properties")
+    cases: list[ET.Element] = []
+    for doc in sorted(data["docs"], key=lambda d: d["path"]):
+        for name, value in (("path", doc["path"]), ("line", str(doc.get("line", 1))), ("status", doc["status"]),
+                            ("sha256", doc.get("sha256", ""))):
+            ET.SubElement(properties, "property", name=f"{doc['key']}.{name}", value=value)
+        cases.extend(_doc_cases(doc))
+    orphans = data["findings"]
+    if orphans:
+        case = ET.Element("testcase", classname="pytest-designdoc", name="test markers and discovery")
+        _attach(case, orphans)
+        cases.append(case)
+    suite.extend(cases)
+    failures = sum(1 for c in cases if c.find("failure") is not None)
+    skipped = sum(1 for c in cases if c.find("skipped") is not None)
+    suite.set("tests", str(len(cases)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(skipped))
+    suite.set("time", "0")
+    ET.indent(suite)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+
+
+def _doc_cases(doc: dict[str, Any]) -> list[ET.Element]:
+    key, path = doc["key"], doc["path"]
+    findings = list(doc["findings"])
+    cases = []
+
+    def take(lines: set[int], codes: tuple[str, ...], mentions: str = "") -> list[dict[str, Any]]:
+        taken = [f for f in findings if f["line"] in lines and f["code"] in codes and mentions in f["message"]]
+        for finding in taken:
+            findings.remove(finding)
+        return taken
+
+    for entry in doc["files"]:
+        case = ET.Element("testcase", classname=key, name=f"{entry['section']}: {entry['path']}")
+        _attach(case, take({entry["line"]}, ("DD003", "DD004", "DD030")))
+        cases.append(case)
+    for row in doc["rows"]:
+        for test_file in row["test_files"]:
+            case = ET.Element("testcase", classname=key, name=f"tests: {test_file['path']}")
+            _attach(case, take({row["line"]}, ("DD001", "DD002", "DD014"), test_file["path"]))
+            cases.append(case)
+        for goal in row["goals"]:
+            case = ET.Element("testcase", classname=key, name=f"goal: {goal['text']}")
+            own = take({goal["line"]}, ("DD010", "DD011", "DD012", "DD013")) if goal["status"] == "failed" else []
+            details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
+            if goal["status"] == "failed" and not own:
+                failure = ET.SubElement(case, "failure", message=f"goal failed: {details}".rstrip(": "))
+                failure.text = f"{path}:{goal['line']} {goal['text']}"
+            _attach(case, own)
+            if goal["status"] in _SKIPPED_GOALS:
+                ET.SubElement(case, "skipped", message=_SKIPPED_GOALS[goal["status"]])
+            elif goal["status"] == "unmeasurable":
+                ET.SubElement(case, "skipped", message="unmeasurable: no coverage target")
+            if details:
+                ET.SubElement(case, "system-out").text = f"{path}:{goal['line']} {goal['status']}: {details}"
+            cases.append(case)
+    if findings:
+        case = ET.Element("testcase", classname=key, name="document")
+        _attach(case, findings)
+        cases.insert(0, case)
+    return cases
+
+
+def _attach(case: ET.Element, findings: list[dict[str, Any]]) -> None:
+    """Errors become one ``<failure>``; warnings and infos go to ``<system-out>``."""
+    errors = [f for f in findings if f["severity"] == "error"]
+    others = [f for f in findings if f["severity"] != "error"]
+    if errors:
+        failure = ET.SubElement(case, "failure", type=errors[0]["code"], message=errors[0]["message"])
+        failure.text = "\n".join(_line(f) for f in errors)
+    if others:
+        ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in others)
+
+
+def _line(finding: dict[str, Any]) -> str:
+    hint = f"\n    hint: {finding['hint']}" if finding.get("hint") else ""
+    return f"{finding['path']}:{finding['line']} {finding['code']} {finding['severity']}: {finding['message']}{hint}"

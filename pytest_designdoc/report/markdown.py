@@ -1,0 +1,113 @@
+"""The traceability matrix as GitHub-flavoured Markdown (fit for ``$GITHUB_STEP_SUMMARY``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .view import (
+    doc_errors,
+    doc_state,
+    doc_warnings,
+    docs_worst_first,
+    findings_in_order,
+    goal_figure,
+    goal_target,
+    plural,
+    summary_text,
+    test_file_counts,
+)
+
+_STATE_ICON = {"failed": "❌", "warning": "⚠️", "ok": "✅"}
+_GOAL_ICON = {"met": "✅", "failed": "❌", "manual": "📝", "not_run": "⏸️", "unmeasurable": "❔"}
+_SEVERITY_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+
+
+def cell(text: str) -> str:
+    """Text safe inside a table cell: pipes escaped, line breaks as <br>."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def code(text: str) -> str:
+    fence = "``" if "`" in text else "`"
+    pad = " " if "`" in text else ""
+    return f"{fence}{pad}{cell(text)}{pad}{fence}"
+
+
+def render(data: dict[str, Any]) -> str:
+    summary = data["summary"]
+    verdict = "❌" if summary["errors"] else "⚠️" if summary["warnings"] else "✅"
+    lines = [f"## {verdict} pytest-designdoc", "", summary_text(data), ""]
+    coverage = data.get("coverage")
+    if coverage:
+        note = f" — {coverage['note']}" if coverage.get("note") else ""
+        lines += [f"Coverage: {coverage['source']}, {coverage['scope']} scope{note}", ""]
+    docs = docs_worst_first(data)
+    if docs:
+        lines += ["| | Doc | Status | Files | Test files | Goals | Findings |", "|---|---|---|---|---|---|---|"]
+        for doc in docs:
+            lines.append(_overview_row(doc))
+        lines.append("")
+    orphans = findings_in_order(data["findings"])
+    if orphans:
+        lines += ["### Findings outside any doc", ""]
+        lines += [_finding_item(f) for f in orphans]
+        lines.append("")
+    for doc in docs:
+        lines += _doc_section(doc)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _overview_row(doc: dict[str, Any]) -> str:
+    files = doc["files"]
+    present = sum(1 for f in files if f["exists"])
+    test_files = [t for row in doc["rows"] for t in row["test_files"]]
+    tests_ok = sum(1 for t in test_files if t["exists"])
+    counts: dict[str, int] = {}
+    for row in doc["rows"]:
+        for goal in row["goals"]:
+            counts[goal["status"]] = counts.get(goal["status"], 0) + 1
+    goals = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(counts.items())) or "—"
+    findings = ", ".join(p for p in (plural(doc_errors(doc), "error") if doc_errors(doc) else "",
+                                     plural(doc_warnings(doc), "warning") if doc_warnings(doc) else "") if p) or "—"
+    state = doc["status"] if doc.get("checked", True) else f"{doc['status']}, not checked"
+    return (f"| {_STATE_ICON[doc_state(doc)]} | {code(doc['key'])} {cell(doc['title'])} | {cell(state)} | "
+            f"{present}/{len(files)} | {tests_ok}/{len(test_files)} | {goals} | {findings} |")
+
+
+def _finding_item(finding: dict[str, Any]) -> str:
+    hint = f" — _{cell(finding['hint'])}_" if finding.get("hint") else ""
+    return (f"- {_SEVERITY_ICON.get(finding['severity'], '')} {code(finding['path'] + ':' + str(finding['line']))} "
+            f"**{finding['code']}** {cell(finding['message'])}{hint}")
+
+
+def _doc_section(doc: dict[str, Any]) -> list[str]:
+    digest = f" · sha256 `{doc['sha256'][:12]}`" if doc.get("sha256") else ""
+    lines = [f"### {_STATE_ICON[doc_state(doc)]} {cell(doc['key'])} — {cell(doc['title'])}", "",
+             f"{code(doc['path'])} · {doc['status']}{digest}", ""]
+    findings = findings_in_order(doc["findings"])
+    if findings:
+        lines += [_finding_item(f) for f in findings]
+        lines.append("")
+    if doc["files"]:
+        lines += ["| Section | File | Exists |", "|---|---|---|"]
+        for entry in doc["files"]:
+            lines.append(f"| {entry['section']} | {code(entry['path'])} | {'✅' if entry['exists'] else '❌'} |")
+        lines.append("")
+    if doc["rows"]:
+        lines += ["| Line | Type | Test files | Goals |", "|---|---|---|---|"]
+        for row in doc["rows"]:
+            tests = "<br>".join(f"{code(t['path'])} {cell(test_file_counts(t))}" for t in row["test_files"]) or "—"
+            goals = "<br>".join(_goal_text(goal) for goal in row["goals"]) or "—"
+            lines.append(f"| {row['line']} | {cell(row['type'])} | {tests} | {goals} |")
+        lines.append("")
+    return lines
+
+
+def _goal_text(goal: dict[str, Any]) -> str:
+    details = [d for d in (goal_figure(goal), goal_target(goal)) if d]
+    text = f"{_GOAL_ICON.get(goal['status'], '')} {cell(goal['text'])} — {goal['status'].replace('_', ' ')}"
+    if details:
+        text += f" ({cell('; '.join(details))})"
+    if goal.get("missing") and goal["status"] == "failed":
+        text += f"<br>missing: {cell(goal['missing'])}"
+    return text

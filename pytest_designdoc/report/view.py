@@ -1,0 +1,94 @@
+"""What every rendered format says, computed once from the JSON v1 data.
+
+The JSON report is the source of truth: Markdown, HTML, JUnit and SARIF
+are rendered from its dict (``report.json.to_dict``, or a saved file), so
+``designdoc report`` can re-render any saved report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+STATUS_ORDER = ("failed", "unmeasurable", "not_run", "manual", "met")
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def summary_text(data: dict[str, Any]) -> str:
+    """The closing line, as the terminal prints it (without the run verdict)."""
+    summary = data["summary"]
+    goals = summary["goals"]
+    parts = [f"{goals.get('met', 0)} met", f"{goals.get('failed', 0)} failed", f"{goals.get('manual', 0)} manual",
+             f"{goals.get('not_run', 0)} not run"]
+    if goals.get("unmeasurable"):
+        parts.append(f"{goals['unmeasurable']} unmeasurable")
+    return (f"{plural(summary['docs'], 'doc')}, {plural(sum(goals.values()), 'goal')}: {', '.join(parts)}; "
+            f"{plural(summary['errors'], 'error')}, {plural(summary['warnings'], 'warning')}")
+
+
+def doc_errors(doc: dict[str, Any]) -> int:
+    return sum(1 for f in doc["findings"] if f["severity"] == "error")
+
+
+def doc_warnings(doc: dict[str, Any]) -> int:
+    return sum(1 for f in doc["findings"] if f["severity"] == "warning")
+
+
+def docs_worst_first(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Docs with errors first, then warnings, then the rest; by path within each."""
+    return sorted(data["docs"], key=lambda d: (-min(doc_errors(d), 1), -min(doc_warnings(d), 1), d["path"]))
+
+
+def doc_state(doc: dict[str, Any]) -> str:
+    """``failed``, ``warning`` or ``ok``: the doc's worst finding."""
+    if doc_errors(doc):
+        return "failed"
+    return "warning" if doc_warnings(doc) else "ok"
+
+
+def findings_in_order(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f["severity"], 3), f["path"], f["line"], f["code"]))
+
+
+def all_findings(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return findings_in_order([f for d in data["docs"] for f in d["findings"]] + list(data["findings"]))
+
+
+def goal_figure(goal: dict[str, Any]) -> str:
+    """``93.75% ≥ 90%`` style figure of a measured goal, or ''."""
+    actual = goal.get("actual")
+    if actual is None:
+        return ""
+    required = goal.get("required")
+    if required is None:
+        return f"{actual:.2f}% of its body ran"
+    sign = "≥" if goal["status"] == "met" else "<"
+    return f"{actual:.2f}% {sign} {required:g}%"
+
+
+def goal_target(goal: dict[str, Any]) -> str:
+    if goal["kind"] == "symbol" and goal.get("file"):
+        lines = goal.get("line_range")
+        return f"{goal['file']}:{lines[0]}-{lines[1]}" if lines else goal["file"]
+    return ", ".join(goal.get("files") or [])
+
+
+def test_file_counts(test_file: dict[str, Any]) -> str:
+    if not test_file["exists"]:
+        return "missing"
+    if not test_file.get("selected", True) and not test_file["collected"]:
+        return "not run"
+    parts = [f"{test_file['collected']} collected"]
+    for name in ("passed", "failed", "skipped", "deselected"):
+        if test_file[name]:
+            parts.append(f"{test_file[name]} {name}")
+    return ", ".join(parts)
+
+
+def anchor(path: str, line: int) -> str:
+    """A stable HTML id for a doc line."""
+    safe = "".join(c if c.isalnum() else "-" for c in path)
+    return f"L-{safe}-{line}"
