@@ -48,8 +48,9 @@ def _doc_cases(doc: dict[str, Any]) -> list[ET.Element]:
     findings = list(doc["findings"])
     cases = []
 
-    def take(lines: set[int], codes: tuple[str, ...], mentions: str = "") -> list[dict[str, Any]]:
-        taken = [f for f in findings if f["line"] in lines and f["code"] in codes and mentions in f["message"]]
+    def take(lines: set[int], codes: tuple[str, ...], *mentions: str) -> list[dict[str, Any]]:
+        taken = [f for f in findings if f["line"] in lines and f["code"] in codes
+                 and (not mentions or any(m in f["message"] for m in mentions))]
         for finding in taken:
             findings.remove(finding)
         return taken
@@ -65,7 +66,7 @@ def _doc_cases(doc: dict[str, Any]) -> list[ET.Element]:
             cases.append(case)
         for goal in row["goals"]:
             case = ET.Element("testcase", classname=key, name=f"goal: {goal['text']}")
-            own = take({goal["line"]}, ("DD010", "DD011", "DD012", "DD013")) if goal["status"] == "failed" else []
+            own = take({goal["line"]}, ("DD010", "DD011", "DD012", "DD013"), *_mentions(goal))
             details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
             if goal["status"] == "failed" and not own:
                 failure = ET.SubElement(case, "failure", message=f"goal failed: {details}".rstrip(": "))
@@ -83,6 +84,15 @@ def _doc_cases(doc: dict[str, Any]) -> list[ET.Element]:
         _attach(case, findings)
         cases.insert(0, case)
     return cases
+
+
+def _mentions(goal: dict[str, Any]) -> tuple[str, ...]:
+    """How the findings about ``goal`` refer to it."""
+    if goal["kind"] == "symbol":
+        return (f"'{goal['symbol']}'", f"{goal['symbol']}: ")
+    if goal["kind"] == "percent":
+        return (f"goal '{goal['text']}'", f"< {goal['required']:g}% ({goal['metric']}) of {', '.join(goal['files'])}")
+    return (f"goal '{goal['text']}'",)
 
 
 def _attach(case: ET.Element, findings: list[dict[str, Any]]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .view import (
+    STATUS_ORDER,
     doc_errors,
     doc_state,
     doc_warnings,
@@ -22,15 +23,20 @@ _GOAL_ICON = {"met": "✅", "failed": "❌", "manual": "📝", "not_run": "⏸�
 _SEVERITY_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 
 
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+
+
 def cell(text: str) -> str:
-    """Text safe inside a table cell: pipes escaped, line breaks as <br>."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    """Prose safe inside a table cell: Markdown and HTML escaped, line breaks as <br>."""
+    return " <br>".join(line.translate(_MARKDOWN_SPECIAL) for line in text.replace("\r", "").split("\n"))
 
 
 def code(text: str) -> str:
-    fence = "``" if "`" in text else "`"
-    pad = " " if "`" in text else ""
-    return f"{fence}{pad}{cell(text)}{pad}{fence}"
+    """A code span; only the table's pipe needs escaping inside it."""
+    inner = " ".join(text.split()).replace("|", "\\|")
+    fence = "``" if "`" in inner else "`"
+    pad = " " if "`" in inner else ""
+    return f"{fence}{pad}{inner}{pad}{fence}"
 
 
 def render(data: dict[str, Any]) -> str:
@@ -66,7 +72,7 @@ def _overview_row(doc: dict[str, Any]) -> str:
     for row in doc["rows"]:
         for goal in row["goals"]:
             counts[goal["status"]] = counts.get(goal["status"], 0) + 1
-    goals = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(counts.items())) or "—"
+    goals = ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in STATUS_ORDER if counts.get(s)) or "—"
     findings = ", ".join(p for p in (plural(doc_errors(doc), "error") if doc_errors(doc) else "",
                                      plural(doc_warnings(doc), "warning") if doc_warnings(doc) else "") if p) or "—"
     state = doc["status"] if doc.get("checked", True) else f"{doc['status']}, not checked"

@@ -1,0 +1,155 @@
+"""Every report format, rendered from one fixed JSON report (tests/unit/data/report-sample.json).
+
+Golden files hold the exact output; the formats are also checked against
+their own standards: JUnit against junit-10.xsd, SARIF against the SARIF
+2.1.0 schema, Markdown by parsing its tables with mistune.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Callable
+from xml.etree import ElementTree
+
+import pytest
+
+from pytest_designdoc.report import FORMATS, github, render
+
+DATA = Path(__file__).parent / "data"
+GOLDEN = DATA / "golden"
+SUFFIX = {"json": "json", "md": "md", "html": "html", "junit": "junit.xml", "sarif": "sarif.json"}
+
+
+@pytest.fixture(scope="module")
+def sample() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA / "report-sample.json").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_matches_its_golden_file(sample: dict[str, Any], fmt: str) -> None:
+    golden = GOLDEN / f"report.{SUFFIX[fmt]}"
+    text = render(fmt, sample)
+    if os.environ.get("DESIGNDOC_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+    assert render(fmt, sample) == text, "rendering is deterministic"
+
+
+def test_the_sample_is_a_valid_v1_report(sample: dict[str, Any], validate_report: Callable[[Path], Any]) -> None:
+    assert validate_report(DATA / "report-sample.json") == sample
+
+
+def test_junit_is_valid_against_the_junit_xsd(sample: dict[str, Any], tmp_path: Path) -> None:
+    xmlschema = pytest.importorskip("xmlschema")
+    schema = xmlschema.XMLSchema(str(DATA / "junit-10.xsd"))
+    report = tmp_path / "designdoc.xml"
+    report.write_text(render("junit", sample), encoding="utf-8")
+    schema.validate(str(report))
+    suite = ElementTree.parse(report).getroot()
+    cases = suite.findall("testcase")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == (str(len(cases)), "7", "2")
+    failed = {case.get("name"): case.find("failure").get("type") for case in cases  # type: ignore[union-attr]
+              if case.find("failure") is not None}
+    assert failed == {
+        "create: src/missing.py": "DD003",
+        "goal: 100% line coverage of `calc.py`": "DD010",
+        "goal: `Stack`": "DD012",
+        "tests: tests/test_gone.py": "DD001",
+        "goal: `divide()` 100%": "DD010",
+        "goal: `Calc.mul`": "DD011",
+        "test markers and discovery": "DD031",
+    }
+    properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert properties["CALC-1.path"] == "docs/design/CALC-1-calculator.md"
+    assert properties["CALC-1.sha256"] == sample["docs"][0]["sha256"]
+
+
+def test_sarif_is_valid_sarif_2_1_0(sample: dict[str, Any]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    log = json.loads(render("sarif", sample))
+    jsonschema.Draft4Validator(schema).validate(log)
+    (run,) = log["runs"]
+    results = run["results"]
+    assert len(results) == sample["summary"]["errors"] + sample["summary"]["warnings"]
+    first = results[0]
+    assert first["ruleId"] == "DD003" and first["level"] == "error"
+    assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 8}
+    assert run["tool"]["driver"]["rules"][first["ruleIndex"]]["id"] == "DD003"
+    assert run["originalUriBaseIds"]["ROOTDIR"]["uri"] == "file:///home/ci/project/"
+    assert [a["hashes"]["sha-256"] for a in run["artifacts"]] == [d["sha256"] for d in sample["docs"]]
+
+
+def test_markdown_tables_parse_with_mistune(sample: dict[str, Any]) -> None:
+    import mistune
+
+    markdown = mistune.create_markdown(renderer=None, plugins=["table"])
+    tokens = markdown(render("md", sample))
+    tables = [t for t in tokens if isinstance(t, dict) and t["type"] == "table"]
+    assert len(tables) == 1 + 2 + 1, "overview, CALC-1 files and rows, CALC-2 rows"
+
+    def cells(row: dict[str, Any]) -> list[dict[str, Any]]:
+        return [c for c in row["children"] if c["type"] == "table_cell"]
+
+    for table in tables:
+        head, body = table["children"]
+        width = len(cells(head))
+        assert all(len(cells(row)) == width for row in body["children"]), "escaped pipes keep the columns"
+    overview_body = tables[0]["children"][1]["children"]
+    assert len(overview_body) == len(sample["docs"])
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        for name in ("href", "src"):
+            target = values.get(name)
+            if target and target.startswith("#"):
+                self.links.append(target[1:])
+            elif target:
+                self.external.append(target)
+
+
+def test_html_is_self_contained_and_every_finding_links_to_its_doc_line(sample: dict[str, Any]) -> None:
+    text = render("html", sample)
+    page = _Page()
+    page.feed(text)
+    assert page.external == [], "no network: no external href or src"
+    assert not re.search(r"https?://", text)
+    findings = sum(len(d["findings"]) for d in sample["docs"])
+    assert len(page.links) == findings and set(page.links) <= page.ids
+    assert "<script" in text and 'id="filters" hidden' in text, "filters appear only when scripts run"
+    assert "&lt;&amp;&gt; &quot;pipes|ticks`&quot;" in text, "titles are escaped"
+
+
+def test_github_workflow_commands_escape_their_data(sample: dict[str, Any]) -> None:
+    commands = github.workflow_commands(sample)
+    assert len(commands) == sample["summary"]["errors"] + sample["summary"]["warnings"]
+    assert commands[0].startswith(
+        "::error file=docs/design/CALC-1-calculator.md,line=8,title=DD003::Files to Create entry 'src/missing.py' "
+        "is missing%0Acreate the file"
+    )
+    assert any(c.startswith("::warning file=docs/design/CALC-2-draft.md,line=10,title=DD001::") for c in commands)
+    assert all("\n" not in c for c in commands)
+
+
+@pytest.mark.parametrize(
+    ("mode", "environ", "on"),
+    [("auto", {"GITHUB_ACTIONS": "true"}, True), ("auto", {}, False), ("true", {}, True),
+     ("false", {"GITHUB_ACTIONS": "true"}, False)],
+)
+def test_github_mode(mode: str, environ: dict[str, str], on: bool) -> None:
+    assert github.enabled(mode, environ) is on
