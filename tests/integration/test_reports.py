@@ -1,0 +1,69 @@
+"""Report files and GitHub Actions output from real pytest sessions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import pytest
+
+from .helpers import Project
+
+
+def broken_doc(project: Project) -> None:
+    project.standard()
+    project.doc("more.md", """
+        # APP-2 - More
+
+        ## Test Strategy
+
+        | Test Type | Files | Coverage Goals |
+        |---|---|---|
+        | Unit | `tests/test_missing.py` | edge cases |
+    """)
+
+
+def test_every_format_is_written_from_one_run(project: Project, validate_report: Callable[[Any], Any]) -> None:
+    broken_doc(project)
+    args = [f"--designdoc-report={fmt}:out/report.{fmt}" for fmt in ("json", "md", "html", "junit", "sarif")]
+    result = project.pytester.runpytest("--designdoc", *args)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    out = project.path / "out"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.html", "report.json", "report.junit", "report.md", "report.sarif"]
+    data = validate_report(out / "report.json")
+    assert data["summary"]["errors"] == 1
+    assert "**DD001** listed test file 'tests/test\\_missing.py' does not exist" in (out / "report.md").read_text()
+    assert 'failures="1"' in (out / "report.junit").read_text()
+    sarif = json.loads((out / "report.sarif").read_text())
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["DD001"]
+    assert "APP-2 — More" in (out / "report.html").read_text()
+
+
+def test_github_actions_annotations_and_step_summary(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken_doc(project)
+    summary = project.path / "step-summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = project.pytester.runpytest("--designdoc", "-q")
+    result.stdout.fnmatch_lines([
+        "::error file=docs/design/more.md,line=7,title=DD001::listed test file 'tests/test_missing.py' does not exist"
+        "%0Awrite the tests the design promises, or update the Test Strategy row",
+    ])
+    text = summary.read_text()
+    assert text.startswith("earlier step\n## ❌ pytest-designdoc\n")
+    assert "| ❌ | `APP-2` More |" in text
+
+    quiet = project.pytester.runpytest("--designdoc", "-q", "-o", "designdoc_github=false")
+    assert "::error" not in quiet.stdout.str()
+    assert summary.read_text() == text
+
+
+def test_github_output_is_off_outside_actions(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken_doc(project)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(project.path / "summary.md"))
+    result = project.pytester.runpytest("--designdoc")
+    assert "::error" not in result.stdout.str()
+    assert not (project.path / "summary.md").exists()
