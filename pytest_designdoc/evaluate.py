@@ -11,6 +11,7 @@ from typing import Callable, Optional, Protocol, Sequence
 
 from .evidence import Evidence
 from .model import (
+    DesignDoc,
     DocResult,
     Finding,
     GoalKind,
@@ -96,6 +97,20 @@ def evaluate(
                   coverage_scope="row" if row_scope else "suite")
 
 
+def static_findings(plan: Plan) -> list[Finding]:
+    """What the docs and the file system alone say (``designdoc lint``): no run, no coverage."""
+    found = list(plan.findings)
+    for doc_plan in plan.docs:
+        if doc_plan.doc.checked:
+            found.extend(_as_enforced(doc_plan.doc, list(doc_plan.doc.findings) + list(doc_plan.findings)))
+    return sorted(found, key=lambda f: f.sort_key)
+
+
+def _as_enforced(doc: DesignDoc, findings: list[Finding]) -> list[Finding]:
+    """Findings of draft, proposed and ``enforce: false`` docs are warnings."""
+    return findings if doc.enforced else [f.demoted() for f in findings]
+
+
 def _doc(
     doc_plan: DocPlan, evidence: Evidence, collect_only: bool, judge: _GoalJudge, coverage_problem: str
 ) -> DocResult:
@@ -112,8 +127,7 @@ def _doc(
         row_result, row_findings = _row(doc_plan, row_plan, evidence, collect_only, judge)
         rows.append(row_result)
         findings.extend(row_findings)
-    if not doc.enforced:
-        findings = [f.demoted() for f in findings]
+    findings = _as_enforced(doc, findings)
     return DocResult(doc, doc_plan.files, tuple(rows), tuple(sorted(findings, key=lambda f: f.sort_key)))
 
 

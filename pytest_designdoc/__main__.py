@@ -1,0 +1,5 @@
+"""``python -m pytest_designdoc`` is the ``designdoc`` command."""
+
+from .cli import main
+
+raise SystemExit(main())

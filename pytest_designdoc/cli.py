@@ -1,0 +1,227 @@
+"""The ``designdoc`` command (also ``python -m pytest_designdoc``).
+
+``lint``   the static checks, without a pytest run (for pre-commit);
+``report`` render a saved JSON report in another format;
+``new``    start a design doc from the template.
+"""
+
+from __future__ import annotations
+
+import argparse
+import configparser
+import fnmatch
+import json
+import os
+import re
+import sys
+from importlib import resources
+from typing import Any, Optional, Sequence, TextIO
+
+from . import __version__
+from .settings import DEFAULT_PATHS
+
+PYTEST_PYTHON_FILES = ("test_*.py", "*_test.py")
+PYTEST_NORECURSE = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
+_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+
+
+def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> int:
+    parser = argparse.ArgumentParser(prog="designdoc", description="Design docs as checks (pytest-designdoc).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    lint = commands.add_parser("lint", help="check the design docs without running the tests; exit 1 on errors")
+    lint.add_argument("paths", nargs="*", metavar="PATH",
+                      help="docs or globs relative to the root (default: designdoc_paths of the pytest config)")
+    lint.add_argument("--root", help="project root (default: where the nearest pytest config file is, else .)")
+    lint.add_argument("--strict", action="store_true", help="warnings fail too (default: designdoc_strict)")
+
+    report = commands.add_parser("report", help="render a saved JSON report as html, md, junit or sarif")
+    report.add_argument("report", metavar="REPORT.json")
+    report.add_argument("--format", "-f", required=True, choices=("html", "md", "junit", "sarif", "json"))
+    report.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
+
+    new = commands.add_parser("new", help="write a new design doc from the template")
+    new.add_argument("key", help="the doc's key, e.g. AUTH-42")
+    new.add_argument("title", help="the doc's title")
+    new.add_argument("--dir", default="docs/design", help="where to write it (default: docs/design)")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    options = parser.parse_args(argv)
+    if options.command == "lint":
+        return _lint(options, stdout)
+    if options.command == "report":
+        return _report(options, stdout)
+    return _new(options, stdout)
+
+
+# lint ---------------------------------------------------------------------
+
+
+def find_root(start: str) -> tuple[str, dict[str, Any]]:
+    """pytest's rootdir rule, simplified: the nearest directory with a pytest config, and its values."""
+    directory = os.path.abspath(start)
+    while True:
+        values = _pytest_ini(directory)
+        if values is not None:
+            return directory, values
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return os.path.abspath(start), {}
+        directory = parent
+
+
+def _pytest_ini(directory: str) -> Optional[dict[str, Any]]:
+    for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("pyproject.toml", None),
+                          ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
+        path = os.path.join(directory, name)
+        if not os.path.isfile(path):
+            continue
+        if section is None:
+            table = _pyproject_pytest(path)
+            if table is not None:
+                return table
+            continue
+        config = configparser.ConfigParser(interpolation=None)
+        try:
+            config.read(path, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            continue
+        if config.has_section(section):
+            return {key: value.split() if key != "designdoc_strict" else value
+                    for key, value in config.items(section)}
+        if name.startswith(("pytest", ".pytest")):
+            return {}
+    return None
+
+
+def _pyproject_pytest(path: str) -> Optional[dict[str, Any]]:
+    try:
+        import tomllib as toml
+    except ImportError:  # Python < 3.11
+        try:
+            import tomli as toml  # type: ignore[no-redef,import-not-found,unused-ignore]
+        except ImportError:
+            return None
+    try:
+        with open(path, "rb") as handle:
+            data = toml.load(handle)
+    except (OSError, ValueError):
+        return None
+    table = data.get("tool", {}).get("pytest", {}).get("ini_options")
+    return dict(table) if isinstance(table, dict) else None
+
+
+def _as_list(value: Any, default: Sequence[str]) -> list[str]:
+    if value is None:
+        return list(default)
+    if isinstance(value, str):
+        return value.split()
+    return [str(v) for v in value]
+
+
+def _lint(options: argparse.Namespace, out: TextIO) -> int:
+    from . import safepath
+    from .discover import discover
+    from .evaluate import static_findings
+    from .model import Severity
+    from .parse import DocParser
+    from .plan import plan
+    from .report.terminal import finding_line
+
+    if options.root:
+        root, ini = os.path.abspath(options.root), _pytest_ini(options.root) or {}
+    else:
+        root, ini = find_root(".")
+    real = safepath.real_root(root)
+    if options.paths:
+        patterns = []
+        for raw in options.paths:
+            relative = os.path.relpath(os.path.abspath(raw), root).replace(os.sep, "/")
+            if relative.startswith("../"):
+                print(f"designdoc lint: {raw} is outside the root {root}", file=sys.stderr)
+                return 2
+            patterns.append(relative)
+    else:
+        patterns = _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS)
+    python_files = _as_list(ini.get("python_files"), PYTEST_PYTHON_FILES)
+    norecurse = _as_list(ini.get("norecursedirs"), PYTEST_NORECURSE)
+    strict = options.strict or str(ini.get("designdoc_strict", "false")).strip().lower() in ("1", "true", "yes", "on")
+
+    def skip_dir(name: str) -> bool:
+        return any(fnmatch.fnmatch(name, pattern) for pattern in norecurse)
+
+    def is_test_file(path: str) -> bool:
+        return any(fnmatch.fnmatch(path.rsplit("/", 1)[-1], pattern) for pattern in python_files)
+
+    found = discover(real, patterns, DocParser(), skip_dir)
+    findings = static_findings(plan(found.docs, real, is_test_file, skip_dir, found.findings))
+    for finding in findings:
+        print(finding_line(finding), file=out)
+        if finding.hint:
+            print(f"    hint: {finding.hint}", file=out)
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    docs = len(found.docs)
+    print(f"designdoc lint: {docs} doc{'' if docs == 1 else 's'}; "
+          f"{errors} error{'' if errors == 1 else 's'}, {warnings} warning{'' if warnings == 1 else 's'}", file=out)
+    return 1 if errors or (strict and warnings) else 0
+
+
+# report ---------------------------------------------------------------------
+
+
+def _report(options: argparse.Namespace, out: TextIO) -> int:
+    from .report import render
+    from .report.json import SCHEMA, write_atomic
+
+    try:
+        with open(options.report, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError) as exc:
+        print(f"designdoc report: cannot read {options.report}: {exc}", file=sys.stderr)
+        return 2
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        print(f"designdoc report: {options.report} is not a {SCHEMA} report", file=sys.stderr)
+        return 2
+    try:
+        text = render(options.format, data)
+    except (KeyError, TypeError, ValueError) as exc:
+        print(f"designdoc report: {options.report} is incomplete ({exc!r})", file=sys.stderr)
+        return 2
+    if options.output == "-":
+        out.write(text)
+        return 0
+    try:
+        write_atomic(options.output, text)
+    except OSError as exc:
+        print(f"designdoc report: cannot write {options.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"designdoc report: wrote {options.output}", file=out)
+    return 0
+
+
+# new ---------------------------------------------------------------------------
+
+
+def _new(options: argparse.Namespace, out: TextIO) -> int:
+    key, title = options.key.strip(), " ".join(options.title.split())
+    if not _KEY.match(key):
+        print(f"designdoc new: {key!r} is not a key (letters, digits, '-', '_', '.'; e.g. AUTH-42)", file=sys.stderr)
+        return 2
+    if not title:
+        print("designdoc new: the title is empty", file=sys.stderr)
+        return 2
+    slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:60].strip("-")
+    path = os.path.join(options.dir, f"{key}-{slug}.md" if slug else f"{key}.md")
+    if os.path.exists(path) and not options.force:
+        print(f"designdoc new: {path} exists (use --force to overwrite)", file=sys.stderr)
+        return 1
+    template = resources.files("pytest_designdoc").joinpath("templates/feature-design-template.md").read_text("utf-8")
+    _title_line, _, rest = template.partition("\n")
+    text = f"---\nstatus: draft\nowners: []\n---\n# {key} - {title}\n{rest}"
+    os.makedirs(options.dir, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    print(f"designdoc new: wrote {path} (status: draft; fill in the tables, then set status: accepted)", file=out)
+    return 0

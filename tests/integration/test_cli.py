@@ -1,0 +1,104 @@
+"""The ``designdoc`` command: lint, report, new."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from pytest_designdoc.cli import main
+
+from .helpers import Project
+
+SAMPLE = Path(__file__).parent.parent / "unit" / "data" / "report-sample.json"
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), stdout=out)
+    return code, out.getvalue()
+
+
+def test_lint_runs_the_static_checks_from_the_pytest_config(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    project.standard()
+    project.write("pyproject.toml", '[tool.pytest.ini_options]\ndesigndoc_paths = ["specs/*.md"]\n')
+    project.write("specs/broken.md", """
+        # APP-2 - Broken
+
+        ## Test Strategy
+
+        | Test Type | Files | Coverage Goals |
+        |---|---|---|
+        | Unit | `tests/test_missing.py` | `src/app.py::logout` |
+    """)
+    (project.path / "src" / "nested").mkdir()
+    monkeypatch.chdir(project.path / "src" / "nested")
+    code, out = run("lint")
+    assert code == 1
+    assert out.splitlines() == [
+        "specs/broken.md:7 DD001 error: listed test file 'tests/test_missing.py' does not exist",
+        "    hint: write the tests the design promises, or update the Test Strategy row",
+        "specs/broken.md:7 DD011 error: symbol 'logout' not found in src/app.py",
+        "    hint: the design names code that does not exist: was it renamed or moved? "
+        "Update the doc or write the code",
+        "designdoc lint: 1 doc; 2 errors, 0 warnings",
+    ]
+    monkeypatch.chdir(project.path)
+    assert run("lint", "docs/design/app.md") == (0, "designdoc lint: 1 doc; 0 errors, 0 warnings\n")
+
+
+def test_lint_strict_fails_on_warnings(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    project.standard()
+    project.doc("draft.md", "---\nstatus: draft\n---\n# D-1 - D\n\n## Files to Create\n\n| File |\n|--|\n| `later.py` |\n")
+    monkeypatch.chdir(project.path)
+    assert run("lint")[0] == 0
+    code, out = run("lint", "--strict")
+    assert code == 1 and out.endswith("designdoc lint: 2 docs; 0 errors, 1 warning\n")
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "junit", "sarif", "json"])
+def test_report_renders_a_saved_report(tmp_path: Path, fmt: str) -> None:
+    from pytest_designdoc.report import render
+
+    target = tmp_path / "out" / f"report.{fmt}"
+    code, out = run("report", str(SAMPLE), "--format", fmt, "-o", str(target))
+    assert (code, out) == (0, f"designdoc report: wrote {target}\n")
+    assert target.read_text(encoding="utf-8") == render(fmt, json.loads(SAMPLE.read_text(encoding="utf-8")))
+
+
+def test_report_refuses_what_is_not_a_v1_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "other.json"
+    other.write_text('{"schema": "something-else"}')
+    assert run("report", str(other), "-f", "md")[0] == 2
+    assert "is not a pytest-designdoc/report/v1 report" in capsys.readouterr().err
+    assert run("report", str(tmp_path / "missing.json"), "-f", "md")[0] == 2
+
+
+def test_new_writes_a_draft_from_the_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out = run("new", "AUTH-42", "Login  throttling!")
+    path = tmp_path / "docs" / "design" / "AUTH-42-login-throttling.md"
+    assert (code, out.split(" (")[0]) == (0, "designdoc new: wrote docs/design/AUTH-42-login-throttling.md")
+    assert path.read_text().startswith("---\nstatus: draft\nowners: []\n---\n# AUTH-42 - Login throttling!\n\n## Overview")
+    assert run("new", "AUTH-42", "Login throttling")[0] == 1
+    assert run("new", "AUTH-42", "Login throttling", "--force")[0] == 0
+    assert run("new", "../evil", "x")[0] == 2
+    assert "is not a key" in capsys.readouterr().err
+    lint, report = run("lint")
+    assert lint == 0 and "DD022 warning" in report, "a new doc is a draft: its leftovers are warnings"
+
+
+def test_the_console_script_and_python_m(project: Project, validate_report: Callable[[Any], Any]) -> None:
+    project.standard()
+    by_module = project.pytester.run(sys.executable, "-m", "pytest_designdoc", "lint")
+    by_module.stdout.fnmatch_lines(["designdoc lint: 1 doc; 0 errors, 0 warnings"])
+    assert by_module.ret == 0
+    script = Path(sys.executable).parent / "designdoc"
+    if script.exists():
+        assert project.pytester.run(str(script), "--version").stdout.str().startswith("designdoc ")
