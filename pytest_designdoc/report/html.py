@@ -36,6 +36,7 @@ code { font-family: ui-monospace, monospace; font-size: .9em; background: #f6f8f
 .bar .unmeasurable { background: var(--unmeasurable); }
 #filters { display: flex; flex-wrap: wrap; gap: .4rem 1rem; align-items: center; margin: .6rem 0;
            padding: .5rem .7rem; border: 1px solid var(--border); border-radius: 6px; }
+#filters[hidden] { display: none; }
 #filters input[type=search] { flex: 1 1 14rem; padding: .25rem .4rem; }
 article { border: 1px solid var(--border); border-left-width: 6px; border-radius: 6px; padding: .7rem 1rem;
           margin: 1rem 0; }
