@@ -117,12 +117,6 @@ def _finding(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def render(report: Report) -> str:
-    from . import render as render_format
-
-    return render_format("json", to_dict(report))
-
-
 def write_atomic(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temp file in the same directory.
 

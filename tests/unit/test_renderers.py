@@ -153,3 +153,18 @@ def test_github_workflow_commands_escape_their_data(sample: dict[str, Any]) -> N
 )
 def test_github_mode(mode: str, environ: dict[str, str], on: bool) -> None:
     assert github.enabled(mode, environ) is on
+
+
+def test_junit_keeps_doc_level_findings_and_failed_goals_without_a_finding(sample: dict[str, Any]) -> None:
+    data = json.loads(json.dumps(sample))
+    doc = data["docs"][0]
+    doc["findings"].append({"code": "DD022", "severity": "warning", "path": doc["path"], "line": 3,
+                            "message": "template leftover 'Component 1'"})
+    doc["findings"] = [f for f in doc["findings"] if f["code"] != "DD011"]
+    suite = ElementTree.fromstring(render("junit", data).split("\n", 1)[1])
+    cases = {case.get("name"): case for case in suite.findall("testcase") if case.get("classname") == "CALC-1"}
+    assert list(cases)[0] == "document"
+    assert "DD022 warning: template leftover" in (cases["document"].findtext("system-out") or "")
+    fallback = cases["goal: `Calc.mul`"].find("failure")
+    assert fallback is not None and fallback.get("message") == "goal failed"
+    assert fallback.text == "docs/design/CALC-1-calculator.md:15 `Calc.mul`"
