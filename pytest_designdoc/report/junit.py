@@ -65,7 +65,7 @@ def _doc_cases(doc: dict[str, Any]) -> list[ET.Element]:
             _attach(case, take({row["line"]}, ("DD001", "DD002", "DD014"), test_file["path"]))
             cases.append(case)
         for goal in row["goals"]:
-            case = ET.Element("testcase", classname=key, name=f"goal: {goal['text']}")
+            case = ET.Element("testcase", classname=key, name=goal["text"])
             own = take({goal["line"]}, ("DD010", "DD011", "DD012", "DD013"), *_mentions(goal))
             details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
             if goal["status"] == "failed" and not own:

@@ -57,11 +57,11 @@ def test_junit_is_valid_against_the_junit_xsd(sample: dict[str, Any], tmp_path: 
               if case.find("failure") is not None}
     assert failed == {
         "create: src/missing.py": "DD003",
-        "goal: 100% line coverage of `calc.py`": "DD010",
-        "goal: `Stack`": "DD012",
+        "100% line coverage of `calc.py`": "DD010",
+        "`Stack`": "DD012",
         "tests: tests/test_gone.py": "DD001",
-        "goal: `divide()` 100%": "DD010",
-        "goal: `Calc.mul`": "DD011",
+        "`divide()` 100%": "DD010",
+        "`Calc.mul`": "DD011",
         "test markers and discovery": "DD031",
     }
     properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
@@ -165,6 +165,6 @@ def test_junit_keeps_doc_level_findings_and_failed_goals_without_a_finding(sampl
     cases = {case.get("name"): case for case in suite.findall("testcase") if case.get("classname") == "CALC-1"}
     assert list(cases)[0] == "document"
     assert "DD022 warning: template leftover" in (cases["document"].findtext("system-out") or "")
-    fallback = cases["goal: `Calc.mul`"].find("failure")
+    fallback = cases["`Calc.mul`"].find("failure")
     assert fallback is not None and fallback.get("message") == "goal failed"
     assert fallback.text == "docs/design/CALC-1-calculator.md:15 `Calc.mul`"
