@@ -9,11 +9,13 @@ Valid against the Jenkins/Surefire ``junit-10.xsd`` that pytest tests with.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from .view import goal_figure, goal_target
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SKIPPED_GOALS = {"manual": "manual goal: not machine-checkable", "not_run": "not run in this session"}
 
 
@@ -39,6 +41,8 @@ def render(data: dict[str, Any]) -> str:
     suite.set("errors", "0")
     suite.set("skipped", str(skipped))
     suite.set("time", "0")
+    for element in suite.iter():
+        _make_xml_safe(element)
     ET.indent(suite)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
 
@@ -84,6 +88,18 @@ def _doc_cases(doc: dict[str, Any]) -> list[ET.Element]:
         _attach(case, findings)
         cases.insert(0, case)
     return cases
+
+
+def _xml_text(text: str) -> str:
+    """Characters XML 1.0 cannot carry (control characters from a doc) written as ``\\xNN``."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _make_xml_safe(element: ET.Element) -> None:
+    if element.text:
+        element.text = _xml_text(element.text)
+    for name, value in element.attrib.items():
+        element.set(name, _xml_text(value))
 
 
 def _mentions(goal: dict[str, Any]) -> tuple[str, ...]:

@@ -16,6 +16,8 @@ from typing import Any, Callable
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pytest_designdoc.report import FORMATS, github, render
 
@@ -168,3 +170,35 @@ def test_junit_keeps_doc_level_findings_and_failed_goals_without_a_finding(sampl
     fallback = cases["`Calc.mul`"].find("failure")
     assert fallback is not None and fallback.get("message") == "goal failed"
     assert fallback.text == "docs/design/CALC-1-calculator.md:15 `Calc.mul`"
+
+
+HOSTILE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40) | st.sampled_from(
+    ["a|b", "`x`", "<script>alert(1)</script>", "]]>", "\x00\x01\x1b", "line\nbreak", "**b**", "&amp;", "%0A::x"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=HOSTILE, message=HOSTILE, goal=HOSTILE, path=HOSTILE)
+def test_any_text_from_a_doc_keeps_every_format_well_formed(
+    sample: dict[str, Any], title: str, message: str, goal: str, path: str
+) -> None:
+    import mistune
+
+    data = json.loads(json.dumps(sample))
+    doc = data["docs"][0]
+    doc["title"], doc["findings"][0]["message"] = title, message
+    doc["rows"][0]["goals"][0]["text"] = goal
+    doc["rows"][0]["test_files"][0]["path"] = path
+    ElementTree.fromstring(render("junit", data).split("\n", 1)[1])
+    json.loads(render("sarif", data))
+    page = _Page()
+    page.feed(render("html", data))
+    assert page.external == []
+    tokens = mistune.create_markdown(renderer=None, plugins=["table"])(render("md", data))
+    tables = [t for t in tokens if isinstance(t, dict) and t["type"] == "table"]
+    assert len(tables) == 4
+    for table in tables:
+        head, body = table["children"]
+        width = len(head["children"])
+        assert all(len(row["children"]) == width for row in body["children"])
+    for command in github.workflow_commands(data):
+        assert "\n" not in command and "\r" not in command
