@@ -11,18 +11,21 @@ from ..model import DocResult, Finding, GoalKind, GoalResult, Report, RowResult,
 SCHEMA = "pytest-designdoc/report/v1"
 
 
+def summary(report: Report) -> dict[str, Any]:
+    return {
+        "docs": len(report.docs),
+        "errors": report.count(Severity.ERROR),
+        "warnings": report.count(Severity.WARNING),
+        "goals": {status.value: count for status, count in report.goal_counts().items()},
+    }
+
+
 def to_dict(report: Report) -> dict[str, Any]:
-    counts = report.goal_counts()
     data: dict[str, Any] = {
         "schema": SCHEMA,
         "created": report.created,
         "rootdir": report.rootdir,
-        "summary": {
-            "docs": len(report.docs),
-            "errors": report.count(Severity.ERROR),
-            "warnings": report.count(Severity.WARNING),
-            "goals": {status.value: count for status, count in counts.items()},
-        },
+        "summary": summary(report),
         "docs": [_doc(doc) for doc in sorted(report.docs, key=lambda d: d.doc.path)],
         "findings": [_finding(f) for f in report.findings],
     }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Finding, GoalStatus, Report, Severity
+from .json import summary
+from .view import summary_text
 
 
 @dataclass(frozen=True)
@@ -19,22 +21,10 @@ def finding_line(finding: Finding) -> str:
 
 
 def summary_line(report: Report, *, strict: bool = False) -> Line:
-    counts = report.goal_counts()
-    goals = sum(counts.values())
-    parts = [
-        f"{counts[GoalStatus.MET]} met",
-        f"{counts[GoalStatus.FAILED]} failed",
-        f"{counts[GoalStatus.MANUAL]} manual",
-        f"{counts[GoalStatus.NOT_RUN]} not run",
-    ]
-    if counts[GoalStatus.UNMEASURABLE]:
-        parts.append(f"{counts[GoalStatus.UNMEASURABLE]} unmeasurable")
-    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
-    text = (
-        f"designdoc: {_plural(len(report.docs), 'doc')}, {_plural(goals, 'goal')}: {', '.join(parts)}; "
-        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-    )
-    if counts[GoalStatus.NOT_RUN] and report.coverage_note:
+    counts = summary(report)
+    errors, warnings = counts["errors"], counts["warnings"]
+    text = f"designdoc: {summary_text({'summary': counts})}"
+    if counts["goals"][GoalStatus.NOT_RUN.value] and report.coverage_note:
         text += f" ({report.coverage_note})"
     if errors or (strict and warnings):
         failing = "errors" if errors else "warnings (--designdoc-strict)"
@@ -86,7 +76,3 @@ def render(report: Report, *, verbosity: int = 0, strict: bool = False) -> list[
 
 def _worst(findings: tuple[Finding, ...]) -> int:
     return 2 if any(f.severity is Severity.ERROR for f in findings) else 1 if findings else 0
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
