@@ -69,6 +69,7 @@ class CoverageAnalysis:
         self._cache: dict[tuple[str, Optional[tuple[str, ...]]], _FileAnalysis] = {}
         self._has_arcs: Optional[bool] = None
         self._omit: Union[re.Pattern[str], bool, None] = None
+        self._data_files: Optional[frozenset[str]] = None
 
     # contexts ---------------------------------------------------------
 
@@ -96,6 +97,10 @@ class CoverageAnalysis:
         if self._omitted(os.path.join(self.root, path)):
             raise Unmeasurable(f"'{path}' is omitted by the coverage configuration ([run] or [report] omit)",
                                "coverage.py does not count it: drop the goal or the omit pattern")
+        if self.measured is None and os.path.join(self.root, path) not in self._files_in_data():
+            raise Unmeasurable(f"the coverage data has nothing on '{path}'",
+                               "it is outside the --cov / [run] source that measured this run, or it was never "
+                               "imported; widen the source, or import it in the row's tests")
         contexts = self.contexts(scope)
         key = (path, contexts)
         if key not in self._cache:
@@ -117,6 +122,15 @@ class CoverageAnalysis:
             finally:
                 data.set_query_contexts(None)
         return _FileAnalysis(frozenset(statements), len(excluded), frozenset(missing), missing_text, branches)
+
+    def _files_in_data(self) -> frozenset[str]:
+        """Real paths of the files the (someone else's) coverage data knows; its source decides."""
+        if self._data_files is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                names = self.cov.get_data().measured_files()
+            self._data_files = frozenset(os.path.realpath(name) for name in names)
+        return self._data_files
 
     def _omitted(self, filename: str) -> bool:
         if self._omit is None:

@@ -375,3 +375,16 @@ def test_a_target_imported_before_coverage_started_is_a_warning(
         "count as missed (as with pytest --cov)",
     ])
     assert result.ret == pytest.ExitCode.OK
+
+
+def test_a_target_outside_pytest_covs_source_is_unmeasurable_not_failed(
+    project: Project, validate_report: Callable[[Any], Any]
+) -> None:
+    calculator(project, "`add()`; 50% of `calc.py`", "`divide()`")
+    result = project.pytester.runpytest_subprocess(
+        "--designdoc", "--cov=tests", "--cov-report=", "--designdoc-report", "json:report.json")
+    result.stdout.fnmatch_lines([
+        "*DD013 warning: goal '50% of `calc.py`' cannot be measured: the coverage data has nothing on 'src/calc.py'",
+    ])
+    assert result.ret == pytest.ExitCode.OK
+    assert {g["status"] for g in report_goals(project, validate_report)} == {"unmeasurable"}
