@@ -282,5 +282,19 @@ def _whose(row_scope: bool) -> str:
     return "the row's tests" if row_scope else "the test suite"
 
 
+_HINT_RANGES = 12
+
+
 def _missing_hint(figure: Figure) -> str:
-    return f"; missing: {'; '.join(figure.missing)}" if figure.missing else ""
+    """The missing lines, the first few ranges per file (the report's goal has them all)."""
+    if not figure.missing:
+        return ""
+    return f"; missing: {'; '.join(_first_ranges(m) for m in figure.missing)}"
+
+
+def _first_ranges(missing: str) -> str:
+    head, sep, ranges = missing.rpartition(": ")
+    parts = ranges.split(", ")
+    if len(parts) <= _HINT_RANGES:
+        return missing
+    return f"{head}{sep}{', '.join(parts[:_HINT_RANGES])}, … ({len(parts) - _HINT_RANGES} more)"

@@ -22,6 +22,8 @@ from .view import (
     test_file_counts,
 )
 
+_FOLD_AT = 160
+
 _CSS = """
 :root { --met: #1a7f37; --failed: #cf222e; --manual: #8250df; --not_run: #9a6700; --unmeasurable: #57606a;
         --border: #d0d7de; --muted: #57606a; font-family: system-ui, sans-serif; color: #1f2328; }
@@ -54,6 +56,7 @@ ul.findings { padding-left: 1.2rem; margin: .4rem 0; } ul.goals { list-style: no
 .goal.unmeasurable::before { color: var(--unmeasurable); }
 .status { font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
 .missing { color: var(--muted); font-size: .85rem; }
+details summary { cursor: pointer; }
 .hidden { display: none !important; }
 """
 
@@ -192,8 +195,16 @@ def _goal(goal: dict[str, Any]) -> str:
     if details:
         text += f" <span class=\"muted\">{escape(details)}</span>"
     if goal.get("missing"):
-        text += f'<div class="missing">missing: {escape(goal["missing"])}</div>'
+        text += _long(f"missing: {goal['missing']}", "missing")
     return text + "</li>"
+
+
+def _long(text: str, css: str) -> str:
+    """Text as a block; long text folded in <details> (which needs no script)."""
+    if len(text) <= _FOLD_AT:
+        return f'<div class="{css}">{escape(text)}</div>'
+    return (f'<details class="{css}"><summary>{escape(text[:_FOLD_AT].rsplit(", ", 1)[0])}, …</summary>'
+            f"{escape(text)}</details>")
 
 
 def _findings(findings: list[dict[str, Any]], targets: dict[int, str], fallback: str = "") -> str:
@@ -202,7 +213,7 @@ def _findings(findings: list[dict[str, Any]], targets: dict[int, str], fallback:
         where = f"{finding['path']}:{finding['line']}"
         target = targets.get(finding["line"], fallback)
         location = f'<a href="#{target}">{escape(where)}</a>' if target else escape(where)
-        hint = f'<div class="muted">hint: {escape(finding["hint"])}</div>' if finding.get("hint") else ""
+        hint = _long(f"hint: {finding['hint']}", "muted") if finding.get("hint") else ""
         items.append(f'<li><span class="sev-{escape(finding["severity"])}">{escape(finding["code"])} '
                      f'{escape(finding["severity"])}</span> {location} {escape(finding["message"])}{hint}</li>')
     return f'<ul class="findings">{"".join(items)}</ul>'

@@ -184,3 +184,14 @@ def test_symbol_goals(
     (result,) = report.docs[0].rows[0].goals
     assert (result.status, result.actual, result.line_range, result.symbol_file) == (status, actual, (1, 5), "src/a.py")
     assert [f"{f.code} {f.message}" for f in report.all_findings()] == ([message] if message else [])
+
+
+def test_a_failure_hint_lists_the_first_missing_ranges_only() -> None:
+    class ManyMissing(FakeFigures):
+        def figure(self, files: Sequence[str], metric: Metric, scope: Optional[RowScope]) -> Figure:
+            return Figure(10.0, ("src/a.py: " + ", ".join(str(n) for n in range(1, 41)),))
+
+    report = evaluate(_measured_plan(), _ran().freeze(), rootdir="/r", created="x", figures=ManyMissing(10.0))
+    (finding,) = report.all_findings()
+    assert finding.hint.endswith("missing: src/a.py: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, … (28 more)")
+    assert report.docs[0].rows[0].goals[0].missing.endswith("39, 40"), "the goal keeps them all"

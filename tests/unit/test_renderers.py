@@ -202,3 +202,11 @@ def test_any_text_from_a_doc_keeps_every_format_well_formed(
         assert all(len(row["children"]) == width for row in body["children"])
     for command in github.workflow_commands(data):
         assert "\n" not in command and "\r" not in command
+
+
+def test_long_missing_lists_fold_into_details(sample: dict[str, Any]) -> None:
+    data = json.loads(json.dumps(sample))
+    goal = data["docs"][0]["rows"][0]["goals"][0]
+    goal["missing"] = "src/calc.py: " + ", ".join(f"{n}-{n + 1}" for n in range(10, 400, 3))
+    page = render("html", data)
+    assert page.count("<details") == 1 and "src/calc.py: 10-11, 13-14" in page
