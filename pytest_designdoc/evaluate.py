@@ -289,12 +289,16 @@ def _missing_hint(figure: Figure) -> str:
     """The missing lines, the first few ranges per file (the report's goal has them all)."""
     if not figure.missing:
         return ""
-    return f"; missing: {'; '.join(_first_ranges(m) for m in figure.missing)}"
+    return f"; missing: {first_ranges('; '.join(figure.missing))}"
 
 
-def _first_ranges(missing: str) -> str:
-    head, sep, ranges = missing.rpartition(": ")
-    parts = ranges.split(", ")
-    if len(parts) <= _HINT_RANGES:
-        return missing
-    return f"{head}{sep}{', '.join(parts[:_HINT_RANGES])}, … ({len(parts) - _HINT_RANGES} more)"
+def first_ranges(missing: str, limit: int = _HINT_RANGES) -> str:
+    """``a.py: 1-3, 7, …; b.py: …`` cut to the first ``limit`` ranges of each file."""
+    shortened = []
+    for part in missing.split("; "):
+        head, sep, ranges = part.rpartition(": ")
+        items = ranges.split(", ")
+        if len(items) > limit:
+            part = f"{head}{sep}{', '.join(items[:limit])}, … ({len(items) - limit} more)"
+        shortened.append(part)
+    return "; ".join(shortened)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..evaluate import first_ranges
 from .view import (
     STATUS_ORDER,
     doc_errors,
@@ -18,6 +19,7 @@ from .view import (
     test_file_counts,
 )
 
+_MISSING_RANGES = 20
 _STATE_ICON = {"failed": "❌", "warning": "⚠️", "ok": "✅"}
 _GOAL_ICON = {"met": "✅", "failed": "❌", "manual": "📝", "not_run": "⏸️", "unmeasurable": "❔"}
 _SEVERITY_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
@@ -115,5 +117,5 @@ def _goal_text(goal: dict[str, Any]) -> str:
     if details:
         text += f" ({cell('; '.join(details))})"
     if goal.get("missing") and goal["status"] == "failed":
-        text += f"<br>missing: {cell(goal['missing'])}"
+        text += f"<br>missing: {cell(first_ranges(goal['missing'], _MISSING_RANGES))}"
     return text

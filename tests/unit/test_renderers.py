@@ -204,9 +204,10 @@ def test_any_text_from_a_doc_keeps_every_format_well_formed(
         assert "\n" not in command and "\r" not in command
 
 
-def test_long_missing_lists_fold_into_details(sample: dict[str, Any]) -> None:
+def test_long_missing_lists_fold_in_html_and_shorten_in_markdown(sample: dict[str, Any]) -> None:
     data = json.loads(json.dumps(sample))
     goal = data["docs"][0]["rows"][0]["goals"][0]
     goal["missing"] = "src/calc.py: " + ", ".join(f"{n}-{n + 1}" for n in range(10, 400, 3))
     page = render("html", data)
     assert page.count("<details") == 1 and "src/calc.py: 10-11, 13-14" in page
+    assert "67-68, … (110 more)" in render("md", data), "a step summary stays short"
