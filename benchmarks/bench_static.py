@@ -37,14 +37,14 @@ def make_project(root: Path, count: int) -> None:
     (root / "src").mkdir()
     (root / "tests").mkdir()
     for i in range(count):
-        (root / "src" / f"mod{i}.py").write_text("x = 1\n")
+        (root / "src" / f"mod{i}.py").write_text("x = 1\n\n\ndef run():\n    return x\n")
         (root / "tests" / f"test_mod{i}.py").write_text("def test_x():\n    pass\n")
         doc = (
             template.replace("[FEATURE_KEY] - Feature Design", f"FEAT-{i} - Feature {i}")
             .replace("| `path/to/file.ts` | Brief description", f"| `src/mod{i}.py` | Module {i}")
             .replace("| `path/to/file.ts` | Description of changes", f"| `src/mod{i}.py`, `src/mod{(i + 1) % count}.py` | Changes")
             .replace("`tests/unit/path/to/test.ts` | Components/functions to test",
-                     f"`tests/test_mod{i}.py` | 90% line coverage; `run()`; edge cases")
+                     f"`tests/test_mod{i}.py` | 90% line coverage; `src/mod{i}.py::run`; edge cases")
             .replace("`tests/integration/path/to/test.ts`", f"`tests/test_mod{(i + 7) % count}.py`")
         )
         for placeholder, real in FILLED.items():

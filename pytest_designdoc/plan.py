@@ -116,6 +116,7 @@ class _Planner:
         self.is_test_file = is_test_file
         self.skip_dir = skip_dir
         self.trees: dict[str, ParsedSource] = {}
+        self.resolved: dict[str, safepath.Resolved] = {}
 
     def doc(self, doc: DesignDoc, findings: list[Finding]) -> DocPlan:
         if not doc.checked:
@@ -125,7 +126,7 @@ class _Planner:
         checks = tuple(self.file_check(entry.section, entry.path, entry.line) for entry in doc.files)
         listed = [m for c in checks for m in c.matches]
         missing = any(not c.exists and self.is_source(c.path) for c in checks)
-        targets = TargetResolver(self.root, doc.path, listed, self.is_source, self.trees, missing)
+        targets = TargetResolver(self.root, doc.path, listed, self.is_source, self.trees, missing, self.resolved)
         rows = tuple(
             RowPlan(
                 row,
@@ -154,6 +155,8 @@ class _Planner:
         found = safepath.glob(self.root, path, self.skip_dir)
         for escape in found.escapes:
             self.refuse(escape, line)
+        for match in found.matches:
+            self.resolved[match.path] = match
         return found.matches
 
     def file_check(self, section: Section, raw: str, line: int) -> FileCheck:

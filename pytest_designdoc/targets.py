@@ -52,9 +52,12 @@ class TargetResolver:
         is_source: Callable[[str], bool],
         trees: dict[str, ParsedSource],
         missing_sources: bool = False,
+        resolved: Optional[dict[str, safepath.Resolved]] = None,
     ) -> None:
         """``missing_sources``: the doc lists Python sources that do not exist (reported as DD003/DD004)."""
         self.root = root
+        self.resolved = resolved if resolved is not None else {}
+        """Paths the planner already followed (rootdir-relative → where they lead)."""
         self.doc_path = doc_path
         self.listed = list(dict.fromkeys(listed_files))
         self.sources = [real for real in map(self._real_file, self.listed) if real and is_source(real)]
@@ -62,8 +65,13 @@ class TargetResolver:
         self.missing_sources = missing_sources
         self.findings: list[Finding] = []
 
+    def _resolve(self, path: str) -> safepath.Resolved:
+        if path not in self.resolved:
+            self.resolved[path] = safepath.resolve(self.root, path)
+        return self.resolved[path]
+
     def _real_file(self, path: str) -> Optional[str]:
-        found = safepath.resolve(self.root, path)
+        found = self._resolve(path)
         return found.real if found.kind == "file" else None
 
     def finding(self, code: str, severity: Severity, goal: Goal, message: str, hint: str = "") -> None:
@@ -103,7 +111,7 @@ class TargetResolver:
             self.finding("DD013", Severity.ERROR, goal, f"goal target '{name}' is ambiguous: "
                          f"it matches {', '.join(candidates)}", "write more of the path to pick one file")
             return None
-        found = safepath.resolve(self.root, candidates[0] if candidates else path)
+        found = self._resolve(candidates[0] if candidates else path)
         if found.kind == "escape":
             self.finding("DD030", Severity.ERROR, goal, f"goal target '{name}' escapes rootdir: refused, not read",
                          "symlinks out of the project are not followed")
