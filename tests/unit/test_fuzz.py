@@ -1,12 +1,15 @@
-"""Property-based: no Markdown input makes the parser raise."""
+"""Property-based: no Markdown input makes the parser raise, no goal text makes target resolution raise."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pytest_designdoc.goals import parse_goal
 from pytest_designdoc.model import DesignDoc
 from pytest_designdoc.parse import DocParser
+from pytest_designdoc.targets import TargetResolver
 
 PARSER = DocParser()
 
@@ -44,3 +47,23 @@ def test_arbitrary_text_never_raises(text: str) -> None:
 @given(st.text(alphabet="|-:` \n\\abc<br>", max_size=200))
 def test_table_like_noise_never_raises(text: str) -> None:
     check("# K-1 - T\n\n## Test Strategy\n\n" + text)
+
+
+GOAL_PIECES = ["90%", "`", "::", ":", "()", ".", "/", "..", "\\x00", "src/a.py", "a.py", "each file", "branches",
+               "A.b", "login()", "100% of", "~/x.py", "/etc/passwd", "C:\\\\x.py", "*", "\x00", " "]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(GOAL_PIECES) | st.text(max_size=8), max_size=8).map("".join))
+def test_any_goal_resolves_to_a_plan_or_a_finding(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    root = tmp_path_factory.getbasetemp() / "fuzz-targets"
+    if not root.exists():
+        (root / "src").mkdir(parents=True)
+        (root / "src" / "a.py").write_text("class A:\n    def b(self):\n        pass\n\n\ndef login():\n    pass\n")
+        (root / "src" / "bad.py").write_bytes(b"def \xff(:\n")
+    targets = TargetResolver(str(root), "d.md", ["src/a.py", "src/bad.py"], lambda p: p.endswith(".py"), {})
+    goal = parse_goal(text, 3)
+    plan = targets.resolve(goal)
+    assert plan.goal is goal
+    assert all(not path.startswith(("/", "..")) for path in plan.files)
+    assert all(f.line == 3 and f.path == "d.md" for f in targets.findings)
