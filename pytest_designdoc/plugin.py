@@ -142,6 +142,8 @@ class DesignDocPlugin:
         self._python_files: list[str] = list(config.getini("python_files"))
         self._selected: tuple[str, ...] = ()
         self._goal_parsers = 0
+        self._item_keys: dict[str, list[str]] = {}
+        """Node id → keys of its designdoc markers (only items that have some)."""
 
     def _relative(self, path: os.PathLike[str] | str) -> Optional[str]:
         try:
@@ -244,7 +246,10 @@ class DesignDocPlugin:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.recorder.collected_items(item.nodeid for item in session.items)
         for item in session.items:
-            for key in _marker_keys(item):
+            keys = _marker_keys(item)
+            if keys:
+                self._item_keys[item.nodeid] = keys
+            for key in keys:
                 path, line, _ = item.location
                 self.recorder.marker(key, path.replace(os.sep, "/"), (line or 0) + 1, item.nodeid)
 
@@ -257,7 +262,8 @@ class DesignDocPlugin:
             from .evidence import file_of
             from .figures import context_label
 
-            self.measurement.switch(context_label(file_of(item.nodeid), _marker_keys(item)))
+            nodeid = item.nodeid
+            self.measurement.switch(context_label(file_of(nodeid), self._item_keys.get(nodeid, ())))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtestloop(self, session: pytest.Session) -> Any:
