@@ -182,6 +182,8 @@ MODES = {
     "pytest-cov disabled": ["--cov=src", "--no-cov"],
     "xdist": ["-n", "2"],
     "xdist and pytest-cov": ["-n", "2", "--cov=src", "--cov-report="],
+    "xdist and per-test contexts": ["-n", "2", "--cov=src", "--cov-context=test", "--cov-report="],
+    "row scope given explicitly": ["--designdoc-coverage-scope", "row"],
 }
 
 
