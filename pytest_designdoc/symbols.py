@@ -48,7 +48,7 @@ class SymbolSyntaxError(ValueError):
 def parse_source(source: str, filename: str) -> ast.Module:
     try:
         return ast.parse(source, filename)
-    except (SyntaxError, ValueError) as exc:
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         where = f" at line {exc.lineno}" if isinstance(exc, SyntaxError) and exc.lineno else ""
         raise SymbolSyntaxError(f"'{filename}' does not parse{where}") from exc
 

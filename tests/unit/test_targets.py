@@ -145,3 +145,11 @@ def test_no_source_files_is_a_warning_unless_they_are_missing_and_already_report
     quiet = TargetResolver(str(tree), "d.md", [], lambda p: True, {}, missing_sources=True)
     assert quiet.resolve(parse_goal("90%", 3)).status is GoalStatus.UNMEASURABLE
     assert quiet.findings == []
+
+
+def test_a_pathologically_deep_source_is_a_finding(tmp_path: Path) -> None:
+    (tmp_path / "deep.py").write_text("x = " + "-" * 200_000 + "1\n")
+    targets = resolver(tmp_path, ["deep.py"])
+    plan = targets.resolve(parse_goal("`deep.py::f`", 2))
+    assert plan.status is GoalStatus.UNMEASURABLE
+    assert [f.message for f in targets.findings] == ["cannot look up 'f': 'deep.py' does not parse"]
