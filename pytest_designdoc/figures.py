@@ -117,7 +117,7 @@ class CoverageAnalysis:
             try:
                 _, statements, excluded, missing, missing_text = self.cov.analysis2(filename)
                 branches = self.cov.branch_stats(filename) if self.has_arcs() else {}
-            except (CoverageException, OSError, SyntaxError) as exc:
+            except (CoverageException, OSError, SyntaxError, RecursionError, MemoryError) as exc:
                 raise Unmeasurable(f"coverage.py cannot analyse it ({exc})") from exc
             finally:
                 data.set_query_contexts(None)
