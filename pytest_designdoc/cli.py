@@ -189,6 +189,8 @@ def _report(options: argparse.Namespace, out: TextIO) -> int:
     except (KeyError, TypeError, ValueError) as exc:
         print(f"designdoc report: {options.report} is incomplete ({exc!r})", file=sys.stderr)
         return 2
+    for path in changed_docs(data):
+        print(f"designdoc report: {path} changed after this report was made (its sha256 differs)", file=sys.stderr)
     if options.output == "-":
         out.write(text)
         return 0
@@ -199,6 +201,36 @@ def _report(options: argparse.Namespace, out: TextIO) -> int:
         return 2
     print(f"designdoc report: wrote {options.output}", file=out)
     return 0
+
+
+def changed_docs(data: dict[str, Any]) -> list[str]:
+    """Docs of a saved report whose file in its rootdir no longer has the recorded sha256."""
+    import hashlib
+
+    from . import safepath
+    from .discover import MAX_DOC_BYTES
+
+    root = data.get("rootdir")
+    if not isinstance(root, str) or not os.path.isdir(root):
+        return []
+    real = safepath.real_root(root)
+    changed = []
+    for doc in data.get("docs", []):
+        relative = safepath.normalize(str(doc.get("path", "")))
+        if not relative or not doc.get("sha256"):
+            continue
+        found = safepath.resolve(real, relative)
+        if found.kind != "file":
+            changed.append(relative)
+            continue
+        try:
+            with open(os.path.join(real, found.real), "rb") as handle:
+                content = handle.read(MAX_DOC_BYTES + 1)
+        except OSError:
+            content = b""
+        if hashlib.sha256(content).hexdigest() != doc["sha256"]:
+            changed.append(relative)
+    return changed
 
 
 # new ---------------------------------------------------------------------------

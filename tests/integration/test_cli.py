@@ -102,3 +102,18 @@ def test_the_console_script_and_python_m(project: Project, validate_report: Call
     script = Path(sys.executable).parent / "designdoc"
     if script.exists():
         assert project.pytester.run(str(script), "--version").stdout.str().startswith("designdoc ")
+
+
+def test_report_says_which_docs_changed_since(
+    project: Project, validate_report: Callable[[Any], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.standard()
+    project.pytester.runpytest("--designdoc", "--designdoc-report", "json:report.json")
+    saved = str(project.path / "report.json")
+    assert run("report", saved, "-f", "md")[0] == 0
+    assert "changed after" not in capsys.readouterr().err
+    with open(project.path / "docs" / "design" / "app.md", "a") as doc:
+        doc.write("\nOne more line.\n")
+    assert run("report", saved, "-f", "md")[0] == 0
+    assert capsys.readouterr().err == (
+        "designdoc report: docs/design/app.md changed after this report was made (its sha256 differs)\n")
