@@ -54,7 +54,8 @@ def main() -> None:
     parser.add_argument("--project", required=True, help="directory of the suite (its rootdir)")
     parser.add_argument("--cov-source", required=True, help="what --cov measures, e.g. packaging")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", action="append", help="run only these variants (repeatable)")
+    parser.add_argument("--only", action="append",
+                        help="run only this variant, repeatable; write it --only='--designdoc' (the name starts with --)")
     options = parser.parse_args()
 
     chosen = {name: args for name, args in variants(options.cov_source).items()
