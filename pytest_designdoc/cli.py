@@ -88,8 +88,7 @@ def _pytest_ini(directory: str) -> Optional[dict[str, Any]]:
         except (configparser.Error, UnicodeDecodeError):
             continue
         if config.has_section(section):
-            return {key: value.split() if key != "designdoc_strict" else value
-                    for key, value in config.items(section)}
+            return dict(config.items(section))
         if name.startswith(("pytest", ".pytest")):
             return {}
     return None
@@ -120,6 +119,11 @@ def _as_list(value: Any, default: Sequence[str]) -> list[str]:
     return [str(v) for v in value]
 
 
+def _scalar(value: Any) -> str:
+    """An ini value as one lower-case word (TOML may give a bool)."""
+    return str(value).strip().lower()
+
+
 def _lint(options: argparse.Namespace, out: TextIO) -> int:
     from . import safepath
     from .discover import discover
@@ -127,6 +131,8 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
     from .model import Severity
     from .parse import DocParser
     from .plan import plan
+    from .report import github
+    from .report.json import finding_dict
     from .report.terminal import finding_line
 
     if options.root:
@@ -146,7 +152,7 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
         patterns = _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS)
     python_files = _as_list(ini.get("python_files"), PYTEST_PYTHON_FILES)
     norecurse = _as_list(ini.get("norecursedirs"), PYTEST_NORECURSE)
-    strict = options.strict or str(ini.get("designdoc_strict", "false")).strip().lower() in ("1", "true", "yes", "on")
+    strict = options.strict or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
 
     def skip_dir(name: str) -> bool:
         return any(fnmatch.fnmatch(name, pattern) for pattern in norecurse)
@@ -160,6 +166,9 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
         print(finding_line(finding), file=out)
         if finding.hint:
             print(f"    hint: {finding.hint}", file=out)
+    if github.enabled(_scalar(ini.get("designdoc_github", "auto")), os.environ):
+        for command in github.workflow_commands({"docs": [], "findings": [finding_dict(f) for f in findings]}):
+            print(command, file=out)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     docs = len(found.docs)

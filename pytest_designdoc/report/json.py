@@ -27,7 +27,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "rootdir": report.rootdir,
         "summary": summary(report),
         "docs": [_doc(doc) for doc in sorted(report.docs, key=lambda d: d.doc.path)],
-        "findings": [_finding(f) for f in report.findings],
+        "findings": [finding_dict(f) for f in report.findings],
     }
     if report.coverage_source:
         coverage = {"source": report.coverage_source, "scope": report.coverage_scope}
@@ -55,7 +55,7 @@ def _doc(result: DocResult) -> dict[str, Any]:
             for f in result.files
         ],
         "rows": [_row(row) for row in result.rows],
-        "findings": [_finding(f) for f in result.findings],
+        "findings": [finding_dict(f) for f in result.findings],
     }
 
 
@@ -107,7 +107,7 @@ def _goal(result: GoalResult) -> dict[str, Any]:
     return data
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def finding_dict(finding: Finding) -> dict[str, Any]:
     data = {
         "code": finding.code,
         "severity": finding.severity.value,

@@ -117,3 +117,25 @@ def test_report_says_which_docs_changed_since(
     assert run("report", saved, "-f", "md")[0] == 0
     assert capsys.readouterr().err == (
         "designdoc report: docs/design/app.md changed after this report was made (its sha256 differs)\n")
+
+
+@pytest.mark.parametrize("ini_file", ["pyproject", "tox"])
+def test_lint_annotates_in_github_actions_unless_the_ini_says_not_to(
+    project: Project, monkeypatch: pytest.MonkeyPatch, ini_file: str
+) -> None:
+    project.standard()
+    project.doc("broken.md", "# B-1 - B\n\n## Tests\n\n| Type | Files |\n|--|--|\n| U | `tests/test_gone.py` |\n")
+    monkeypatch.chdir(project.path)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out = run("lint")
+    assert code == 1
+    assert out.splitlines()[-2].startswith("::error file=docs/design/broken.md,line=7,title=DD001::")
+    if ini_file == "pyproject":
+        project.write("pyproject.toml", '[tool.pytest.ini_options]\ndesigndoc_paths = ["docs/**/*.md"]\n'
+                                        'designdoc_github = "false"\ndesigndoc_strict = true\n')
+    else:
+        (project.path / "pyproject.toml").unlink()
+        project.write("tox.ini", "[pytest]\ndesigndoc_paths =\n    docs/**/*.md\ndesigndoc_github = false\n"
+                                 "designdoc_strict = true\n")
+    code, out = run("lint")
+    assert code == 1 and "::error" not in out
