@@ -134,6 +134,7 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
     from .report import github
     from .report.json import finding_dict
     from .report.terminal import finding_line
+    from .report.view import plural
 
     if options.root:
         root, ini = os.path.abspath(options.root), _pytest_ini(options.root) or {}
@@ -171,9 +172,8 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
             print(command, file=out)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
-    docs = len(found.docs)
-    print(f"designdoc lint: {docs} doc{'' if docs == 1 else 's'}; "
-          f"{errors} error{'' if errors == 1 else 's'}, {warnings} warning{'' if warnings == 1 else 's'}", file=out)
+    print(f"designdoc lint: {plural(len(found.docs), 'doc')}; "
+          f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=out)
     return 1 if errors or (strict and warnings) else 0
 
 

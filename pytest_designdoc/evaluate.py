@@ -210,12 +210,10 @@ class _GoalJudge:
 
     def judge(self, plan: GoalPlan, scope: Optional[RowScope], path: str, findings: list[Finding]) -> GoalResult:
         goal = plan.goal
-        line_range = (plan.symbol.line, plan.symbol.end) if plan.symbol else None
         if plan.status is not None:
-            return GoalResult(goal, plan.status, files=plan.files, symbol_file=plan.symbol_file, line_range=line_range)
+            return _undecided(plan, plan.status)
         if self.figures is None or scope is None:
-            return GoalResult(goal, GoalStatus.NOT_RUN, files=plan.files, symbol_file=plan.symbol_file,
-                              line_range=line_range)
+            return _undecided(plan, GoalStatus.NOT_RUN)
         row = scope if self.row_scope else None
 
         def failed(code: str, message: str, hint: str) -> None:
@@ -236,8 +234,7 @@ class _GoalJudge:
         except Unmeasurable as exc:
             findings.append(Finding("DD013", Severity.WARNING, path, goal.line,
                                     f"goal '{goal.text}' cannot be measured: {exc.reason}", exc.hint))
-            return GoalResult(goal, GoalStatus.UNMEASURABLE, files=plan.files, symbol_file=plan.symbol_file,
-                              line_range=line_range)
+            return _undecided(plan, GoalStatus.UNMEASURABLE)
 
     def _decide(
         self, plan: GoalPlan, scope: RowScope, row: Optional[RowScope], failed: Callable[[str, str, str], None]
@@ -246,7 +243,6 @@ class _GoalJudge:
         assert self.figures is not None
         figures = self.figures
         if plan.symbol is not None:
-            line_range = (plan.symbol.line, plan.symbol.end)
             assert plan.symbol_file is not None
             figure = figures.symbol_figure(plan.symbol_file, plan.symbol.functions, row)
             where = f"{plan.symbol_file}:{plan.symbol.line}-{plan.symbol.end}"
@@ -264,7 +260,7 @@ class _GoalJudge:
                            "write a test in this row that calls it, or link one with "
                            f"@pytest.mark.designdoc({scope.key!r})")
             return GoalResult(goal, GoalStatus.MET if met else GoalStatus.FAILED, figure.actual, plan.files,
-                              plan.symbol_file, line_range, figure.missing_lines)
+                              plan.symbol_file, _line_range(plan), figure.missing_lines)
 
         assert goal.metric is not None and goal.required is not None
         groups = [(f,) for f in plan.files] if goal.each_file else [plan.files]
@@ -276,6 +272,15 @@ class _GoalJudge:
         lowest = min(figure.actual for _, figure in results)
         missing = "; ".join(m for _, figure in results for m in figure.missing)
         return GoalResult(goal, GoalStatus.FAILED if failing else GoalStatus.MET, lowest, plan.files, missing=missing)
+
+
+def _line_range(plan: GoalPlan) -> Optional[tuple[int, int]]:
+    return (plan.symbol.line, plan.symbol.end) if plan.symbol else None
+
+
+def _undecided(plan: GoalPlan, status: GoalStatus) -> GoalResult:
+    """A goal whose status comes without figures (manual, not run, unmeasurable, or decided statically)."""
+    return GoalResult(plan.goal, status, files=plan.files, symbol_file=plan.symbol_file, line_range=_line_range(plan))
 
 
 def _whose(row_scope: bool) -> str:

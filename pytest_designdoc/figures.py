@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
 
 from .evaluate import Figure, RowScope, Unmeasurable
+from .measure import quiet
 from .model import Metric
 from .symbols import Span
 
@@ -110,8 +110,7 @@ class CoverageAnalysis:
     def _analyze(self, filename: str, contexts: Optional[tuple[str, ...]]) -> _FileAnalysis:
         from coverage.exceptions import CoverageException
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with quiet():
             data = self.cov.get_data()
             data.set_query_contexts(list(contexts) if contexts is not None else None)
             try:
@@ -126,8 +125,7 @@ class CoverageAnalysis:
     def _files_in_data(self) -> frozenset[str]:
         """Real paths of the files the (someone else's) coverage data knows; its source decides."""
         if self._data_files is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with quiet():
                 names = self.cov.get_data().measured_files()
             self._data_files = frozenset(os.path.realpath(name) for name in names)
         return self._data_files
@@ -143,16 +141,19 @@ class CoverageAnalysis:
 
     def has_arcs(self) -> bool:
         if self._has_arcs is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with quiet():
                 self._has_arcs = bool(self.cov.get_data().has_arcs())
         return self._has_arcs
+
+    def _counts_branches(self, metric: Metric) -> bool:
+        """Branch goals count branches; total counts them when the project's coverage does."""
+        return metric is Metric.BRANCH or (metric is Metric.TOTAL and self.count_branches)
 
     def _numbers(self, analysis: _FileAnalysis, metric: Metric) -> Numbers:
         from coverage.results import Numbers
 
         statements = metric is not Metric.BRANCH
-        branches = metric is Metric.BRANCH or (metric is Metric.TOTAL and self.count_branches)
+        branches = self._counts_branches(metric)
         return Numbers(
             precision=self.precision,
             n_files=1,
@@ -181,7 +182,7 @@ class CoverageAnalysis:
             parts = []
             if metric is not Metric.BRANCH and analysis.missing_text:
                 parts.append(analysis.missing_text)
-            if metric is Metric.BRANCH or (metric is Metric.TOTAL and self.count_branches):
+            if self._counts_branches(metric):
                 partial = [line for line, (exits, taken) in sorted(analysis.branches.items())
                            if taken < exits and (metric is Metric.BRANCH or line not in analysis.missing)]
                 if partial:

@@ -14,10 +14,11 @@ the controller analyses the combined data once.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import warnings
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 
 if TYPE_CHECKING:
     from coverage import Coverage
@@ -31,6 +32,14 @@ _QUIET_SLUGS = [
     "already-imported", "couldnt-parse", "no-ctracer", "dynamic-conflict", "no-sysmon",
 ]
 _OWNER_FLAG = "_pytest_designdoc_owner"
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """coverage.py's warnings silenced: under ``filterwarnings = error`` they would fail the run."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 class Measurement:
@@ -97,18 +106,20 @@ class Measurement:
         measurement.own_targets = frozenset(targets)
         measurement.preimported = _already_imported(root, targets)
         if not xdist_controller:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with quiet():
                 own.start()
             measurement.own_started = True
         return measurement
 
     # during the run ---------------------------------------------------
 
+    def _pytest_cov_controller(self) -> Any:
+        return getattr(self.pluginmanager.get_plugin("_cov"), "cov_controller", None)
+
     def tracer(self) -> Optional[Coverage]:
         """The Coverage object recording now, if any."""
         if self.mode == PYTEST_COV:
-            controller = getattr(self.pluginmanager.get_plugin("_cov"), "cov_controller", None)
+            controller = self._pytest_cov_controller()
             if controller is not None and controller.started:
                 return controller.cov  # type: ignore[no-any-return]
             return None
@@ -143,8 +154,7 @@ class Measurement:
 
     def stop(self) -> None:
         if self.own is not None and self.own_started:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with quiet():
                 self.own.stop()
             self.own_started = False
 
@@ -154,8 +164,7 @@ class Measurement:
         """A worker's own data for the controller; pytest-cov ships its own."""
         if self.own is None:
             return None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with quiet():
             return self.own.get_data().dumps()
 
     def merge(self, payload: bytes) -> None:
@@ -169,8 +178,7 @@ class Measurement:
         self._merged = True
         worker_data = CoverageData(no_disk=True)
         worker_data.loads(payload)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with quiet():
             self.own.get_data().update(worker_data)
 
     def worker_lost(self, worker: str) -> None:
@@ -189,7 +197,7 @@ class Measurement:
     def coverage(self) -> Optional[Coverage]:
         """The Coverage object whose data holds the whole run."""
         if self.mode == PYTEST_COV:
-            controller = getattr(self.pluginmanager.get_plugin("_cov"), "cov_controller", None)
+            controller = self._pytest_cov_controller()
             return controller.cov if controller is not None else None
         if self._merged or self.mode == OWN:
             return self.own

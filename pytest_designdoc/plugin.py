@@ -205,8 +205,9 @@ class DesignDocPlugin:
         if config.get_verbosity() > 0 and self.plan is not None:
             coverage = (f"; coverage: {self.measurement.mode}, {self.settings.coverage_scope} scope"
                         if self.measurement is not None else "")
-            count = len(self.plan.docs)
-            return f"designdoc: {count} doc{'' if count == 1 else 's'} from {', '.join(self.settings.paths)}{coverage}"
+            from .report.view import plural
+
+            return f"designdoc: {plural(len(self.plan.docs), 'doc')} from {', '.join(self.settings.paths)}{coverage}"
         return None
 
     # evidence -------------------------------------------------------------
