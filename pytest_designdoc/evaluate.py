@@ -184,17 +184,8 @@ def _row(
     ran = bool(outcomes) and not not_selected and any(o.selected for o in outcomes)
     decidable = ran and doc_plan.doc.enforced and not collect_only
     scope = RowScope(row_plan.test_files, doc_plan.doc.key)
-    goals = tuple(judge.judge(goal, scope if decidable else None, path, findings) for goal in _goal_plans(row_plan))
+    goals = tuple(judge.judge(goal, scope if decidable else None, path, findings) for goal in row_plan.goals)
     return RowResult(row_plan.row, tuple(outcomes), goals), findings
-
-
-def _goal_plans(row_plan: RowPlan) -> tuple[GoalPlan, ...]:
-    if row_plan.goals or not row_plan.row.goals:
-        return row_plan.goals
-    return tuple(
-        GoalPlan(goal, status=GoalStatus.MANUAL if goal.kind is GoalKind.MANUAL else GoalStatus.NOT_RUN)
-        for goal in row_plan.row.goals
-    )
 
 
 class _GoalJudge:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ..evaluate import first_ranges
@@ -70,13 +71,10 @@ def _overview_row(doc: dict[str, Any]) -> str:
     present = sum(1 for f in files if f["exists"])
     test_files = [t for row in doc["rows"] for t in row["test_files"]]
     tests_ok = sum(1 for t in test_files if t["exists"])
-    counts: dict[str, int] = {}
-    for row in doc["rows"]:
-        for goal in row["goals"]:
-            counts[goal["status"]] = counts.get(goal["status"], 0) + 1
-    goals = ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in STATUS_ORDER if counts.get(s)) or "—"
-    findings = ", ".join(p for p in (plural(doc_errors(doc), "error") if doc_errors(doc) else "",
-                                     plural(doc_warnings(doc), "warning") if doc_warnings(doc) else "") if p) or "—"
+    counts = Counter(goal["status"] for row in doc["rows"] for goal in row["goals"])
+    goals = ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in STATUS_ORDER if counts[s]) or "—"
+    severities = ((doc_errors(doc), "error"), (doc_warnings(doc), "warning"))
+    findings = ", ".join(plural(n, noun) for n, noun in severities if n) or "—"
     state = doc["status"] if doc.get("checked", True) else f"{doc['status']}, not checked"
     return (f"| {_STATE_ICON[doc_state(doc)]} | {code(doc['key'])} {cell(doc['title'])} | {cell(state)} | "
             f"{present}/{len(files)} | {tests_ok}/{len(test_files)} | {goals} | {findings} |")

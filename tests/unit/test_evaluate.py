@@ -48,7 +48,9 @@ def _plan(status: Status = Status.ACCEPTED) -> Plan:
                   goals=(Goal("90%", 9, GoalKind.PERCENT, required=90.0), Goal("prose", 9, GoalKind.MANUAL)))
     doc = DesignDoc(path="docs/a.md", key="K-1", title="T", line=1, status=status, rows=(row,))
     checks = (TestPathCheck("t/test_a.py", ("t/test_a.py",)), TestPathCheck("t/test_b.py", ("t/test_b.py",)))
-    return Plan((DocPlan(doc, rows=(RowPlan(row, checks),)),))
+    goals = tuple(GoalPlan(g, ("src/a.py",)) if g.kind is GoalKind.PERCENT else GoalPlan(g, status=GoalStatus.MANUAL)
+                  for g in row.goals)
+    return Plan((DocPlan(doc, rows=(RowPlan(row, checks, goals),)),))
 
 
 def test_evaluate_empty_unselected_and_unknown_marker() -> None:
