@@ -1,4 +1,4 @@
-"""Plan + evidence → report: findings and goal statuses. Pure.
+"""Plan + evidence + coverage → report: findings and goal statuses. Pure.
 
 Coverage figures come through the :class:`CoverageFigures` protocol, so
 this module never touches coverage.py itself.
@@ -22,6 +22,8 @@ from .model import (
     RowResult,
     Severity,
     TestFileOutcome,
+    meets,
+    percent_text,
 )
 from .plan import DocPlan, Plan, RowPlan, is_python_file
 from .symbols import Span
@@ -62,28 +64,35 @@ class CoverageFigures(Protocol):
     def symbol_figure(self, path: str, functions: Sequence[Span], scope: Optional[RowScope]) -> Figure:
         """Statement coverage of the functions' bodies; ``missing`` names the ones never executed."""
 
-    def meets(self, actual: float, required: float) -> bool:
-        """coverage.py's fail-under rule, inverted."""
+
+@dataclass(frozen=True)
+class CoverageEvidence:
+    """What the run's coverage can tell the evaluation: figures, or why goals cannot be decided."""
+
+    figures: Optional[CoverageFigures] = None
+    problem: str = ""
+    """Why goals that need coverage cannot be decided although coverage ran: an error."""
+    hint: str = ""
+    note: str = ""
+    """Shown with the closing line when goals are undecided."""
+    source: str = ""
+    """Whose coverage measured the run (``alone``, ``pytest-cov``, ``coverage run``); empty: none."""
+    row_scope: bool = True
+    preimported: frozenset[str] = frozenset()
+    """Target files imported before coverage started."""
 
 
 def evaluate(
     plan: Plan,
     evidence: Evidence,
+    coverage: CoverageEvidence = CoverageEvidence(),
     *,
     rootdir: str,
     created: str,
     collect_only: bool = False,
-    figures: Optional[CoverageFigures] = None,
-    row_scope: bool = True,
-    coverage_problem: str = "",
-    coverage_note: str = "",
-    preimported: frozenset[str] = frozenset(),
-    coverage_source: str = "",
 ) -> Report:
-    """``coverage_problem`` is why coverage goals cannot be decided in a run that measured them;
-    ``preimported`` are target files imported before coverage started."""
-    judge = _GoalJudge(figures, row_scope, preimported)
-    docs = tuple(_doc(doc_plan, evidence, collect_only, judge, coverage_problem) for doc_plan in plan.docs)
+    judge = _GoalJudge(coverage)
+    docs = tuple(_doc(doc_plan, evidence, collect_only, judge) for doc_plan in plan.docs)
     findings = list(plan.findings)
     keys = plan.keys
     for key, (path, line) in sorted(evidence.marker_keys.items()):
@@ -93,8 +102,8 @@ def evaluate(
                         f"known keys: {', '.join(sorted(keys)) or 'none'}")
             )
     return Report(rootdir=rootdir, created=created, docs=docs, findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
-                  coverage_note=coverage_note, coverage_source=coverage_source,
-                  coverage_scope="row" if row_scope else "suite")
+                  coverage_note=coverage.note, coverage_source=coverage.source,
+                  coverage_scope="row" if coverage.row_scope else "suite")
 
 
 def static_findings(plan: Plan) -> list[Finding]:
@@ -111,29 +120,45 @@ def _as_enforced(doc: DesignDoc, findings: list[Finding]) -> list[Finding]:
     return findings if doc.enforced else [f.demoted() for f in findings]
 
 
-def _doc(
-    doc_plan: DocPlan, evidence: Evidence, collect_only: bool, judge: _GoalJudge, coverage_problem: str
-) -> DocResult:
+def _doc(doc_plan: DocPlan, evidence: Evidence, collect_only: bool, judge: _GoalJudge) -> DocResult:
     doc = doc_plan.doc
     if not doc.checked:
         return DocResult(doc)
     findings = list(doc.findings) + list(doc_plan.findings)
-    if coverage_problem and doc.enforced and any(g.measured for row in doc_plan.rows for g in row.goals):
-        findings.append(Finding("DD013", Severity.WARNING, doc.path, doc.line,
-                                f"coverage goals not measured: {coverage_problem}",
-                                "their status is not_run"))
     rows = []
+    not_run: list[tuple[int, str]] = []
+    lost_before = judge.lost
     for row_plan in doc_plan.rows:
-        row_result, row_findings = _row(doc_plan, row_plan, evidence, collect_only, judge)
+        row_result, row_findings, why_not_run = _row(doc_plan, row_plan, evidence, collect_only, judge)
         rows.append(row_result)
         findings.extend(row_findings)
+        if why_not_run:
+            not_run.append((row_plan.row.line, why_not_run))
+    if not_run:
+        findings.append(_rows_not_run(doc.path, not_run))
+    if judge.lost > lost_before:
+        findings.append(Finding("DD013", Severity.ERROR, doc.path, doc.line,
+                                f"coverage goals could not be measured: {judge.coverage.problem}",
+                                judge.coverage.hint))
     findings = _as_enforced(doc, findings)
     return DocResult(doc, doc_plan.files, tuple(rows), tuple(sorted(findings, key=lambda f: f.sort_key)))
 
 
+def _rows_not_run(path: str, not_run: list[tuple[int, str]]) -> Finding:
+    """One DD014 per doc for its rows whose goals were not decided in this run."""
+    if len(not_run) == 1:
+        message = f"row not run in this session: {not_run[0][1]}"
+    else:
+        message = f"{len(not_run)} rows not run in this session: " + "; ".join(
+            f"line {line}: {why}" for line, why in not_run)
+    return Finding("DD014", Severity.WARNING, path, not_run[0][0], message,
+                   "their coverage goals are not_run; run the rows' test files whole to check them")
+
+
 def _row(
     doc_plan: DocPlan, row_plan: RowPlan, evidence: Evidence, collect_only: bool, judge: _GoalJudge
-) -> tuple[RowResult, list[Finding]]:
+) -> tuple[RowResult, list[Finding], str]:
+    """The row's result, its findings, and why its goals were not run ('' when they were)."""
     findings: list[Finding] = []
     path = doc_plan.doc.path
     line = row_plan.row.line
@@ -143,6 +168,7 @@ def _row(
 
     outcomes: list[TestFileOutcome] = []
     not_selected: list[str] = []
+    partial: list[str] = []
     for check in row_plan.paths:
         if not check.files:
             outcomes.append(TestFileOutcome(check.spec, exists=False))
@@ -163,12 +189,15 @@ def _row(
         )
         if not is_python_file(test_file) or seen.collect_error:
             continue
+        narrowed = evidence.selection.partial(test_file, seen)
+        if narrowed:
+            partial.append(f"{test_file} partly selected ({narrowed})")
         if not seen.considered:
             not_selected.append(test_file)
         elif seen.collect_skipped:
             finding("DD002", Severity.WARNING, f"'{test_file}' was skipped at collection",
                     "a row whose tests never run checks nothing; see the skip reason with -rs")
-        elif seen.collected == 0:
+        elif seen.collected == 0 and not narrowed:
             finding("DD002", Severity.ERROR, f"listed test file '{test_file}' yields no test",
                     "pytest collected nothing from it: check its test names and the python_files, "
                     "python_classes and python_functions settings")
@@ -178,32 +207,36 @@ def _row(
         elif not collect_only and evidence.ran_tests and seen.skipped and not (seen.passed or seen.failed):
             finding("DD002", Severity.WARNING, f"all tests of '{test_file}' were skipped",
                     "a row whose tests never run checks nothing")
-    if not_selected:
-        finding("DD014", Severity.WARNING, f"row not run in this session: {', '.join(not_selected)} not selected",
-                "its goals are not_run; run pytest on these files to check the row")
-    ran = bool(outcomes) and not not_selected and any(o.selected for o in outcomes)
-    decidable = ran and doc_plan.doc.enforced and not collect_only
+    ran = bool(outcomes) and not not_selected and not partial and any(o.selected for o in outcomes)
     scope = RowScope(row_plan.test_files, doc_plan.doc.key)
+    decidable = ran and not collect_only
     goals = tuple(judge.judge(goal, scope if decidable else None, path, findings) for goal in row_plan.goals)
-    return RowResult(row_plan.row, tuple(outcomes), goals), findings
+    reasons = [f"{', '.join(not_selected)} not selected"] if not_selected else []
+    if any(goal.measured for goal in row_plan.goals):
+        reasons.extend(partial)
+    return RowResult(row_plan.row, tuple(outcomes), goals), findings, "; ".join(reasons)
 
 
 class _GoalJudge:
     """Decides percent and symbol goals from coverage figures."""
 
-    def __init__(
-        self, figures: Optional[CoverageFigures], row_scope: bool, preimported: frozenset[str] = frozenset()
-    ) -> None:
-        self.figures = figures
-        self.row_scope = row_scope
-        self.preimported = preimported
+    def __init__(self, coverage: CoverageEvidence) -> None:
+        self.coverage = coverage
+        self.row_scope = coverage.row_scope
         self.warned: set[tuple[str, str]] = set()
+        self.lost = 0
+        """Goals left unmeasurable by the coverage problem."""
 
     def judge(self, plan: GoalPlan, scope: Optional[RowScope], path: str, findings: list[Finding]) -> GoalResult:
         goal = plan.goal
         if plan.status is not None:
             return _undecided(plan, plan.status)
-        if self.figures is None or scope is None:
+        if scope is None:
+            return _undecided(plan, GoalStatus.NOT_RUN)
+        if self.coverage.problem:
+            self.lost += 1
+            return _undecided(plan, GoalStatus.UNMEASURABLE)
+        if self.coverage.figures is None:
             return _undecided(plan, GoalStatus.NOT_RUN)
         row = scope if self.row_scope else None
 
@@ -211,7 +244,7 @@ class _GoalJudge:
             findings.append(Finding(code, Severity.ERROR, path, goal.line, message, hint))
 
         if goal.kind is GoalKind.PERCENT:
-            for early in sorted(set(plan.files) & self.preimported):
+            for early in sorted(set(plan.files) & self.coverage.preimported):
                 if (path, early) not in self.warned:
                     self.warned.add((path, early))
                     findings.append(Finding(
@@ -223,24 +256,24 @@ class _GoalJudge:
         try:
             return self._decide(plan, scope, row, failed)
         except Unmeasurable as exc:
-            findings.append(Finding("DD013", Severity.WARNING, path, goal.line,
-                                    f"goal '{goal.text}' cannot be measured: {exc.reason}", exc.hint))
+            failed("DD013", f"goal '{goal.text}' cannot be measured: {exc.reason}", exc.hint)
             return _undecided(plan, GoalStatus.UNMEASURABLE)
 
     def _decide(
         self, plan: GoalPlan, scope: RowScope, row: Optional[RowScope], failed: Callable[[str, str, str], None]
     ) -> GoalResult:
         goal = plan.goal
-        assert self.figures is not None
-        figures = self.figures
+        figures = self.coverage.figures
+        assert figures is not None
         if plan.symbol is not None:
             assert plan.symbol_file is not None
             figure = figures.symbol_figure(plan.symbol_file, plan.symbol.functions, row)
             where = f"{plan.symbol_file}:{plan.symbol.line}-{plan.symbol.end}"
             if goal.required is not None:
-                met = figures.meets(figure.actual, goal.required)
+                met = meets(figure.actual, goal.required)
                 if not met:
-                    failed("DD010", f"{goal.symbol}: {figure.actual:.2f}% < {goal.required:g}% (line) of {where}",
+                    failed("DD010", f"{goal.symbol}: {percent_text(figure.actual)}% < {goal.required:g}% (line) "
+                                    f"of {where}",
                            f"measured over {_whose(self.row_scope)}; missing: {figure.missing_lines}")
             else:
                 met = not figure.missing
@@ -256,9 +289,10 @@ class _GoalJudge:
         assert goal.metric is not None and goal.required is not None
         groups = [(f,) for f in plan.files] if goal.each_file else [plan.files]
         results = [(group, figures.figure(group, goal.metric, row)) for group in groups]
-        failing = [(group, figure) for group, figure in results if not figures.meets(figure.actual, goal.required)]
+        failing = [(group, figure) for group, figure in results if not meets(figure.actual, goal.required)]
         for group, figure in failing:
-            failed("DD010", f"{figure.actual:.2f}% < {goal.required:g}% ({goal.metric.value}) of {', '.join(group)}",
+            failed("DD010", f"{percent_text(figure.actual)}% < {goal.required:g}% ({goal.metric.value}) "
+                            f"of {', '.join(group)}",
                    f"measured over {_whose(self.row_scope)}" + _missing_hint(figure))
         lowest = min(figure.actual for _, figure in results)
         missing = "; ".join(m for _, figure in results for m in figure.missing)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 _OUTCOME_RANK = {"passed": 0, "skipped": 1, "failed": 2}
 
@@ -18,6 +18,65 @@ _OUTCOME_RANK = {"passed": 0, "skipped": 1, "failed": 2}
 def file_of(nodeid: str) -> str:
     """The rootdir-relative file part of a pytest node id."""
     return nodeid.split("::", 1)[0]
+
+
+_SELECTING = ("-k", "-m", "--deselect", "--lf", "--last-failed", "--sw", "--stepwise", "--stepwise-skip",
+              "--sw-skip", "--lfnf", "--last-failed-no-failures")
+_VALUES_WITH_SEPARATORS = ("--deselect", "--pythonwarnings", "--override-ini")
+_SKIPS_FILES = ("--lf", "--last-failed", "--sw", "--stepwise", "--stepwise-skip", "--sw-skip")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the command line, as opposed to the project's configuration, selected (SPEC §2, Rows not run)."""
+
+    options: tuple[str, ...] = ()
+    """Selecting options given on the command line (``-k``, ``-m``, ``--lf`` …)."""
+    nodeid_files: frozenset[str] = frozenset()
+    """Test files named by node ids on the command line (``tests/a.py::test_x``)."""
+
+    @property
+    def skips_files(self) -> bool:
+        """``--lf`` and ``--sw`` leave whole files uncollected."""
+        return any(option in _SKIPS_FILES for option in self.options)
+
+    def partial(self, path: str, seen: FileEvidence) -> str:
+        """Why the command line ran only part of ``path``'s tests, or ''."""
+        if path in self.nodeid_files:
+            return "node ids on the command line"
+        if self.options and (seen.deselected or (self.skips_files and seen.considered and not seen.collected)):
+            return " ".join(self.options)
+        return ""
+
+
+def command_line_selection(args: Sequence[str], relative: Callable[[str], Optional[str]]) -> Selection:
+    """The selection made by ``args`` (the invocation's arguments and ``PYTEST_ADDOPTS``).
+
+    ``relative`` maps a path argument to its rootdir-relative form.
+    """
+    options: list[str] = []
+    files = set()
+    value_next = False
+    for arg in args:
+        if value_next:
+            value_next = False
+        elif arg.startswith("--"):
+            name = arg.split("=", 1)[0]
+            if name in _SELECTING and name not in options:
+                options.append(name)
+            value_next = "=" not in arg and name in _VALUES_WITH_SEPARATORS
+        elif arg.startswith("-") and len(arg) > 1:
+            for letter in arg[1:]:
+                if letter in "km" and f"-{letter}" not in options:
+                    options.append(f"-{letter}")
+                if letter not in "vqxslh":
+                    break
+            value_next = arg in ("-W", "-p", "-o")
+        elif "::" in arg:
+            path = relative(file_of(arg))
+            if path is not None:
+                files.add(path)
+    return Selection(tuple(options), frozenset(files))
 
 
 @dataclass(frozen=True)
@@ -41,6 +100,7 @@ class Evidence:
     ran_tests: bool = False
     marked_nodeids: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Each marker key → the node ids of the tests marked with it."""
+    selection: Selection = Selection()
 
     def file(self, path: str) -> FileEvidence:
         return self.files.get(path, FileEvidence())
@@ -58,6 +118,7 @@ class EvidenceRecorder:
         self.outcomes: dict[str, str] = {}
         self.marker_keys: dict[str, tuple[str, int]] = {}
         self.marked: dict[str, set[str]] = {}
+        self.selection = Selection()
 
     def file_considered(self, path: str) -> None:
         self.considered.add(path)
@@ -132,4 +193,5 @@ class EvidenceRecorder:
             for path in paths
         }
         marked = {key: tuple(sorted(nodeids)) for key, nodeids in self.marked.items()}
-        return Evidence(files, dict(self.marker_keys), ran_tests=bool(self.outcomes), marked_nodeids=marked)
+        return Evidence(files, dict(self.marker_keys), ran_tests=bool(self.outcomes), marked_nodeids=marked,
+                        selection=self.selection)

@@ -1,11 +1,17 @@
-"""Coverage figures for goals: coverage.py's analysis of a row's contexts.
+"""Coverage figures for goals: coverage.py's analysis of what ran on behalf of a row.
 
-A row's data is the measured data narrowed with
-``CoverageData.set_query_contexts`` to the empty context (imports,
-collection) and the contexts of the row's tests; the figures are
-coverage.py's own analysis of that data (``analysis2``, ``branch_stats``)
-rolled up with :class:`coverage.results.Numbers`, so they equal what
-``coverage report --contexts`` prints for the same contexts.
+A row's executed lines (and arcs) are, for each target file (SPEC §2,
+Row scope):
+
+* what the row's contexts recorded — the row's test files (collection and
+  tests), the tests marked with its doc's key, and the context of what ran
+  outside any test file (:data:`measure.OUTSIDE`);
+* import-time statements (outside function bodies) recorded in any context.
+
+They are put in a one-file in-memory ``CoverageData`` and analysed by
+coverage.py itself (``analysis_from_file_reporter``, ``Numbers``) with the
+project's configuration, so the figures are the ones ``coverage report``
+would print for that data.
 """
 
 from __future__ import annotations
@@ -16,20 +22,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
 
 from .evaluate import Figure, RowScope, Unmeasurable
-from .measure import quiet
+from .measure import CoverageOutcome, quiet
 from .model import Metric
-from .symbols import Span
+from .symbols import Span, SymbolSyntaxError, import_time_lines, parse_source
 
 if TYPE_CHECKING:
-    from coverage import Coverage
+    from coverage import Coverage, CoverageData
+    from coverage.plugin import FileReporter
     from coverage.results import Numbers
 
 DESIGNDOC_LABEL = "::@designdoc"
 _MAX_PATTERNS_PER_REGEX = 200
 
 
-def context_label(test_file: str, keys: Sequence[str]) -> str:
-    """The dynamic context for the tests of one file (and the doc keys they are marked with)."""
+def context_label(test_file: str, keys: Sequence[str] = ()) -> str:
+    """The dynamic context for one test file's collection and tests (and the doc keys they are marked with)."""
     if not keys:
         return test_file
     return f"{test_file}{DESIGNDOC_LABEL}[{','.join(sorted(set(keys)))}]"
@@ -45,28 +52,21 @@ class _FileAnalysis:
 
 
 class CoverageAnalysis:
-    """Figures from one Coverage object's data (ours, pytest-cov's or ``coverage run``'s)."""
+    """Figures from the data one coverage source recorded in this session."""
 
-    def __init__(
-        self,
-        cov: Coverage,
-        root: str,
-        *,
-        count_branches: bool,
-        per_test_contexts: bool = False,
-        marked: Optional[Mapping[str, Sequence[str]]] = None,
-        measured: Optional[frozenset[str]] = None,
-    ) -> None:
-        self.cov = cov
+    def __init__(self, outcome: CoverageOutcome, root: str, *,
+                 marked: Optional[Mapping[str, Sequence[str]]] = None) -> None:
+        assert outcome.data is not None and outcome.analyser is not None
+        self.outcome = outcome
+        self.data: CoverageData = outcome.data
+        self.cov: Coverage = outcome.analyser
         self.root = root
-        self.count_branches = count_branches
-        self.per_test_contexts = per_test_contexts
         self.marked = marked or {}
-        self.measured = measured
-        self.precision: int = cov.config.precision
-        static = cov.config.context or ""
-        self._empty_context = "^" + re.escape(static) + "$"
+        static = self.cov.config.context or ""
+        self._outside_context = "^" + re.escape(static) + "$"
         self._cache: dict[tuple[str, Optional[tuple[str, ...]]], _FileAnalysis] = {}
+        self._reporters: dict[str, FileReporter] = {}
+        self._import_time: dict[str, frozenset[int]] = {}
         self._has_arcs: Optional[bool] = None
         self._omit: Union[re.Pattern[str], bool, None] = None
         self._data_files: Optional[frozenset[str]] = None
@@ -77,9 +77,9 @@ class CoverageAnalysis:
         """Regexes of the contexts that count for ``scope``; None is every context."""
         if scope is None:
             return None
-        patterns = [self._empty_context]
+        patterns = [self._outside_context]
         patterns.extend(r"(^|\|)" + re.escape(path) + r"(::|$)" for path in scope.test_files)
-        if self.per_test_contexts:
+        if self.outcome.per_test_contexts:
             nodeids = [re.escape(nodeid) for nodeid in self.marked.get(scope.key, ())]
             for start in range(0, len(nodeids), _MAX_PATTERNS_PER_REGEX):
                 chunk = nodeids[start:start + _MAX_PATTERNS_PER_REGEX]
@@ -91,63 +91,124 @@ class CoverageAnalysis:
     # analysis ---------------------------------------------------------
 
     def _analysis(self, path: str, scope: Optional[RowScope]) -> _FileAnalysis:
-        if self.measured is not None and path not in self.measured:
+        filename = os.path.join(self.root, path)
+        measured = self.outcome.measured
+        if measured is not None and path not in measured:
             raise Unmeasurable(f"'{path}' was not measured: it became a target after coverage started",
                                "a conftest.py goal parser named it; name it in a goal of the doc itself")
-        if self._omitted(os.path.join(self.root, path)):
+        if path in self.outcome.tainted:
+            raise Unmeasurable(f"the coverage data holds what an earlier run recorded in '{path}' (coverage run -a), "
+                               "and it cannot be told apart from this run's",
+                               "run coverage without -a (merge runs afterwards with coverage combine), "
+                               "or use pytest --cov --cov-append")
+        if self._omitted(filename):
             raise Unmeasurable(f"'{path}' is omitted by the coverage configuration ([run] or [report] omit)",
                                "coverage.py does not count it: drop the goal or the omit pattern")
-        if self.measured is None and os.path.join(self.root, path) not in self._files_in_data():
-            raise Unmeasurable(f"the coverage data has nothing on '{path}'",
-                               "it is outside the --cov / [run] source that measured this run, or it was never "
-                               "imported; widen the source, or import it in the row's tests")
+        if measured is None and filename not in self._files_in_data() and not self._would_measure(filename):
+            raise Unmeasurable(f"'{path}' is outside what this run's coverage measures (its source or include)",
+                               "widen --cov / [run] source to include it")
         contexts = self.contexts(scope)
         key = (path, contexts)
         if key not in self._cache:
-            self._cache[key] = self._analyze(os.path.join(self.root, path), contexts)
+            self._cache[key] = self._analyze(path, filename, contexts)
         return self._cache[key]
 
-    def _analyze(self, filename: str, contexts: Optional[tuple[str, ...]]) -> _FileAnalysis:
+    def _analyze(self, path: str, filename: str, contexts: Optional[tuple[str, ...]]) -> _FileAnalysis:
+        from coverage import CoverageData
         from coverage.exceptions import CoverageException
+        from coverage.results import analysis_from_file_reporter
 
-        with quiet():
-            data = self.cov.get_data()
+        try:
+            with quiet():
+                lines, arcs = self._recorded(path, filename, contexts)
+                row = CoverageData(no_disk=True)
+                if self.has_arcs():
+                    row.add_arcs({filename: arcs})
+                else:
+                    row.add_lines({filename: lines})
+                analysis = analysis_from_file_reporter(row, 0, self._reporter(filename), filename)
+                branches = analysis.branch_stats() if self.has_arcs() else {}
+                missing_text = analysis.missing_formatted()
+        except (CoverageException, OSError, SyntaxError, RecursionError, MemoryError, SymbolSyntaxError) as exc:
+            raise Unmeasurable(f"coverage.py cannot analyse it ({exc})") from exc
+        return _FileAnalysis(frozenset(analysis.statements), len(analysis.excluded), frozenset(analysis.missing),
+                             missing_text, branches)
+
+    def _recorded(self, path: str, filename: str,
+                  contexts: Optional[tuple[str, ...]]) -> tuple[set[int], set[tuple[int, int]]]:
+        """What ran on behalf of ``contexts``: their lines and arcs, plus import-time ones from any context."""
+        data = self.data
+        arcs_measured = self.has_arcs()
+        try:
             data.set_query_contexts(list(contexts) if contexts is not None else None)
-            try:
-                _, statements, excluded, missing, missing_text = self.cov.analysis2(filename)
-                branches = self.cov.branch_stats(filename) if self.has_arcs() else {}
-            except (CoverageException, OSError, SyntaxError, RecursionError, MemoryError) as exc:
-                raise Unmeasurable(f"coverage.py cannot analyse it ({exc})") from exc
-            finally:
+            lines = set(data.lines(filename) or ())
+            arcs = set(data.arcs(filename) or ()) if arcs_measured else set()
+            if contexts is not None:
                 data.set_query_contexts(None)
-        return _FileAnalysis(frozenset(statements), len(excluded), frozenset(missing), missing_text, branches)
+                at_import = self._import_time_lines(path, filename)
+                lines.update(n for n in data.lines(filename) or () if n in at_import)
+                if arcs_measured:
+                    arcs.update(arc for arc in data.arcs(filename) or ()
+                                if abs(arc[0]) in at_import and abs(arc[1]) in at_import)
+        finally:
+            data.set_query_contexts(None)
+        return lines, arcs
+
+    def _import_time_lines(self, path: str, filename: str) -> frozenset[int]:
+        if path not in self._import_time:
+            with open(filename, encoding="utf-8", errors="replace") as handle:
+                source = handle.read()
+            self._import_time[path] = import_time_lines(parse_source(source, path), source.count("\n") + 1)
+        return self._import_time[path]
+
+    def _reporter(self, filename: str) -> FileReporter:
+        if filename not in self._reporters:
+            from coverage.python import PythonFileReporter
+
+            self._reporters[filename] = PythonFileReporter(filename, self.cov)
+        return self._reporters[filename]
 
     def _files_in_data(self) -> frozenset[str]:
-        """Real paths of the files the (someone else's) coverage data knows; its source decides."""
+        """Real paths of the files this session's data knows."""
         if self._data_files is None:
             with quiet():
-                names = self.cov.get_data().measured_files()
+                names = self.data.measured_files()
             self._data_files = frozenset(os.path.realpath(name) for name in names)
         return self._data_files
 
+    def _would_measure(self, filename: str) -> bool:
+        """A file the data does not know would have been measured had it run: then it is simply 0%.
+
+        With a configured ``source`` coverage.py reports every file of it,
+        run or not, so a file missing from the data lies outside it.
+        """
+        config = self.cov.config
+        if config.source or config.source_pkgs:
+            return False
+        if config.run_include:
+            return self._matches(filename, list(config.run_include))
+        return True
+
     def _omitted(self, filename: str) -> bool:
         if self._omit is None:
-            from coverage.files import globs_to_regex, prep_patterns
-
             config = self.cov.config
-            patterns = prep_patterns(list(config.run_omit or []) + list(config.report_omit or []))
-            self._omit = globs_to_regex(patterns) if patterns else False
+            self._omit = _globs(list(config.run_omit or []) + list(config.report_omit or []))
         return isinstance(self._omit, re.Pattern) and bool(self._omit.match(filename))
+
+    @staticmethod
+    def _matches(filename: str, patterns: list[str]) -> bool:
+        regex = _globs(patterns)
+        return isinstance(regex, re.Pattern) and bool(regex.match(filename))
 
     def has_arcs(self) -> bool:
         if self._has_arcs is None:
             with quiet():
-                self._has_arcs = bool(self.cov.get_data().has_arcs())
+                self._has_arcs = bool(self.data.has_arcs())
         return self._has_arcs
 
     def _counts_branches(self, metric: Metric) -> bool:
         """Branch goals count branches; total counts them when the project's coverage does."""
-        return metric is Metric.BRANCH or (metric is Metric.TOTAL and self.count_branches)
+        return metric is Metric.BRANCH or (metric is Metric.TOTAL and self.outcome.count_branches)
 
     def _numbers(self, analysis: _FileAnalysis, metric: Metric) -> Numbers:
         from coverage.results import Numbers
@@ -155,7 +216,6 @@ class CoverageAnalysis:
         statements = metric is not Metric.BRANCH
         branches = self._counts_branches(metric)
         return Numbers(
-            precision=self.precision,
             n_files=1,
             n_statements=len(analysis.statements) if statements else 0,
             n_excluded=analysis.excluded if statements else 0,
@@ -174,7 +234,7 @@ class CoverageAnalysis:
         if metric is Metric.BRANCH and not self.has_arcs():
             raise Unmeasurable("branch coverage was not measured",
                                "turn on branch measurement: [run] branch = true, or --cov-branch")
-        total = Numbers(precision=self.precision)
+        total = Numbers()
         missing = []
         for path in files:
             analysis = self._analysis(path, scope)
@@ -195,21 +255,22 @@ class CoverageAnalysis:
         from coverage.results import Numbers, format_lines
 
         analysis = self._analysis(path, scope)
-        total = Numbers(precision=self.precision)
+        total = Numbers()
         unexecuted = []
         statements: set[int] = set()
         for function in functions:
             body = function.body_lines(analysis.statements)
             body_missing = body & analysis.missing
             statements |= body
-            total += Numbers(precision=self.precision, n_files=1, n_statements=len(body),
-                             n_missing=len(body_missing))
+            total += Numbers(n_files=1, n_statements=len(body), n_missing=len(body_missing))
             if body and body_missing == body:
                 unexecuted.append(function.name)
         missing_lines = format_lines(statements, statements & analysis.missing)
         return Figure(total.pc_covered, tuple(unexecuted), missing_lines)
 
-    def meets(self, actual: float, required: float) -> bool:
-        from coverage.results import should_fail_under
 
-        return not should_fail_under(actual, required, self.precision)
+def _globs(patterns: list[str]) -> Union[re.Pattern[str], bool]:
+    from coverage.files import globs_to_regex, prep_patterns
+
+    prepared = prep_patterns(patterns)
+    return globs_to_regex(prepared) if prepared else False

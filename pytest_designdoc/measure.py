@@ -1,15 +1,19 @@
-"""Whose coverage measures the run, and the context switch per test file.
+"""Whose coverage measures the run, what this session recorded, and the context switches.
 
-Three sources, never two tracers at once:
+One coverage source per session, never two tracers at once:
 
-* pytest-cov (``--cov``): its Coverage object, looked up when used;
-  with ``--cov-context=test`` it already labels every test.
-* ``coverage run -m pytest``: ``Coverage.current()``.
-* alone: our own Coverage, in memory (no data file), measuring only the
+* :class:`OwnCoverage` — ours, in memory (no data file), measuring only the
   files goals target, with the project's coverage configuration.
+* :class:`PytestCovSource` — pytest-cov's Coverage (its ``_cov`` plugin),
+  looked up when used; with ``--cov-context=test`` it labels every test.
+* :class:`CoverageRunSource` — ``coverage run -m pytest``: ``Coverage.current()``.
+* :class:`WorkersSource` — the xdist controller: the workers measure, and
+  what each recorded is merged here.
 
-Under pytest-xdist each worker measures (or pytest-cov's worker does) and
-the controller analyses the combined data once.
+After the run a source gives one frozen :class:`CoverageOutcome`: the data
+this session recorded, or why there is none. A source that cannot decide
+says so (``problem``, with a remedy): goals are then ``unmeasurable`` and
+the run fails, never a silent pass.
 """
 
 from __future__ import annotations
@@ -18,20 +22,26 @@ import contextlib
 import os
 import sys
 import warnings
-from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 if TYPE_CHECKING:
-    from coverage import Coverage
+    from coverage import Coverage, CoverageData
 
 OWN = "alone"
 PYTEST_COV = "pytest-cov"
 COVERAGE_RUN = "coverage run"
+
+OUTSIDE = ""
+"""The context of what runs outside any test file's collection or tests (it counts for every row)."""
 
 _QUIET_SLUGS = [
     "module-not-measured", "module-not-imported", "no-data-collected", "include-ignored",
     "already-imported", "couldnt-parse", "no-ctracer", "dynamic-conflict", "no-sysmon",
 ]
 _OWNER_FLAG = "_pytest_designdoc_owner"
+_STOPPED_HINT = ("do not stop coverage inside tests (mock it), or set designdoc_coverage_scope = suite "
+                 "for whole-suite figures")
 
 
 @contextlib.contextmanager
@@ -42,175 +52,391 @@ def quiet() -> Iterator[None]:
         yield
 
 
-class Measurement:
-    """One session's coverage source; created before initial conftests load."""
+@dataclass(frozen=True)
+class CoverageOutcome:
+    """What the session's coverage recorded, or why there is nothing to decide goals with."""
 
-    def __init__(
-        self,
-        mode: str,
-        pluginmanager: Any,
-        *,
-        own: Optional[Coverage] = None,
-        per_test_contexts: bool = False,
-        switch_contexts: bool = True,
-    ) -> None:
-        self.mode = mode
-        self.pluginmanager = pluginmanager
-        self.own = own
-        self.per_test_contexts = per_test_contexts
-        self.switch_contexts = switch_contexts and not per_test_contexts
+    source: str
+    data: Optional[CoverageData] = None
+    """This session's data only (never what an earlier run left in the data file)."""
+    analyser: Optional[Coverage] = None
+    """The Coverage whose configuration (exclusions, omit, source) analyses ``data``."""
+    count_branches: bool = False
+    """Whether the project's own coverage counts branches in its total."""
+    per_test_contexts: bool = False
+    measured: Optional[frozenset[str]] = None
+    """The only files measured (our own coverage); None: the analyser's source decides."""
+    tainted: frozenset[str] = frozenset()
+    """Targets that have data from before this session mixed into ``data``."""
+    preimported: frozenset[str] = frozenset()
+    """Targets imported before measuring started: their import-time lines are lost."""
+    problem: str = ""
+    hint: str = ""
+
+
+# -- the core ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoreChoice:
+    ask: Optional[str] = None
+    """The core to ask for before any coverage starts (``ctrace``), if any."""
+    error: str = ""
+
+
+def choose_core(environ: Mapping[str, str], configured: Optional[str], sysmon_default: bool) -> CoreChoice:
+    """Row scope needs a core that records context switches; sysmon ignores them."""
+    explicit = environ.get("COVERAGE_CORE") or configured
+    if explicit == "sysmon":
+        return CoreChoice(error="the coverage core is sysmon (chosen in COVERAGE_CORE or [run] core), and sysmon "
+                                "ignores context switches: row-scoped figures are impossible")
+    if explicit or not sysmon_default:
+        return CoreChoice()
+    return CoreChoice(ask="ctrace")
+
+
+CORE_HINT = "use the ctrace core (COVERAGE_CORE=ctrace or [run] core = ctrace), or designdoc_coverage_scope = suite"
+
+
+def request_core(config_file: Any) -> CoreChoice:
+    """Decide the core and, when asking for ctrace, set ``COVERAGE_CORE`` for pytest-cov and xdist workers."""
+    import coverage
+    import coverage.env
+
+    with quiet():
+        configured = getattr(coverage.Coverage(data_file=None, config_file=config_file).config, "core", None)
+    choice = choose_core(os.environ, configured, bool(getattr(coverage.env, "SYSMON_DEFAULT", False)))
+    if choice.ask:
+        os.environ["COVERAGE_CORE"] = choice.ask
+    return choice
+
+
+# -- sources ------------------------------------------------------------------
+
+
+class CoverageSource:
+    """One session's coverage in this process: switch contexts, then hand over what was recorded."""
+
+    name = ""
+
+    def __init__(self, row_scope: bool) -> None:
+        self.switching = row_scope
         self.problem = ""
-        self.own_started = False
-        self.own_branch: Optional[bool] = None
-        self.own_targets: Optional[frozenset[str]] = None
-        """The only files our own coverage measures (None: someone else's coverage decides)."""
+        self.hint = ""
         self.preimported: frozenset[str] = frozenset()
-        """Targets imported before measurement started: their import-time lines are lost."""
         self._label: Optional[str] = None
-        self._analysis_setup: Optional[tuple[str, tuple[str, ...], bool]] = None
-        self._merged = False
 
-    @classmethod
-    def start(
-        cls,
-        options: Any,
-        pluginmanager: Any,
-        root: str,
-        targets: Sequence[str],
-        *,
-        needs_branches: bool,
-        row_scope: bool,
-        xdist_controller: bool,
-    ) -> Measurement:
-        """Pick the coverage source and, when it is ours, start measuring."""
-        if getattr(options, "cov_source", None) and not getattr(options, "no_cov", False):
-            measurement = cls(PYTEST_COV, pluginmanager, switch_contexts=row_scope,
-                              per_test_contexts=getattr(options, "cov_context", None) == "test")
-            measurement.preimported = _already_imported(root, targets)
-            return measurement
-        import coverage
-
-        current = coverage.Coverage.current()
-        if current is not None and not xdist_controller:
-            if getattr(current, _OWNER_FLAG, False):
-                measurement = cls(COVERAGE_RUN, pluginmanager, switch_contexts=False)
-                measurement.problem = "an enclosing pytest-designdoc session is measuring this process"
-                return measurement
-            measurement = cls(COVERAGE_RUN, pluginmanager, switch_contexts=row_scope)
-            measurement._analysis_setup = (root, tuple(targets), needs_branches)
-            return measurement
-
-        own, user_branch = _own_coverage(root, targets, needs_branches)
-        measurement = cls(OWN, pluginmanager, own=own, switch_contexts=row_scope)
-        measurement.own_branch = user_branch
-        measurement.own_targets = frozenset(targets)
-        measurement.preimported = _already_imported(root, targets)
-        if not xdist_controller:
-            with quiet():
-                own.start()
-            measurement.own_started = True
-        return measurement
-
-    # during the run ---------------------------------------------------
-
-    def _pytest_cov_controller(self) -> Any:
-        return getattr(self.pluginmanager.get_plugin("_cov"), "cov_controller", None)
+    @property
+    def per_test_contexts(self) -> bool:
+        """The source labels each test itself (pytest-cov ``--cov-context=test``)."""
+        return False
 
     def tracer(self) -> Optional[Coverage]:
-        """The Coverage object recording now, if any."""
-        if self.mode == PYTEST_COV:
-            controller = self._pytest_cov_controller()
-            if controller is not None and controller.started:
-                return controller.cov  # type: ignore[no-any-return]
-            return None
-        if self.mode == COVERAGE_RUN:
-            import coverage
+        """The Coverage object that records this process now, if any."""
+        return None
 
-            return coverage.Coverage.current()
-        return self.own if self.own_started else None
+    def lose(self, problem: str, hint: str) -> None:
+        """Measurement can no longer decide goals: keep the first cause, switch nothing more."""
+        if not self.problem:
+            self.problem, self.hint = problem, hint
+        self.switching = False
 
     def switch(self, label: str) -> None:
-        if not self.switch_contexts or label == self._label:
+        if not self.switching or label == self._label:
             return
         tracer = self.tracer()
         if tracer is None:
             return
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            tracer.switch_context(label)
+        from coverage.exceptions import CoverageException
+
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                tracer.switch_context(label)
+        except CoverageException as exc:
+            self.lose(f"coverage stopped recording during the run ({exc}), so later tests were not measured",
+                      _STOPPED_HINT)
+            return
         self._label = label
         messages = [str(w.message).lower() for w in caught]
         ignored = not getattr(getattr(tracer, "_core", None), "supports_dynamic_contexts", True) or any(
             "sysmon" in m for m in messages)
-        conflict = any("dynamic context" in m for m in messages)
-        if ignored or conflict:
-            self.switch_contexts = False
-            self.problem = (
-                "the active coverage does not record context switches "
-                f"({'its core, sysmon, ignores them' if ignored else 'dynamic_context is configured'}): "
-                "row-scoped figures are unavailable; use COVERAGE_CORE=ctrace, drop [run] dynamic_context "
-                "or set designdoc_coverage_scope = suite"
-            )
+        if ignored:
+            self.lose("the coverage core, sysmon, ignores context switches: row-scoped figures are impossible",
+                      CORE_HINT)
+        elif any("dynamic context" in m for m in messages):
+            self.lose("[run] dynamic_context is configured, so coverage ignores the row contexts",
+                      "drop [run] dynamic_context (use --cov-context=test), or designdoc_coverage_scope = suite")
 
-    def stop(self) -> None:
-        if self.own is not None and self.own_started:
-            with quiet():
-                self.own.stop()
-            self.own_started = False
+    def end_of_run(self) -> None:
+        """In this process, as the run loop ends (before pytest-cov saves and combines its data)."""
+        tracer = self.tracer()
+        if tracer is None:
+            return
+        import coverage
 
-    # xdist --------------------------------------------------------------
+        if coverage.Coverage.current() is not tracer:
+            self.lose("coverage stopped recording during the run (a test or fixture stopped it), "
+                      "so what ran afterwards was not measured", _STOPPED_HINT)
 
     def payload(self) -> Optional[bytes]:
-        """A worker's own data for the controller; pytest-cov ships its own."""
-        if self.own is None:
-            return None
-        with quiet():
-            return self.own.get_data().dumps()
+        """What an xdist worker sends the controller (None: nothing to send)."""
+        return None
 
-    def merge(self, payload: bytes) -> None:
-        """Add one xdist worker's data (the workers measured with their own coverage)."""
-        from coverage import CoverageData
-
-        if self.own is None:
-            if self._analysis_setup is None:
-                return
-            self.own, self.own_branch = _own_coverage(*self._analysis_setup)
-        self._merged = True
-        worker_data = CoverageData(no_disk=True)
-        worker_data.loads(payload)
-        with quiet():
-            self.own.get_data().update(worker_data)
+    def receive(self, worker: str, payload: Optional[bytes]) -> None:
+        """One xdist worker finished and sent ``payload``."""
 
     def worker_lost(self, worker: str) -> None:
-        self.problem = f"xdist worker {worker} went down: its coverage data is lost"
+        self.lose(f"xdist worker {worker} went down, and its coverage data with it",
+                  "find the test that kills its worker process (os._exit, a segfault); run again")
 
-    def worker_done(self, worker: str, payload: Optional[bytes]) -> None:
-        """A worker finished; under our own coverage it must have sent its data."""
-        if payload is not None:
-            self.merge(payload)
-        elif self.mode == OWN:
-            self.problem = (f"xdist worker {worker} sent no coverage data (another coverage measured it, "
-                            "e.g. coverage run with patch = subprocess): use --cov, or run without -n")
+    def stop(self) -> None:
+        """Stop what this source started (only our own coverage)."""
 
-    # after the run --------------------------------------------------------
-
-    def coverage(self) -> Optional[Coverage]:
-        """The Coverage object whose data holds the whole run."""
-        if self.mode == PYTEST_COV:
-            controller = self._pytest_cov_controller()
-            return controller.cov if controller is not None else None
-        if self._merged or self.mode == OWN:
-            return self.own
-        return self.tracer()
-
-    def count_branches(self, cov: Coverage) -> bool:
-        """Whether coverage.py's total for this project counts branches."""
-        if self.own_branch is not None:
-            return self.own_branch
-        return bool(cov.config.branch)
+    def outcome(self) -> CoverageOutcome:
+        raise NotImplementedError
 
 
-def _own_coverage(root: str, targets: Sequence[str], needs_branches: bool) -> tuple[Coverage, bool]:
+class OwnCoverage(CoverageSource):
+    """Our own Coverage, in memory, measuring only the goal targets."""
+
+    name = OWN
+
+    def __init__(self, root: str, targets: Sequence[str], *, needs_branches: bool, row_scope: bool,
+                 core: Optional[str]) -> None:
+        super().__init__(row_scope)
+        self.cov, self.user_branch = _own_coverage(root, targets, needs_branches, core)
+        self.targets = frozenset(targets)
+        self.preimported = _already_imported(root, targets)
+        self.running = False
+
+    def start(self) -> None:
+        with quiet():
+            self.cov.start()
+        self.running = True
+
+    def tracer(self) -> Optional[Coverage]:
+        return self.cov if self.running else None
+
+    def end_of_run(self) -> None:
+        super().end_of_run()
+        self.stop()
+
+    def stop(self) -> None:
+        if self.running:
+            with quiet():
+                self.cov.stop()
+            self.running = False
+
+    def payload(self) -> Optional[bytes]:
+        with quiet():
+            return self.cov.get_data().dumps()
+
+    def outcome(self) -> CoverageOutcome:
+        with quiet():
+            data = self.cov.get_data()
+        return CoverageOutcome(OWN, data, self.cov, self.user_branch, measured=self.targets,
+                               preimported=self.preimported, problem=self.problem, hint=self.hint)
+
+
+class PytestCovSource(CoverageSource):
+    """pytest-cov's Coverage, looked up when used (its workers start theirs at session start).
+
+    With ``--cov-append`` pytest-cov combines this session's data into the
+    earlier data file, so what this session recorded is taken before it
+    does: at the end of the run loop, in every process that ran tests.
+    """
+
+    name = PYTEST_COV
+
+    def __init__(self, plugin: Any, options: Any, root: str, targets: Sequence[str], *, row_scope: bool) -> None:
+        super().__init__(row_scope)
+        self.plugin = plugin
+        self.append = bool(getattr(options, "cov_append", False))
+        self._per_test = getattr(options, "cov_context", None) == "test"
+        self.preimported = _already_imported(root, targets)
+        self.snapshots: list[bytes] = []
+
+    @property
+    def per_test_contexts(self) -> bool:
+        return self._per_test
+
+    def _controller(self) -> Any:
+        return getattr(self.plugin, "cov_controller", None)
+
+    def tracer(self) -> Optional[Coverage]:
+        controller = self._controller()
+        if controller is not None and controller.started:
+            return controller.cov  # type: ignore[no-any-return]
+        return None
+
+    def end_of_run(self) -> None:
+        super().end_of_run()
+        tracer = self.tracer()
+        if self.append and tracer is not None:
+            with quiet():
+                self.snapshots.append(tracer.get_data().dumps())
+
+    def payload(self) -> Optional[bytes]:
+        return self.snapshots[0] if self.snapshots else None
+
+    def receive(self, worker: str, payload: Optional[bytes]) -> None:
+        if not self.append:
+            return  # pytest-cov combines the workers' data itself
+        if payload is None:
+            self.lose(f"xdist worker {worker} sent no coverage data", "run again; report it if it persists")
+        else:
+            self.snapshots.append(payload)
+
+    def outcome(self) -> CoverageOutcome:
+        controller = self._controller()
+        cov = getattr(controller, "cov", None)
+        if cov is None:
+            return CoverageOutcome(PYTEST_COV, problem=self.problem or "pytest-cov did not measure this run",
+                                   hint=self.hint or "check pytest-cov's own output")
+        with quiet():
+            data = _merged(self.snapshots) if self.append else cov.get_data()
+            arcs = bool(data.has_arcs())
+        return CoverageOutcome(PYTEST_COV, data, cov, arcs, self._per_test, preimported=self.preimported,
+                               problem=self.problem, hint=self.hint)
+
+
+class CoverageRunSource(CoverageSource):
+    """``coverage run -m pytest``: the Coverage that runs this process."""
+
+    name = COVERAGE_RUN
+
+    def __init__(self, cov: Coverage, root: str, targets: Sequence[str], *, row_scope: bool) -> None:
+        super().__init__(row_scope)
+        self.cov = cov
+        self.tainted = _recorded_before(cov, root, targets)
+
+    def tracer(self) -> Optional[Coverage]:
+        return self.cov
+
+    def payload(self) -> Optional[bytes]:
+        with quiet():
+            return self.cov.get_data().dumps()
+
+    def outcome(self) -> CoverageOutcome:
+        with quiet():
+            data = self.cov.get_data()
+            arcs = bool(data.has_arcs())
+        return CoverageOutcome(COVERAGE_RUN, data, self.cov, arcs, tainted=self.tainted,
+                               problem=self.problem, hint=self.hint)
+
+
+class NestedSource(CoverageSource):
+    """A pytest session inside a process that an enclosing pytest-designdoc session measures."""
+
+    name = COVERAGE_RUN
+
+    def __init__(self) -> None:
+        super().__init__(row_scope=False)
+        self.lose("an enclosing pytest-designdoc session is measuring this process",
+                  "run this session in its own process (pytester's runpytest_subprocess)")
+
+    def outcome(self) -> CoverageOutcome:
+        return CoverageOutcome(self.name, problem=self.problem, hint=self.hint)
+
+
+class WorkersSource(CoverageSource):
+    """The xdist controller: each worker measured its tests; their data is merged here."""
+
+    name = OWN
+
+    def __init__(self, root: str, targets: Sequence[str], *, needs_branches: bool) -> None:
+        super().__init__(row_scope=False)
+        self.setup = (root, tuple(targets), needs_branches)
+        self.payloads: list[bytes] = []
+
+    def receive(self, worker: str, payload: Optional[bytes]) -> None:
+        if payload is None:
+            self.lose(f"xdist worker {worker} sent no coverage data (another coverage measured it, "
+                      "e.g. coverage run with patch = subprocess)", "use --cov, or run without -n")
+        else:
+            self.payloads.append(payload)
+
+    def outcome(self) -> CoverageOutcome:
+        root, targets, needs_branches = self.setup
+        analyser, user_branch = _own_coverage(root, targets, needs_branches, None)
+        from coverage.exceptions import CoverageException
+
+        try:
+            data = _merged(self.payloads)
+        except CoverageException as exc:
+            return CoverageOutcome(OWN, problem=f"the workers' coverage data does not merge ({exc})",
+                                   hint="run without -n to see which worker measured differently")
+        return CoverageOutcome(OWN, data, analyser, user_branch, measured=frozenset(targets),
+                               problem=self.problem, hint=self.hint)
+
+
+def start_source(
+    options: Any,
+    pluginmanager: Any,
+    root: str,
+    targets: Sequence[str],
+    *,
+    needs_branches: bool,
+    row_scope: bool,
+    distributing: bool,
+    core: CoreChoice,
+) -> CoverageSource:
+    """Pick this session's coverage source; when it is ours, start measuring."""
+    source = _pick_source(options, pluginmanager, root, targets, needs_branches, row_scope, distributing, core)
+    if core.error and row_scope:
+        source.lose(core.error, CORE_HINT)
+    return source
+
+
+def _pick_source(options: Any, pluginmanager: Any, root: str, targets: Sequence[str], needs_branches: bool,
+                 row_scope: bool, distributing: bool, core: CoreChoice) -> CoverageSource:
+    cov_plugin = pluginmanager.get_plugin("_cov")
+    if cov_plugin is not None and not getattr(cov_plugin, "_disabled", False):
+        return PytestCovSource(cov_plugin, options, root, targets, row_scope=row_scope)
+    if distributing:
+        return WorkersSource(root, targets, needs_branches=needs_branches)
+    import coverage
+
+    current = coverage.Coverage.current()
+    if current is not None:
+        if getattr(current, _OWNER_FLAG, False):
+            return NestedSource()
+        return CoverageRunSource(current, root, targets, row_scope=row_scope)
+    own = OwnCoverage(root, targets, needs_branches=needs_branches, row_scope=row_scope,
+                      core="ctrace" if not core.error else None)
+    own.start()
+    return own
+
+
+def is_xdist_worker() -> bool:
+    """Whether this process is a pytest-xdist worker, before pytest-xdist says so (``config.workerinput``).
+
+    A worker is started by execnet with its bootstrap on the command line;
+    the environment variable alone is inherited by any process a test starts.
+    """
+    return "PYTEST_XDIST_WORKER" in os.environ and any(
+        "exec(eval(sys.stdin.readline()))" in arg for arg in getattr(sys, "orig_argv", ()))
+
+
+def will_distribute(options: Any) -> bool:
+    """Whether pytest-xdist will run the tests in worker processes (its own rule, read before it applies it)."""
+    if getattr(options, "collectonly", False) or is_xdist_worker():
+        return False
+    workers = getattr(options, "numprocesses", None)
+    if workers in ("auto", "logical"):
+        return not getattr(options, "usepdb", False)
+    if workers is not None:
+        return bool(workers)
+    dist = "load" if getattr(options, "distload", False) else getattr(options, "dist", "no")
+    return dist not in ("no", None) and bool(getattr(options, "tx", None))
+
+
+# -- helpers --------------------------------------------------------------
+
+
+def _own_coverage(root: str, targets: Sequence[str], needs_branches: bool,
+                  core: Optional[str]) -> tuple[Coverage, bool]:
     """An in-memory Coverage with the project's configuration, measuring ``targets``; and the project's branch setting."""
     import coverage
 
@@ -221,11 +447,23 @@ def _own_coverage(root: str, targets: Sequence[str], needs_branches: bool) -> tu
     cov.set_option("run:include", [os.path.join(root, path) for path in targets])
     cov.set_option("run:branch", user_branch or needs_branches)
     cov.set_option("run:dynamic_context", None)
-    if "core" in cov.config.__dict__:
-        cov.set_option("run:core", "ctrace")  # sysmon ignores switch_context
+    if core and "core" in cov.config.__dict__:
+        cov.set_option("run:core", core)
     cov.set_option("run:disable_warnings", list(cov.config.disable_warnings) + _QUIET_SLUGS)
     setattr(cov, _OWNER_FLAG, True)
     return cov, user_branch
+
+
+def _merged(payloads: Iterable[bytes]) -> CoverageData:
+    """One in-memory CoverageData holding every payload (``CoverageData.dumps()`` bytes)."""
+    from coverage import CoverageData
+
+    merged = CoverageData(no_disk=True)
+    for payload in payloads:
+        part = CoverageData(no_disk=True)
+        part.loads(payload)
+        merged.update(part)
+    return merged
 
 
 def _already_imported(root: str, targets: Sequence[str]) -> frozenset[str]:
@@ -239,3 +477,48 @@ def _already_imported(root: str, targets: Sequence[str]) -> frozenset[str]:
             if path is not None:
                 found.add(path)
     return frozenset(found)
+
+
+_RUN_OPTIONS_WITH_VALUES = {"--concurrency", "--context", "--data-file", "--debug", "--include", "--omit",
+                            "--rcfile", "--save-signal", "--source"}
+
+
+def coverage_run_appends(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` (``sys.orig_argv``) is ``coverage run -a …``: earlier data is loaded into this run."""
+    try:
+        position = list(argv).index("run") + 1
+    except ValueError:
+        return False
+    while position < len(argv):
+        arg = argv[position]
+        if arg in ("-a", "--append"):
+            return True
+        if arg == "-m" or not arg.startswith("-") or arg == "--":
+            return False
+        if not arg.startswith("--") and "a" in arg[1:] and set(arg[1:]) <= set("aLmp"):
+            return True
+        position += 2 if arg in _RUN_OPTIONS_WITH_VALUES else 1
+    return False
+
+
+def _recorded_before(cov: Coverage, root: str, targets: Sequence[str]) -> frozenset[str]:
+    """Targets that ``coverage run -a`` loaded earlier data for (it sits in this run's data, inseparable)."""
+    if not coverage_run_appends(getattr(sys, "orig_argv", ())):
+        return frozenset()
+    path = os.path.abspath(cov.config.data_file)
+    if not os.path.exists(path):
+        return frozenset()
+    from coverage import CoverageData
+    from coverage.exceptions import CoverageException
+
+    earlier = CoverageData(basename=path)
+    try:
+        with quiet():
+            earlier.read()
+            files = {os.path.realpath(name) for name in earlier.measured_files() if earlier.lines(name)}
+    except (CoverageException, OSError):
+        return frozenset(targets)
+    finally:
+        with quiet():
+            earlier.close()
+    return frozenset(path for path in targets if os.path.join(root, path) in files)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
 from typing import Optional
 
 
@@ -53,6 +54,24 @@ class GoalStatus(str, enum.Enum):
     MANUAL = "manual"
     NOT_RUN = "not_run"
     UNMEASURABLE = "unmeasurable"
+
+
+def meets(actual: float, required: float) -> bool:
+    """A goal's verdict: the exact figure against the required one, never rounded (SPEC §2)."""
+    return actual >= required
+
+
+def percent_text(actual: float, required: Optional[float] = None) -> str:
+    """``actual`` with two decimals, cut, not rounded, so it never contradicts its verdict.
+
+    89.996 prints as ``89.99``; a met goal whose cut figure would read below
+    ``required`` gets the digits that show it is not.
+    """
+    exact = Decimal(repr(float(actual)))
+    text = str(exact.quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+    if required is not None and meets(actual, required) and Decimal(text) < Decimal(repr(float(required))):
+        text = format(exact.normalize(), "f")
+    return text
 
 
 @dataclass(frozen=True)

@@ -55,11 +55,11 @@ class Plan:
         return frozenset(d.doc.key for d in self.docs)
 
     def measured_goals(self) -> list[GoalPlan]:
-        """Percent and symbol goals of enforced docs that need coverage data."""
+        """Percent and symbol goals of checked docs (drafts too) that need coverage data."""
         return [
             goal
             for doc in self.docs
-            if doc.doc.enforced
+            if doc.doc.checked
             for row in doc.rows
             for goal in row.goals
             if goal.measured

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import shlex
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -17,15 +18,18 @@ import pytest
 from .settings import DEFAULT_PATHS, Settings
 
 if TYPE_CHECKING:
-    from .evaluate import CoverageFigures
-    from .evidence import EvidenceRecorder
-    from .measure import Measurement
+    from .evaluate import CoverageEvidence
+    from .evidence import Evidence, EvidenceRecorder
+    from .measure import CoreChoice, CoverageSource
     from .model import Goal, Report
     from .plan import Plan
 
 PLUGIN_NAME = "designdoc-session"
+SWITCHER_NAME = "designdoc-contexts"
 WORKER_KEY = "designdoc"
 WORKER_COVERAGE_KEY = "designdoc_coverage"
+OUTSIDE_CONTEXT = ""
+"""measure.OUTSIDE, without importing coverage-side modules at plugin load."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -60,6 +64,7 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     from . import hookspecs
 
     pluginmanager.add_hookspecs(hookspecs)
+    pluginmanager.register(_EarlyStart(), "designdoc-early-start")
 
 
 @pytest.hookimpl(trylast=True)
@@ -73,17 +78,44 @@ _plugin_key = pytest.StashKey["DesignDocPlugin"]()
 _early_key = pytest.StashKey["DesignDocPlugin"]()
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
-    """Plan and start measuring here, where pytest-cov starts, before conftests import the code."""
+@pytest.hookimpl(wrapper=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> Any:
+    """Plan before any coverage starts (pytest-cov starts in this hook): the core must be asked for first."""
     options = early_config.known_args_namespace
     if not getattr(options, "designdoc", False):
-        return
+        return (yield)
     plugin = DesignDocPlugin(early_config, Settings.from_config(early_config, options))
     plugin.run_static_stage()
     if not getattr(options, "collectonly", False):
-        plugin.start_measurement(options)
+        plugin.choose_core(options)
     early_config.stash[_early_key] = plugin
+    from .measure import is_xdist_worker
+
+    if not (is_xdist_worker() and getattr(options, "cov_source", None) and hasattr(options, "cov_append")):
+        return (yield)
+    # On an xdist worker pytest-cov starts a controller's Coverage here, and starting it erases every
+    # .coverage.* file (parallel mode), the data files of workers that already record contexts among
+    # them. Their data must survive: pytest-cov's own worker Coverage, started at session start, is unchanged.
+    append, options.cov_append = options.cov_append, True
+    try:
+        return (yield)
+    finally:
+        options.cov_append = append
+
+
+def _start_measuring(early_config: pytest.Config) -> None:
+    """After pytest-cov has started (tryfirst) and before conftests load (trylast): where pytest-cov starts."""
+    plugin = early_config.stash.get(_early_key, None)
+    if plugin is not None and not getattr(early_config.known_args_namespace, "collectonly", False):
+        plugin.start_measurement(early_config.known_args_namespace)
+
+
+class _EarlyStart:
+    """Registered as a plain hook implementation so it runs after pytest-cov's tryfirst one."""
+
+    @staticmethod
+    def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+        _start_measuring(early_config)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -116,13 +148,6 @@ def _marker_keys(item: pytest.Item) -> list[str]:
     return keys
 
 
-def _is_xdist_controller(options: Any) -> bool:
-    """Whether pytest-xdist will run the tests in workers (only workers measure then)."""
-    if "PYTEST_XDIST_WORKER" in os.environ:
-        return False
-    return bool(getattr(options, "numprocesses", None)) or getattr(options, "dist", "no") not in ("no", None)
-
-
 class DesignDocPlugin:
     """Per-session state: the plan, the evidence recorder, the report."""
 
@@ -134,7 +159,9 @@ class DesignDocPlugin:
         self.rootpath = config.rootpath
         self.recorder: EvidenceRecorder = EvidenceRecorder()
         self.plan: Optional[Plan] = None
-        self.measurement: Optional[Measurement] = None
+        self.source: Optional[CoverageSource] = None
+        self.core: Optional[CoreChoice] = None
+        self.distributing = False
         self.report: Optional[Report] = None
         self.write_errors: list[str] = []
         self.annotations: list[str] = []
@@ -162,9 +189,23 @@ class DesignDocPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        from .evidence import command_line_selection
+        from .measure import is_xdist_worker
+
         self._selected = self._selected_prefixes()
+        cli_args = list(self.config.invocation_params.args) + shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))
+        self.recorder.selection = command_line_selection(cli_args, self._relative_arg)
         if self.plan is None or self._goal_parsers != self._count_goal_parsers():
             self.run_static_stage()  # conftest.py files may parse goals too; they are loaded now
+        source = self.source
+        if source is None:
+            return
+        worker = hasattr(self.config, "workerinput")
+        if self.distributing != self.config.pluginmanager.has_plugin("dsession") or worker != is_xdist_worker():
+            source.lose("pytest-designdoc could not tell before the run whether pytest-xdist runs the tests "
+                        "in workers", "report this with your -n/--dist/--tx options")
+        if source.switching:
+            self.config.pluginmanager.register(ContextSwitcher(source, self._item_keys), SWITCHER_NAME)
 
     def run_static_stage(self) -> None:
         from . import safepath
@@ -182,35 +223,55 @@ class DesignDocPlugin:
     def _count_goal_parsers(self) -> int:
         return len(self.config.hook.pytest_designdoc_parse_goal.get_hookimpls())
 
+    def choose_core(self, options: Any) -> None:
+        """Before any coverage starts: row scope needs a core that records context switches."""
+        assert self.plan is not None
+        if self.plan.coverage_targets() and self.settings.coverage_scope == "row":
+            from .measure import request_core
+
+            self.core = request_core(getattr(options, "cov_config", None) or True)
+            if self.core.ask:
+                previous = os.environ.get("COVERAGE_CORE")
+                self.config.add_cleanup(lambda: _restore_env("COVERAGE_CORE", previous))
+
     def start_measurement(self, options: Any) -> None:
-        """Measure coverage only when an enforced doc has a percent or symbol goal."""
+        """Measure coverage only when a checked doc has a percent or symbol goal."""
         assert self.plan is not None
         targets = self.plan.coverage_targets()
         if not targets:
             return
-        from .measure import Measurement
+        from .measure import CoreChoice, start_source, will_distribute
 
-        self.measurement = Measurement.start(
+        self.distributing = will_distribute(options)
+        self.source = start_source(
             options,
             self.config.pluginmanager,
             self.root,
             targets,
             needs_branches=self.plan.needs_branches(),
             row_scope=self.settings.coverage_scope == "row",
-            xdist_controller=_is_xdist_controller(options),
+            distributing=self.distributing,
+            core=self.core or CoreChoice(),
         )
-        self.config.add_cleanup(self.measurement.stop)
+        self.config.add_cleanup(self.source.stop)
 
     def pytest_report_header(self, config: pytest.Config) -> Optional[str]:
         if config.get_verbosity() > 0 and self.plan is not None:
-            coverage = (f"; coverage: {self.measurement.mode}, {self.settings.coverage_scope} scope"
-                        if self.measurement is not None else "")
             from .report.view import plural
 
+            coverage = ""
+            if self.source is not None:
+                coverage = f"; coverage: {self.source.name}, {self.settings.coverage_scope} scope"
+                if self.core is not None and self.core.ask:
+                    coverage += f", core {self.core.ask} (asked for: the sysmon core ignores row contexts)"
             return f"designdoc: {plural(len(self.plan.docs), 'doc')} from {', '.join(self.settings.paths)}{coverage}"
         return None
 
     # evidence -------------------------------------------------------------
+
+    def _relative_arg(self, arg: str) -> Optional[str]:
+        relative = self._relative(os.path.join(self.config.invocation_params.dir, arg))
+        return None if relative is None or relative.startswith("..") else relative
 
     def _selected_prefixes(self) -> tuple[str, ...]:
         """The rootdir-relative paths this run was asked to collect."""
@@ -257,34 +318,27 @@ class DesignDocPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.recorder.test_report(report.nodeid, report.outcome)
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_protocol(self, item: pytest.Item) -> None:
-        if self.measurement is not None and self.measurement.switch_contexts:
-            from .evidence import file_of
-            from .figures import context_label
-
-            nodeid = item.nodeid
-            self.measurement.switch(context_label(file_of(nodeid), self._item_keys.get(nodeid, ())))
-
-    @pytest.hookimpl(wrapper=True)
+    @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_runtestloop(self, session: pytest.Session) -> Any:
+        """Innermost wrapper: this runs before pytest-cov's wrapper saves and combines its data."""
         try:
             return (yield)
         finally:
-            if self.measurement is not None:
-                self.measurement.stop()
+            if self.source is not None:
+                self.source.switch(OUTSIDE_CONTEXT)
+                self.source.end_of_run()
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         output = getattr(node, "workeroutput", None)
         worker = getattr(getattr(node, "gateway", None), "id", "?")
         if output is None or WORKER_KEY not in output:
-            if self.measurement is not None:
-                self.measurement.worker_lost(worker)
+            if self.source is not None:
+                self.source.worker_lost(worker)
             return
         self.recorder.merge_payload(output.get(WORKER_KEY))
-        if self.measurement is not None:
-            self.measurement.worker_done(worker, output.get(WORKER_COVERAGE_KEY))
+        if self.source is not None:
+            self.source.receive(worker, output.get(WORKER_COVERAGE_KEY))
 
     # evaluation and reports --------------------------------------------
 
@@ -292,8 +346,8 @@ class DesignDocPlugin:
         if hasattr(self.config, "workerinput"):
             output = self.config.workeroutput  # type: ignore[attr-defined]
             output[WORKER_KEY] = self.recorder.payload()
-            if self.measurement is not None:
-                output[WORKER_COVERAGE_KEY] = self.measurement.payload()
+            if self.source is not None:
+                output[WORKER_COVERAGE_KEY] = self.source.payload()
             return
         if self.plan is None:
             return
@@ -303,21 +357,8 @@ class DesignDocPlugin:
         created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
         collect_only = bool(self.config.option.collectonly)
         evidence = self.recorder.freeze()
-        figures, problem, note = self._coverage_figures(evidence, collect_only)
-        preimported = self.measurement.preimported if self.measurement is not None else frozenset()
-        self.report = evaluate(
-            self.plan,
-            evidence,
-            rootdir=str(self.rootpath),
-            created=created,
-            collect_only=collect_only,
-            figures=figures,
-            row_scope=self.settings.coverage_scope == "row",
-            coverage_problem=problem,
-            coverage_note=note,
-            preimported=preimported,
-            coverage_source=self.measurement.mode if self.measurement is not None else "",
-        )
+        self.report = evaluate(self.plan, evidence, self._coverage_evidence(evidence, collect_only),
+                               rootdir=str(self.rootpath), created=created, collect_only=collect_only)
         self.config.hook.pytest_designdoc_report(report=self.report, config=self.config)
         self._write_reports(self.report)
         failing = self.report.count(Severity.ERROR) or (
@@ -326,30 +367,37 @@ class DesignDocPlugin:
         if failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
-    def _coverage_figures(self, evidence: Any, collect_only: bool) -> tuple[Optional[CoverageFigures], str, str]:
-        """The figures to decide goals with, or why there are none: (figures, problem, note)."""
+    def _coverage_evidence(self, evidence: Evidence, collect_only: bool) -> CoverageEvidence:
+        """What the run's coverage can tell the evaluation: figures, or why there are none."""
+        from .evaluate import CoverageEvidence
+
+        row_scope = self.settings.coverage_scope == "row"
         if collect_only:
-            return None, "", "coverage is not measured with --collect-only"
-        measurement = self.measurement
-        if measurement is None:
-            return None, "", ""
-        if measurement.problem:
-            return None, measurement.problem, f"coverage not measured: {measurement.problem}"
-        cov = measurement.coverage()
-        if cov is None:
-            problem = f"{measurement.mode} did not measure this run"
-            return None, problem, f"coverage not measured: {problem}"
+            return CoverageEvidence(note="coverage is not measured with --collect-only", row_scope=row_scope)
+        source = self.source
+        if source is None:
+            return CoverageEvidence(row_scope=row_scope)
+        from coverage.exceptions import CoverageException
+
+        try:
+            outcome = source.outcome()
+        except CoverageException as exc:
+            return self._lost(source.name, row_scope, f"coverage.py failed to hand over its data ({exc})",
+                              "run again with -p no:randomly to see whether a test corrupts coverage's state")
+        if outcome.problem or outcome.data is None:
+            return self._lost(outcome.source, row_scope, outcome.problem or f"{outcome.source} recorded nothing",
+                              outcome.hint)
         from .figures import CoverageAnalysis
 
-        figures = CoverageAnalysis(
-            cov,
-            self.root,
-            count_branches=measurement.count_branches(cov),
-            per_test_contexts=measurement.per_test_contexts,
-            marked=evidence.marked_nodeids,
-            measured=measurement.own_targets,
-        )
-        return figures, "", ""
+        figures = CoverageAnalysis(outcome, self.root, marked=evidence.marked_nodeids)
+        return CoverageEvidence(figures, source=outcome.source, row_scope=row_scope, preimported=outcome.preimported)
+
+    @staticmethod
+    def _lost(source: str, row_scope: bool, problem: str, hint: str) -> CoverageEvidence:
+        from .evaluate import CoverageEvidence
+
+        return CoverageEvidence(problem=problem, hint=hint, note=f"coverage not measured: {problem}",
+                                source=source, row_scope=row_scope)
 
     def _write_reports(self, report: Report) -> None:
         from .report import github, render
@@ -380,3 +428,45 @@ class DesignDocPlugin:
             terminalreporter.write_line(f"designdoc: {error}", red=True)
         for annotation in self.annotations:
             terminalreporter.write_line(annotation)
+
+
+class ContextSwitcher:
+    """One coverage context per test file, for its collection and its tests (registered for row scope only).
+
+    What runs while pytest collects a test module (its import, module-level
+    code, ``parametrize`` arguments) is that file's, like what its tests
+    run; everything else runs in the outside context.
+    """
+
+    def __init__(self, source: CoverageSource, item_keys: dict[str, list[str]]) -> None:
+        self.source = source
+        self.item_keys = item_keys
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector) -> Any:
+        if not isinstance(collector, (pytest.Module, pytest.Class)):
+            return (yield)
+        from .evidence import file_of
+        from .figures import context_label
+
+        self.source.switch(context_label(file_of(collector.nodeid)))
+        try:
+            return (yield)
+        finally:
+            self.source.switch(OUTSIDE_CONTEXT)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> None:
+        if self.source.per_test_contexts:
+            return  # pytest-cov labels each test itself
+        from .evidence import file_of
+        from .figures import context_label
+
+        self.source.switch(context_label(file_of(item.nodeid), self.item_keys.get(item.nodeid, ())))
+
+
+def _restore_env(name: str, value: Optional[str]) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value

@@ -129,3 +129,18 @@ def _is_docstring(statement: ast.stmt) -> bool:
         and isinstance(statement.value, ast.Constant)
         and isinstance(statement.value.value, str)
     )
+
+
+def import_time_lines(tree: ast.Module, line_count: int) -> frozenset[int]:
+    """Lines that run when the module is imported: everything outside function bodies.
+
+    Module and class bodies, ``def``/``class`` lines, decorators and default
+    values run once per process, in whichever context imported the module
+    first; only function bodies run on behalf of a caller.
+    """
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            header_end = max(node.lineno, node.body[0].lineno - 1)
+            inside.update(range(header_end + 1, (node.end_lineno or node.lineno) + 1))
+    return frozenset(n for n in range(1, line_count + 1) if n not in inside)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Finding, GoalStatus, Report, Severity
+from ..model import Finding, GoalStatus, Report, Severity, percent_text
 from .json import summary
 from .view import summary_text
+
+
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
 
 
 @dataclass(frozen=True)
@@ -35,12 +38,15 @@ def summary_line(report: Report, *, strict: bool = False) -> Line:
 def render(report: Report, *, verbosity: int = 0, strict: bool = False) -> list[Line]:
     """The section's lines: grouped per doc, errors first.
 
-    ``-q`` keeps errors and the closing line; ``-v`` adds every doc, info
-    findings, and each goal with its status.
+    ``-q`` keeps one line per error and warning (no hints, no doc headers)
+    and the closing line; ``-qq`` the closing line only; ``-v`` adds every
+    doc, info findings, and each goal with its status.
     """
     lines: list[Line] = []
     if verbosity < 0:
-        lines.extend(Line(finding_line(f), "red") for f in report.all_findings() if f.severity is Severity.ERROR)
+        if verbosity == -1:
+            lines.extend(Line(finding_line(f), _COLORS.get(f.severity, "")) for f in report.all_findings()
+                         if f.severity in (Severity.ERROR, Severity.WARNING))
         lines.append(summary_line(report, strict=strict))
         return lines
     shown = {Severity.ERROR, Severity.WARNING} | ({Severity.INFO} if verbosity > 0 else set())
@@ -58,18 +64,17 @@ def render(report: Report, *, verbosity: int = 0, strict: bool = False) -> list[
             state += ", not enforced: findings are warnings"
         lines.append(Line(f"{doc.path} — {doc.key}: {doc.title} ({state})", "bold"))
         for finding in findings:
-            color = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(finding.severity, "")
-            lines.append(Line("  " + finding_line(finding), color))
+            lines.append(Line("  " + finding_line(finding), _COLORS.get(finding.severity, "")))
             if finding.hint and (finding.severity is Severity.ERROR or verbosity > 0):
                 lines.append(Line(f"      hint: {finding.hint}"))
         if verbosity > 0:
             for row in result.rows:
                 for goal in row.goals:
-                    actual = f" (actual {goal.actual:.2f}%)" if goal.actual is not None else ""
+                    actual = f" (actual {percent_text(goal.actual)}%)" if goal.actual is not None else ""
                     lines.append(Line(f"  {doc.path}:{goal.goal.line} goal {goal.status.value}: {goal.goal.text}{actual}"))
     orphans = [f for f in report.findings if f.severity in shown]
     for finding in orphans:
-        lines.append(Line(finding_line(finding), "red" if finding.severity is Severity.ERROR else "yellow"))
+        lines.append(Line(finding_line(finding), _COLORS.get(finding.severity, "")))
     lines.append(summary_line(report, strict=strict))
     return lines
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..model import percent_text
+
 STATUS_ORDER = ("failed", "unmeasurable", "not_run", "manual", "met")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -64,9 +66,9 @@ def goal_figure(goal: dict[str, Any]) -> str:
         return ""
     required = goal.get("required")
     if required is None:
-        return f"{actual:.2f}% of its body ran"
+        return f"{percent_text(actual)}% of its body ran"
     sign = "≥" if goal["status"] == "met" else "<"
-    return f"{actual:.2f}% {sign} {required:g}%"
+    return f"{percent_text(actual, required)}% {sign} {required:g}%"
 
 
 def goal_target(goal: dict[str, Any]) -> str:

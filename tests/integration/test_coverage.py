@@ -206,7 +206,7 @@ def test_row_figures_equal_coverage_json_of_the_row_contexts(
     assert [g["status"] for g in percent] == ["met" if g["actual"] >= g["required"] else "failed" for g in percent]
     assert [goal["status"] for goal in goals if goal["kind"] == "symbol"] == ["failed", "met"]
     result.stdout.fnmatch_lines([
-        "  docs/design/calc.md:15 DD010 error: 16.67% < 50% (total) of src/other.py",
+        "  docs/design/calc.md:15 DD010 error: 16.66% < 50% (total) of src/other.py",
         "      hint: measured over the row's tests; missing: src/other.py: 2-4",
     ])
     if "--no-cov" not in args and any(a.startswith("--cov") for a in args):
@@ -253,7 +253,7 @@ def test_row_scope_counts_only_the_rows_tests_and_suite_scope_counts_all(
     assert row.ret == pytest.ExitCode.TESTS_FAILED
     assert [g["status"] for g in report_goals(project, validate_report)] == ["met", "failed", "failed"]
     row.stdout.fnmatch_lines([
-        "  docs/design/calc.md:15 DD010 error: 16.67% < 100% (total) of src/other.py",
+        "  docs/design/calc.md:15 DD010 error: 16.66% < 100% (total) of src/other.py",
         "  docs/design/calc.md:15 DD012 error: 'helper' at src/other.py:1-4 not executed by the row's tests",
         "      hint: write a test in this row that calls it, or link one with @pytest.mark.designdoc('CALC-1')",
     ])
@@ -299,9 +299,9 @@ def test_marked_tests_count_for_every_row_of_their_doc(
         ("`Stack.pop`", "failed", "*DD011 error: symbol 'Stack.pop' not found in src/calc.py, src/other.py"),
         ("`debug_only()`", "met", "*0 errors*"),
         ("90% of `README.txt`", "unmeasurable", "*DD013 warning: goal target 'README.txt' is not a file in the project"),
-        ("each file ≥ 60%", "failed", "*DD010 error: 16.67% < 60% (total) of src/other.py"),
+        ("each file ≥ 60%", "failed", "*DD010 error: 16.66% < 60% (total) of src/other.py"),
         ("90% of `src/omitted.py`", "unmeasurable",
-         "*DD013 warning: goal '90% of `src/omitted.py`' cannot be measured: 'src/omitted.py' is omitted by the coverage*"),
+         "*DD013 error: goal '90% of `src/omitted.py`' cannot be measured: 'src/omitted.py' is omitted by the coverage*"),
     ],
 )
 def test_symbol_and_percent_goal_forms(
@@ -341,8 +341,8 @@ def test_a_crashed_xdist_worker_is_reported_not_guessed(project: Project) -> Non
     project.write("tests/test_crash.py", "import os\n\ndef test_crash():\n    os._exit(3)\n")
     result = project.pytester.runpytest_subprocess("--designdoc", "-n", "2")
     result.stdout.fnmatch_lines([
-        "*DD013 warning: coverage goals not measured: xdist worker gw* went down: its coverage data is lost",
-        "*0 met, 0 failed, 0 manual, 2 not run*",
+        "*DD013 error: coverage goals could not be measured: xdist worker gw* went down, and its coverage data with it",
+        "*0 met, 0 failed, 0 manual, 0 not run, 2 unmeasurable*",
     ])
     assert "INTERNALERROR" not in result.stdout.str()
 
@@ -382,14 +382,16 @@ def test_a_target_imported_before_coverage_started_is_a_warning(
     assert result.ret == pytest.ExitCode.OK
 
 
-def test_a_target_outside_pytest_covs_source_is_unmeasurable_not_failed(
+def test_a_target_outside_pytest_covs_source_is_an_unmeasurable_error(
     project: Project, validate_report: Callable[[Any], Any]
 ) -> None:
     calculator(project, "`add()`; 50% of `calc.py`", "`divide()`")
     result = project.pytester.runpytest_subprocess(
         "--designdoc", "--cov=tests", "--cov-report=", "--designdoc-report", "json:report.json")
     result.stdout.fnmatch_lines([
-        "*DD013 warning: goal '50% of `calc.py`' cannot be measured: the coverage data has nothing on 'src/calc.py'",
+        "*DD013 error: goal '50% of `calc.py`' cannot be measured: 'src/calc.py' is outside what this run's "
+        "coverage measures*",
+        "      hint: widen --cov / [run] source to include it",
     ])
-    assert result.ret == pytest.ExitCode.OK
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
     assert {g["status"] for g in report_goals(project, validate_report)} == {"unmeasurable"}

@@ -135,9 +135,13 @@ def test_verbosity_levels(project: Project) -> None:
     quiet = project.pytester.runpytest("--designdoc", "-q")
     quiet.stdout.fnmatch_lines([
         "docs/design/err.md:7 DD003 error: Files to Create entry 'y.py' is missing",
+        "docs/design/warn.md:10 DD003 warning: Files to Create entry 'x.py' is missing",
         "designdoc: 3 docs, *",
     ])
-    assert "DD003 warning" not in quiet.stdout.str() and "hint:" not in quiet.stdout.str()
+    assert "hint:" not in quiet.stdout.str() and "(accepted)" not in quiet.stdout.str()
+    quieter = project.pytester.runpytest("--designdoc", "-qq")
+    assert "DD003" not in quieter.stdout.str()
+    quieter.stdout.fnmatch_lines(["designdoc: 3 docs, *; 1 error, 1 warning — run failed on design doc checks (errors)"])
     normal = project.pytester.runpytest("--designdoc")
     normal.stdout.fnmatch_lines([
         "docs/design/err.md — E-1: E (accepted)",

@@ -6,8 +6,8 @@ from typing import Optional, Sequence
 
 import pytest
 
-from pytest_designdoc.evaluate import Figure, RowScope, Unmeasurable, evaluate
-from pytest_designdoc.evidence import EvidenceRecorder
+from pytest_designdoc.evaluate import CoverageEvidence, Figure, RowScope, Unmeasurable, evaluate
+from pytest_designdoc.evidence import EvidenceRecorder, Selection, command_line_selection
 from pytest_designdoc.model import DesignDoc, Goal, GoalKind, GoalStatus, Metric, Severity, Status, TestRow
 from pytest_designdoc.plan import DocPlan, Plan, RowPlan, TestPathCheck
 from pytest_designdoc.symbols import Span, Symbol
@@ -95,8 +95,9 @@ class FakeFigures:
         unexecuted = () if self.actual else tuple(f.name for f in functions)
         return Figure(self.actual, unexecuted, "" if self.actual == 100 else "4-5")
 
-    def meets(self, actual: float, required: float) -> bool:
-        return actual >= required
+
+def measured_by(figures: FakeFigures, row_scope: bool = True) -> CoverageEvidence:
+    return CoverageEvidence(figures, source="alone", row_scope=row_scope)
 
 
 def _measured_plan(status: Status = Status.ACCEPTED) -> Plan:
@@ -120,37 +121,80 @@ def _ran() -> EvidenceRecorder:
         (95.0, True, GoalStatus.MET, []),
         (89.5, True, GoalStatus.FAILED, ["DD010"]),
         (89.5, False, GoalStatus.FAILED, ["DD010"]),
+        (89.996, True, GoalStatus.FAILED, ["DD010"]),
+        (90.0, True, GoalStatus.MET, []),
     ],
 )
 def test_percent_goals_are_decided_by_the_figures(
     actual: float, row_scope: bool, status: GoalStatus, codes: list[str]
 ) -> None:
     figures = FakeFigures(actual)
-    report = evaluate(_measured_plan(), _ran().freeze(), rootdir="/r", created="x", figures=figures,
-                      row_scope=row_scope)
+    report = evaluate(_measured_plan(), _ran().freeze(), measured_by(figures, row_scope), rootdir="/r", created="x")
     (goal,) = report.docs[0].rows[0].goals
     assert (goal.status, goal.actual) == (status, actual)
     assert [f.code for f in report.all_findings()] == codes
     assert figures.scopes == [RowScope(("t/test_a.py",), "K-1") if row_scope else None]
     if codes:
         (finding,) = report.all_findings()
-        assert finding.message == "89.50% < 90% (total) of src/a.py"
+        printed = {89.5: "89.50", 89.996: "89.99"}[actual]  # cut, never rounded up to a figure that meets
+        assert finding.message == f"{printed}% < 90% (total) of src/a.py"
         assert finding.hint.endswith("missing: src/a.py: 3-4")
 
 
-def test_unmeasurable_figures_problems_and_unenforced_docs() -> None:
-    report = evaluate(_measured_plan(), _ran().freeze(), rootdir="/r", created="x", figures=FakeFigures(0, True))
+def test_unmeasurable_figures_are_errors() -> None:
+    report = evaluate(_measured_plan(), _ran().freeze(), measured_by(FakeFigures(0, True)), rootdir="/r", created="x")
     assert report.docs[0].rows[0].goals[0].status is GoalStatus.UNMEASURABLE
-    assert [(f.code, f.severity) for f in report.all_findings()] == [("DD013", Severity.WARNING)]
+    assert [(f.code, f.severity) for f in report.all_findings()] == [("DD013", Severity.ERROR)]
 
-    lost = evaluate(_measured_plan(), _ran().freeze(), rootdir="/r", created="x",
-                    coverage_problem="xdist worker gw1 went down", coverage_note="coverage not measured")
-    assert lost.docs[0].rows[0].goals[0].status is GoalStatus.NOT_RUN
-    assert [f.message for f in lost.all_findings()] == ["coverage goals not measured: xdist worker gw1 went down"]
 
-    figures = FakeFigures(0)
-    draft = evaluate(_measured_plan(Status.DRAFT), _ran().freeze(), rootdir="/r", created="x", figures=figures)
-    assert draft.docs[0].rows[0].goals[0].status is GoalStatus.NOT_RUN and figures.scopes == []
+@pytest.mark.parametrize(("status", "severity"), [(Status.ACCEPTED, Severity.ERROR), (Status.DRAFT, Severity.WARNING)])
+def test_a_coverage_problem_leaves_goals_unmeasurable_and_is_an_error(status: Status, severity: Severity) -> None:
+    lost = evaluate(_measured_plan(status), _ran().freeze(),
+                    CoverageEvidence(problem="xdist worker gw1 went down", hint="run again", note="not measured"),
+                    rootdir="/r", created="x")
+    assert lost.docs[0].rows[0].goals[0].status is GoalStatus.UNMEASURABLE
+    assert [(f.code, f.severity, f.line, f.message, f.hint) for f in lost.all_findings()] == [
+        ("DD013", severity, 1, "coverage goals could not be measured: xdist worker gw1 went down", "run again")]
+
+
+def test_drafts_are_measured_and_their_shortfalls_are_warnings() -> None:
+    figures = FakeFigures(10.0)
+    draft = evaluate(_measured_plan(Status.DRAFT), _ran().freeze(), measured_by(figures), rootdir="/r", created="x")
+    assert draft.docs[0].rows[0].goals[0].status is GoalStatus.FAILED and len(figures.scopes) == 1
+    assert [(f.code, f.severity) for f in draft.all_findings()] == [("DD010", Severity.WARNING)]
+
+
+@pytest.mark.parametrize(
+    ("args", "deselected", "status", "dd014"),
+    [
+        (["-k", "test_x"], 1, GoalStatus.NOT_RUN, "row not run in this session: t/test_a.py partly selected (-k)"),
+        (["t/test_a.py::test_x"], 0, GoalStatus.NOT_RUN,
+         "row not run in this session: t/test_a.py partly selected (node ids on the command line)"),
+        (["-vk", "x", "-W", "ignore::t/test_a.py"], 1, GoalStatus.NOT_RUN,
+         "row not run in this session: t/test_a.py partly selected (-k)"),
+        ([], 1, GoalStatus.MET, None),
+        (["-k", "test_x"], 0, GoalStatus.MET, None),
+    ],
+    ids=["-k", "node id", "cluster", "configured deselection", "nothing left out"],
+)
+def test_a_row_the_command_line_ran_partly_is_not_run(
+    args: list[str], deselected: int, status: GoalStatus, dd014: Optional[str]
+) -> None:
+    recorder = _ran()
+    recorder.file_considered("t/test_a.py")
+    recorder.deselected_items(["t/test_a.py::test_y"] * deselected)
+    recorder.selection = command_line_selection(args, lambda arg: arg)
+    report = evaluate(_measured_plan(), recorder.freeze(), measured_by(FakeFigures(95.0)), rootdir="/r", created="x")
+    assert report.docs[0].rows[0].goals[0].status is status
+    assert [f.message for f in report.all_findings() if f.code == "DD014"] == ([dd014] if dd014 else [])
+
+
+def test_command_line_selection_reads_options_not_their_values() -> None:
+    selection = command_line_selection(
+        ["--lf", "-m", "not slow", "--deselect", "t/test_b.py::y", "-p", "no:x::y", "t/test_c.py::z", "-rs"],
+        lambda arg: arg)
+    assert selection == Selection(("--lf", "-m", "--deselect"), frozenset({"t/test_c.py"}))
+    assert selection.skips_files
 
 
 def _symbol_plan(goal: Goal, kind: str) -> Plan:
@@ -181,8 +225,8 @@ def test_symbol_goals(
     name = "S" if kind == "class" else "f"
     goal = Goal(f"`{name}`", 9, GoalKind.SYMBOL, symbol=name, required=required,
                 metric=Metric.LINE if required else None)
-    report = evaluate(_symbol_plan(goal, kind), _ran().freeze(), rootdir="/r", created="x",
-                      figures=FakeFigures(actual))
+    report = evaluate(_symbol_plan(goal, kind), _ran().freeze(), measured_by(FakeFigures(actual)),
+                      rootdir="/r", created="x")
     (result,) = report.docs[0].rows[0].goals
     assert (result.status, result.actual, result.line_range, result.symbol_file) == (status, actual, (1, 5), "src/a.py")
     assert [f"{f.code} {f.message}" for f in report.all_findings()] == ([message] if message else [])
@@ -193,7 +237,7 @@ def test_a_failure_hint_lists_the_first_missing_ranges_only() -> None:
         def figure(self, files: Sequence[str], metric: Metric, scope: Optional[RowScope]) -> Figure:
             return Figure(10.0, ("src/a.py: " + ", ".join(str(n) for n in range(1, 41)),))
 
-    report = evaluate(_measured_plan(), _ran().freeze(), rootdir="/r", created="x", figures=ManyMissing(10.0))
+    report = evaluate(_measured_plan(), _ran().freeze(), measured_by(ManyMissing(10.0)), rootdir="/r", created="x")
     (finding,) = report.all_findings()
     assert finding.hint.endswith("missing: src/a.py: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, … (28 more)")
     assert report.docs[0].rows[0].goals[0].missing.endswith("39, 40"), "the goal keeps them all"

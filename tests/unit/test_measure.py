@@ -1,75 +1,179 @@
-"""Context switching against a stand-in Coverage (starting a real tracer here would fight the run's own)."""
+"""Coverage sources against stand-in Coverage objects (a real tracer here would fight the run's own)."""
 
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Optional
 
 import pytest
-from coverage.exceptions import CoverageWarning
+from coverage.exceptions import CoverageException, CoverageWarning
 
 from pytest_designdoc.figures import context_label
-from pytest_designdoc.measure import OWN, Measurement
+from pytest_designdoc.measure import (
+    CoreChoice,
+    CoverageSource,
+    choose_core,
+    coverage_run_appends,
+    is_xdist_worker,
+    will_distribute,
+)
+from pytest_designdoc.model import percent_text
 
 
 class StandInCoverage:
-    def __init__(self, message: str = "") -> None:
+    def __init__(self, message: str = "", stopped: bool = False) -> None:
         self.message = message
+        self.stopped = stopped
         self.switched: list[str] = []
 
     def switch_context(self, label: str) -> None:
+        if self.stopped:
+            raise CoverageException("Cannot switch context, coverage is not started")
         self.switched.append(label)
         if self.message:
             warnings.warn(self.message, CoverageWarning, stacklevel=2)
 
 
-def measuring(cov: Any) -> Measurement:
-    measurement = Measurement(OWN, None, own=cov)
-    measurement.own_started = True
-    return measurement
+class StandInSource(CoverageSource):
+    def __init__(self, cov: Optional[Any]) -> None:
+        super().__init__(row_scope=True)
+        self.cov = cov
+
+    def tracer(self) -> Any:
+        return self.cov
 
 
 def test_the_context_switches_once_per_test_file() -> None:
     cov = StandInCoverage()
-    measurement = measuring(cov)
+    source = StandInSource(cov)
     for nodeid_file, keys in [("t/test_a.py", []), ("t/test_a.py", []), ("t/test_b.py", ["K-2", "K-1", "K-1"]),
                               ("t/test_b.py", ["K-1", "K-2"]), ("t/test_a.py", [])]:
-        measurement.switch(context_label(nodeid_file, keys))
+        source.switch(context_label(nodeid_file, keys))
     assert cov.switched == ["t/test_a.py", "t/test_b.py::@designdoc[K-1,K-2]", "t/test_a.py"]
-    assert measurement.problem == ""
+    assert source.problem == ""
 
 
 @pytest.mark.parametrize(
     ("message", "why"),
     [
         ("Dynamic contexts aren't supported with core=sysmon; context data may be incomplete",
-         "its core, sysmon, ignores them"),
-        ("Conflicting dynamic contexts", "dynamic_context is configured"),
+         "the coverage core, sysmon, ignores context switches"),
+        ("Conflicting dynamic contexts", "[run] dynamic_context is configured"),
     ],
 )
 def test_a_coverage_that_ignores_context_switches_is_a_problem_not_wrong_figures(message: str, why: str) -> None:
     cov = StandInCoverage(message)
-    measurement = measuring(cov)
+    source = StandInSource(cov)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        measurement.switch("t/test_a.py")
-        measurement.switch("t/test_b.py")
+        source.switch("t/test_a.py")
+        source.switch("t/test_b.py")
     assert cov.switched == ["t/test_a.py"]
-    assert f"({why})" in measurement.problem and "row-scoped figures are unavailable" in measurement.problem
+    assert source.problem.startswith(why) and source.hint
 
 
 def test_a_sysmon_core_is_detected_without_a_warning() -> None:
     cov = StandInCoverage()
     cov._core = type("Core", (), {"supports_dynamic_contexts": False})()  # type: ignore[attr-defined]
-    measurement = measuring(cov)
-    measurement.switch("t/test_a.py")
-    assert "sysmon, ignores them" in measurement.problem and not measurement.switch_contexts
+    source = StandInSource(cov)
+    source.switch("t/test_a.py")
+    assert "sysmon" in source.problem and not source.switching
+
+
+def test_coverage_stopped_by_a_test_is_a_problem_not_a_crash() -> None:
+    source = StandInSource(StandInCoverage(stopped=True))
+    source.switch("t/test_a.py")
+    assert source.problem.startswith("coverage stopped recording during the run") and not source.switching
+    source.lose("a later cause", "")
+    assert source.problem.startswith("coverage stopped"), "the first cause is kept"
 
 
 def test_nothing_is_switched_while_no_coverage_is_recording() -> None:
+    source = StandInSource(None)
+    source.switch("t/test_a.py")
     cov = StandInCoverage()
-    measurement = Measurement(OWN, None, own=cov)
-    measurement.switch("t/test_a.py")
-    measurement.own_started = True
-    measurement.switch("t/test_a.py")
+    source.cov = cov
+    source.switch("t/test_a.py")
     assert cov.switched == ["t/test_a.py"]
+
+
+@pytest.mark.parametrize(
+    ("environ", "configured", "sysmon_default", "choice"),
+    [
+        ({}, None, True, CoreChoice(ask="ctrace")),
+        ({}, None, False, CoreChoice()),
+        ({"COVERAGE_CORE": "ctrace"}, None, True, CoreChoice()),
+        ({}, "pytrace", True, CoreChoice()),
+        ({"COVERAGE_CORE": "sysmon"}, None, True, "error"),
+        ({}, "sysmon", False, "error"),
+        ({"COVERAGE_CORE": "ctrace"}, "sysmon", True, CoreChoice()),
+    ],
+    ids=["3.14 default", "before 3.14", "env ctrace", "config pytrace", "env sysmon", "config sysmon", "env wins"],
+)
+def test_row_scope_asks_for_ctrace_unless_the_user_chose_a_core(
+    environ: dict[str, str], configured: Optional[str], sysmon_default: bool, choice: Any
+) -> None:
+    chosen = choose_core(environ, configured, sysmon_default)
+    if choice == "error":
+        assert chosen.ask is None and "sysmon ignores context switches" in chosen.error
+    else:
+        assert chosen == choice
+
+
+class Options:
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+@pytest.mark.parametrize(
+    ("options", "distributes"),
+    [
+        (Options(numprocesses=2, dist="no"), True),
+        (Options(numprocesses=0, dist="load"), False),
+        (Options(numprocesses=None, dist="load", tx=[]), False),
+        (Options(numprocesses=None, dist="load", tx=["popen"]), True),
+        (Options(numprocesses="auto"), True),
+        (Options(numprocesses="auto", usepdb=True), False),
+        (Options(numprocesses=2, collectonly=True), False),
+        (Options(), False),
+    ],
+    ids=["-n 2", "-n 0 --dist load", "--dist load", "--dist load --tx", "-n auto", "-n auto --pdb",
+         "--collect-only", "no xdist"],
+)
+def test_xdist_distributes_by_its_own_rule(
+    options: Options, distributes: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)  # this test may run in a worker itself
+    assert will_distribute(options) is distributes
+
+
+def test_a_worker_is_told_from_a_process_that_inherited_its_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    monkeypatch.setattr("sys.orig_argv", ["python", "-u", "-c", "import sys;exec(eval(sys.stdin.readline()))"])
+    assert is_xdist_worker() and not will_distribute(Options(numprocesses=2))
+    monkeypatch.setattr("sys.orig_argv", ["python", "-m", "pytest", "-n", "2"])
+    assert not is_xdist_worker() and will_distribute(Options(numprocesses=2))
+
+
+@pytest.mark.parametrize(
+    ("argv", "appends"),
+    [
+        (["python", "-m", "coverage", "run", "-a", "-m", "pytest"], True),
+        (["python", "/venv/bin/coverage", "run", "--rcfile", "x.cfg", "--append", "-m", "pytest"], True),
+        (["python", "-m", "coverage", "run", "-am", "pytest"], True),
+        (["python", "-m", "coverage", "run", "-m", "pytest", "-a"], False),
+        (["python", "-m", "coverage", "run", "--source=src", "-m", "pytest"], False),
+        (["python", "-m", "pytest"], False),
+    ],
+)
+def test_coverage_run_append_is_read_from_the_command_line(argv: list[str], appends: bool) -> None:
+    assert coverage_run_appends(argv) is appends
+
+
+@pytest.mark.parametrize(
+    ("actual", "required", "text"),
+    [(89.996, None, "89.99"), (89.74, 90.0, "89.74"), (90.0, 90.0, "90.00"), (0.29, None, "0.29"),
+     (90.007, 90.005, "90.007"), (100.0, 100.0, "100.00")],
+)
+def test_figures_are_cut_never_rounded_up(actual: float, required: Optional[float], text: str) -> None:
+    assert percent_text(actual, required) == text
