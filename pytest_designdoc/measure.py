@@ -84,10 +84,15 @@ class CoreChoice:
     error: str = ""
 
 
-def choose_core(environ: Mapping[str, str], configured: Optional[str], sysmon_default: bool) -> CoreChoice:
-    """Row scope needs a core that records context switches; sysmon ignores them."""
+def choose_core(environ: Mapping[str, str], configured: Optional[str], sysmon_default: bool,
+                sysmon_available: bool = True) -> CoreChoice:
+    """Row scope needs a core that records context switches; sysmon ignores them.
+
+    Where sysmon is not available (before Python 3.12) coverage.py falls
+    back to ctrace itself, so a choice of sysmon there is harmless.
+    """
     explicit = environ.get("COVERAGE_CORE") or configured
-    if explicit == "sysmon":
+    if explicit == "sysmon" and sysmon_available:
         return CoreChoice(error="the coverage core is sysmon (chosen in COVERAGE_CORE or [run] core), and sysmon "
                                 "ignores context switches: row-scoped figures are impossible")
     if explicit or not sysmon_default:
@@ -105,7 +110,8 @@ def request_core(config_file: Any) -> CoreChoice:
 
     with quiet():
         configured = getattr(coverage.Coverage(data_file=None, config_file=config_file).config, "core", None)
-    choice = choose_core(os.environ, configured, bool(getattr(coverage.env, "SYSMON_DEFAULT", False)))
+    choice = choose_core(os.environ, configured, bool(getattr(coverage.env, "SYSMON_DEFAULT", False)),
+                         bool(getattr(coverage.env.PYBEHAVIOR, "pep669", False)))
     if choice.ask:
         os.environ["COVERAGE_CORE"] = choice.ask
     return choice
@@ -265,10 +271,9 @@ class PytestCovSource(CoverageSource):
         return getattr(self.plugin, "cov_controller", None)
 
     def tracer(self) -> Optional[Coverage]:
-        controller = self._controller()
-        if controller is not None and controller.started:
-            return controller.cov  # type: ignore[no-any-return]
-        return None
+        # Not ``controller.started``: pytest-cov's controller for -n/--dist never sets it, also when
+        # -n 0 runs the tests in this process. Its no_cover pause only spans a test's call phase.
+        return getattr(self._controller(), "cov", None)
 
     def end_of_run(self) -> None:
         super().end_of_run()

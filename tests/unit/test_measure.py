@@ -114,6 +114,8 @@ def test_row_scope_asks_for_ctrace_unless_the_user_chose_a_core(
     environ: dict[str, str], configured: Optional[str], sysmon_default: bool, choice: Any
 ) -> None:
     chosen = choose_core(environ, configured, sysmon_default)
+    assert choose_core(environ, configured, sysmon_default, sysmon_available=False).error == "", (
+        "where sysmon is unavailable coverage.py uses ctrace itself")
     if choice == "error":
         assert chosen.ask is None and "sysmon ignores context switches" in chosen.error
     else:
