@@ -5,5 +5,5 @@ PYTEST_DONT_REWRITE
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["__version__"]

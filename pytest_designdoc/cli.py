@@ -95,16 +95,11 @@ def _pytest_ini(directory: str) -> Optional[dict[str, Any]]:
 
 
 def _pyproject_pytest(path: str) -> Optional[dict[str, Any]]:
-    try:
-        import tomllib as toml
-    except ImportError:  # Python < 3.11
-        try:
-            import tomli as toml  # type: ignore[no-redef,import-not-found,unused-ignore]
-        except ImportError:
-            return None
+    import tomllib
+
     try:
         with open(path, "rb") as handle:
-            data = toml.load(handle)
+            data = tomllib.load(handle)
     except (OSError, ValueError):
         return None
     table = data.get("tool", {}).get("pytest", {}).get("ini_options")

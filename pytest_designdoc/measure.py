@@ -235,8 +235,7 @@ class OwnCoverage(CoverageSource):
             self.running = False
 
     def payload(self) -> Optional[bytes]:
-        with quiet():
-            return self.cov.get_data().dumps()
+        return _dumps(self.cov)
 
     def outcome(self) -> CoverageOutcome:
         with quiet():
@@ -279,8 +278,7 @@ class PytestCovSource(CoverageSource):
         super().end_of_run()
         tracer = self.tracer()
         if self.append and tracer is not None:
-            with quiet():
-                self.snapshots.append(tracer.get_data().dumps())
+            self.snapshots.append(_dumps(tracer))
 
     def payload(self) -> Optional[bytes]:
         return self.snapshots[0] if self.snapshots else None
@@ -320,8 +318,7 @@ class CoverageRunSource(CoverageSource):
         return self.cov
 
     def payload(self) -> Optional[bytes]:
-        with quiet():
-            return self.cov.get_data().dumps()
+        return _dumps(self.cov)
 
     def outcome(self) -> CoverageOutcome:
         with quiet():
@@ -459,6 +456,12 @@ def _own_coverage(root: str, targets: Sequence[str], needs_branches: bool,
     return cov, user_branch
 
 
+def _dumps(cov: Coverage) -> bytes:
+    """What ``cov`` recorded so far, serialised by coverage.py (``CoverageData.dumps()``)."""
+    with quiet():
+        return cov.get_data().dumps()
+
+
 def _merged(payloads: Iterable[bytes]) -> CoverageData:
     """One in-memory CoverageData holding every payload (``CoverageData.dumps()`` bytes)."""
     from coverage import CoverageData
@@ -524,6 +527,8 @@ def _recorded_before(cov: Coverage, root: str, targets: Sequence[str]) -> frozen
     except (CoverageException, OSError):
         return frozenset(targets)
     finally:
-        with quiet():
-            earlier.close()
+        close = getattr(earlier, "close", None)  # coverage.py 7.10+
+        if close is not None:
+            with quiet():
+                close()
     return frozenset(path for path in targets if os.path.join(root, path) in files)

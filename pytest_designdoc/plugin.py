@@ -103,19 +103,17 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
         options.cov_append = append
 
 
-def _start_measuring(early_config: pytest.Config) -> None:
-    """After pytest-cov has started (tryfirst) and before conftests load (trylast): where pytest-cov starts."""
-    plugin = early_config.stash.get(_early_key, None)
-    if plugin is not None and not getattr(early_config.known_args_namespace, "collectonly", False):
-        plugin.start_measurement(early_config.known_args_namespace)
-
-
 class _EarlyStart:
-    """Registered as a plain hook implementation so it runs after pytest-cov's tryfirst one."""
+    """Starts measuring where pytest-cov starts: after its tryfirst hook, before conftests load (trylast).
+
+    A plain hook implementation, registered apart from the wrapper above.
+    """
 
     @staticmethod
     def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
-        _start_measuring(early_config)
+        plugin = early_config.stash.get(_early_key, None)
+        if plugin is not None and not getattr(early_config.known_args_namespace, "collectonly", False):
+            plugin.start_measurement(early_config.known_args_namespace)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -256,7 +254,7 @@ class DesignDocPlugin:
         self.config.add_cleanup(self.source.stop)
 
     def pytest_report_header(self, config: pytest.Config) -> Optional[str]:
-        if config.get_verbosity() > 0 and self.plan is not None:
+        if _verbosity(config) > 0 and self.plan is not None:
             from .report.view import plural
 
             coverage = ""
@@ -422,7 +420,7 @@ class DesignDocPlugin:
         from .report.terminal import render
 
         terminalreporter.section("designdoc")
-        for line in render(self.report, verbosity=self.config.get_verbosity(), strict=self.settings.strict):
+        for line in render(self.report, verbosity=_verbosity(self.config), strict=self.settings.strict):
             terminalreporter.write_line(line.text, **({line.color: True} if line.color else {}))
         for error in self.write_errors:
             terminalreporter.write_line(f"designdoc: {error}", red=True)
@@ -463,6 +461,12 @@ class ContextSwitcher:
         from .figures import context_label
 
         self.source.switch(context_label(file_of(item.nodeid), self.item_keys.get(item.nodeid, ())))
+
+
+def _verbosity(config: pytest.Config) -> int:
+    """``Config.get_verbosity()``, which pytest has since 8.0."""
+    get_verbosity = getattr(config, "get_verbosity", None)
+    return int(get_verbosity() if get_verbosity is not None else config.getoption("verbose"))
 
 
 def _restore_env(name: str, value: Optional[str]) -> None:
