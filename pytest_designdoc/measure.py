@@ -18,6 +18,7 @@ the run fails, never a silent pass.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import os
 import sys
@@ -140,6 +141,11 @@ class CoverageSource:
     def tracer(self) -> Optional[Coverage]:
         """The Coverage object that records this process now, if any."""
         return None
+
+    @property
+    def label(self) -> str:
+        """The context switched to last (the outside context before any switch)."""
+        return OUTSIDE if self._label is None else self._label
 
     def lose(self, problem: str, hint: str) -> None:
         """Measurement can no longer decide goals: keep the first cause, switch nothing more."""
@@ -434,6 +440,70 @@ def will_distribute(options: Any) -> bool:
     return dist not in ("no", None) and bool(getattr(options, "tx", None))
 
 
+class ImportsOutside:
+    """While installed, the first import of a module runs in the outside context.
+
+    What a module's import runs — its body, and the functions its body calls
+    (constants built by helper calls, registries) — is start-up work: it
+    counts for every row, whichever test file happened to import the module
+    first. What a test module's own body runs stays that file's: pytest
+    imports test modules itself, not through ``import`` statements.
+    """
+
+    def __init__(self, source: CoverageSource) -> None:
+        self.source = source
+        self.original: Any = None
+        self._hook = self._import
+
+    def install(self) -> None:
+        if self.original is None:
+            self.original = builtins.__import__
+            builtins.__import__ = self._hook
+
+    def uninstall(self) -> None:
+        """Put the original back; if someone wrapped ours meanwhile, ours passes every import through."""
+        if builtins.__import__ is self._hook:
+            builtins.__import__ = self.original
+        self.source = _NOT_SWITCHING
+
+    def _import(self, name: str, globals: Optional[Mapping[str, Any]] = None, locals: Any = None,
+                fromlist: Optional[Sequence[str]] = (), level: int = 0) -> Any:
+        if not self.source.switching or not _imports_something_new(name, globals, fromlist or (), level):
+            return self.original(name, globals, locals, fromlist, level)
+        previous = self.source.label
+        self.source.switch(OUTSIDE)
+        try:
+            return self.original(name, globals, locals, fromlist, level)
+        finally:
+            self.source.switch(previous)
+
+
+class _NotSwitching(CoverageSource):
+    def __init__(self) -> None:
+        super().__init__(row_scope=False)
+
+
+_NOT_SWITCHING = _NotSwitching()
+
+
+def _imports_something_new(name: str, globals: Optional[Mapping[str, Any]], fromlist: Sequence[str],
+                           level: int) -> bool:
+    """Whether this ``import`` statement loads a module that is not loaded yet."""
+    if level:
+        package = (globals or {}).get("__package__") or ""
+        parts = package.rsplit(".", level - 1)
+        if not package or len(parts) < level:
+            return False  # let the import machinery raise its own error
+        name = f"{parts[0]}.{name}" if name else parts[0]
+    module = sys.modules.get(name)
+    if module is None:
+        return True
+    if not fromlist or not hasattr(module, "__path__"):
+        return False
+    return any(item != "*" and not hasattr(module, item) and f"{name}.{item}" not in sys.modules
+               for item in fromlist)
+
+
 # -- helpers --------------------------------------------------------------
 
 
@@ -442,7 +512,8 @@ def _own_coverage(root: str, targets: Sequence[str], needs_branches: bool,
     """An in-memory Coverage with the project's configuration, measuring ``targets``; and the project's branch setting."""
     import coverage
 
-    cov = coverage.Coverage(data_file=None, config_file=True, auto_data=False)
+    with quiet():
+        cov = coverage.Coverage(data_file=None, config_file=True, auto_data=False)
     user_branch = bool(cov.config.branch)
     cov.set_option("run:source", None)
     cov.set_option("run:source_pkgs", [])

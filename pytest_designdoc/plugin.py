@@ -203,7 +203,9 @@ class DesignDocPlugin:
             source.lose("pytest-designdoc could not tell before the run whether pytest-xdist runs the tests "
                         "in workers", "report this with your -n/--dist/--tx options")
         if source.switching:
-            self.config.pluginmanager.register(ContextSwitcher(source, self._item_keys), SWITCHER_NAME)
+            switcher = ContextSwitcher(source, self._item_keys)
+            self.config.pluginmanager.register(switcher, SWITCHER_NAME)
+            self.config.add_cleanup(switcher.imports.uninstall)
 
     def run_static_stage(self) -> None:
         from . import safepath
@@ -431,14 +433,26 @@ class DesignDocPlugin:
 class ContextSwitcher:
     """One coverage context per test file, for its collection and its tests (registered for row scope only).
 
-    What runs while pytest collects a test module (its import, module-level
-    code, ``parametrize`` arguments) is that file's, like what its tests
-    run; everything else runs in the outside context.
+    What runs while pytest collects a test module (its module-level code,
+    ``parametrize`` arguments) is that file's, like what its tests run; the
+    first import of any other module, and everything else, runs in the
+    outside context.
     """
 
     def __init__(self, source: CoverageSource, item_keys: dict[str, list[str]]) -> None:
+        from .measure import ImportsOutside
+
         self.source = source
         self.item_keys = item_keys
+        self.imports = ImportsOutside(source)
+        self.imports.install()
+
+    @pytest.hookimpl(wrapper=True, trylast=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Any:
+        try:
+            return (yield)
+        finally:
+            self.imports.uninstall()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_make_collect_report(self, collector: pytest.Collector) -> Any:

@@ -30,8 +30,12 @@ _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"} | {"<": "&l
 
 
 def cell(text: str) -> str:
-    """Prose safe inside a table cell: Markdown and HTML escaped, line breaks as <br>."""
-    return " <br>".join(line.translate(_MARKDOWN_SPECIAL) for line in text.replace("\r", "").split("\n"))
+    """Prose safe inside a table cell: Markdown and HTML escaped, line breaks as <br>.
+
+    Every line boundary Python knows (``\x1e``, ``\u2028`` …) is one: some
+    Markdown parsers split lines on them too, which would break the table.
+    """
+    return " <br>".join(line.translate(_MARKDOWN_SPECIAL) for line in text.splitlines())
 
 
 def code(text: str) -> str:

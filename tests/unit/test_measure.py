@@ -12,6 +12,8 @@ from pytest_designdoc.figures import context_label
 from pytest_designdoc.measure import (
     CoreChoice,
     CoverageSource,
+    ImportsOutside,
+    _imports_something_new,
     choose_core,
     coverage_run_appends,
     is_xdist_worker,
@@ -179,3 +181,45 @@ def test_coverage_run_append_is_read_from_the_command_line(argv: list[str], appe
 )
 def test_figures_are_cut_never_rounded_up(actual: float, required: Optional[float], text: str) -> None:
     assert percent_text(actual, required) == text
+
+
+@pytest.mark.parametrize(
+    ("name", "fromlist", "level", "package", "new"),
+    [
+        ("os", (), 0, "", False),
+        ("surely_not_a_module_xyz", (), 0, "", True),
+        ("json", ("loads",), 0, "", False),
+        ("json", ("surely_not_a_submodule",), 0, "", True),
+        ("os", ("anything",), 0, "", False),
+        ("decoder", (), 1, "json", False),
+        ("", ("decoder",), 1, "json", False),
+        ("nope", (), 3, "json", False),
+    ],
+    ids=["loaded", "new", "attribute of a package", "new submodule", "attribute of a module", "relative loaded",
+         "from . import", "beyond the top"],
+)
+def test_only_an_import_that_loads_a_new_module_runs_outside(
+    name: str, fromlist: tuple[str, ...], level: int, package: str, new: bool
+) -> None:
+    import json.decoder  # noqa: F401
+
+    assert _imports_something_new(name, {"__package__": package}, fromlist, level) is new
+
+
+def test_first_imports_run_in_the_outside_context_and_the_hook_comes_off() -> None:
+    import builtins
+
+    cov = StandInCoverage()
+    source = StandInSource(cov)
+    source.switch("t/test_a.py")
+    imports = ImportsOutside(source)
+    original = builtins.__import__
+    imports.install()
+    try:
+        import surely_not_a_module_xyz  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        pass
+    finally:
+        imports.uninstall()
+    assert builtins.__import__ is original
+    assert cov.switched == ["t/test_a.py", "", "t/test_a.py"]

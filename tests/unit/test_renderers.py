@@ -211,3 +211,9 @@ def test_long_missing_lists_fold_in_html_and_shorten_in_markdown(sample: dict[st
     page = render("html", data)
     assert page.count("<details") == 1 and "src/calc.py: 10-11, 13-14" in page
     assert "67-68, … (110 more)" in render("md", data), "a step summary stays short"
+
+
+def test_every_line_boundary_in_a_cell_becomes_a_break() -> None:
+    from pytest_designdoc.report.markdown import cell
+
+    assert cell("a\x1eb\u2028c\r\nd|e") == "a <br>b <br>c <br>d\\|e"  # mistune 3.0 splits lines on \x1e too
