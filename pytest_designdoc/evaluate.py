@@ -21,6 +21,7 @@ from .model import (
     Report,
     RowResult,
     Severity,
+    Subject,
     TestFileOutcome,
     meets,
     percent_text,
@@ -126,14 +127,14 @@ def _doc(doc_plan: DocPlan, evidence: Evidence, collect_only: bool, judge: _Goal
         return DocResult(doc)
     findings = list(doc.findings) + list(doc_plan.findings)
     rows = []
-    not_run: list[tuple[int, str]] = []
+    not_run: list[tuple[int, int, str]] = []
     lost_before = judge.lost
-    for row_plan in doc_plan.rows:
-        row_result, row_findings, why_not_run = _row(doc_plan, row_plan, evidence, collect_only, judge)
+    for index, row_plan in enumerate(doc_plan.rows):
+        row_result, row_findings, why_not_run = _row(doc_plan, index, evidence, collect_only, judge)
         rows.append(row_result)
         findings.extend(row_findings)
         if why_not_run:
-            not_run.append((row_plan.row.line, why_not_run))
+            not_run.append((index, row_plan.row.line, why_not_run))
     if not_run:
         findings.append(_rows_not_run(doc.path, not_run))
     if judge.lost > lost_before:
@@ -144,27 +145,29 @@ def _doc(doc_plan: DocPlan, evidence: Evidence, collect_only: bool, judge: _Goal
     return DocResult(doc, doc_plan.files, tuple(rows), tuple(sorted(findings, key=lambda f: f.sort_key)))
 
 
-def _rows_not_run(path: str, not_run: list[tuple[int, str]]) -> Finding:
-    """One DD014 per doc for its rows whose goals were not decided in this run."""
+def _rows_not_run(path: str, not_run: list[tuple[int, int, str]]) -> Finding:
+    """One DD014 per doc for its rows whose goals were not decided in this run: (row index, line, why)."""
     if len(not_run) == 1:
-        message = f"row not run in this session: {not_run[0][1]}"
+        message = f"row not run in this session: {not_run[0][2]}"
     else:
         message = f"{len(not_run)} rows not run in this session: " + "; ".join(
-            f"line {line}: {why}" for line, why in not_run)
-    return Finding("DD014", Severity.WARNING, path, not_run[0][0], message,
-                   "their coverage goals are not_run; run the rows' test files whole to check them")
+            f"line {line}: {why}" for _, line, why in not_run)
+    return Finding("DD014", Severity.WARNING, path, not_run[0][1], message,
+                   "their coverage goals are not_run; run the rows' test files whole to check them",
+                   Subject(row=not_run[0][0]))
 
 
 def _row(
-    doc_plan: DocPlan, row_plan: RowPlan, evidence: Evidence, collect_only: bool, judge: _GoalJudge
+    doc_plan: DocPlan, index: int, evidence: Evidence, collect_only: bool, judge: _GoalJudge
 ) -> tuple[RowResult, list[Finding], str]:
     """The row's result, its findings, and why its goals were not run ('' when they were)."""
     findings: list[Finding] = []
+    row_plan = doc_plan.rows[index]
     path = doc_plan.doc.path
     line = row_plan.row.line
 
-    def finding(code: str, severity: Severity, message: str, hint: str) -> None:
-        findings.append(Finding(code, severity, path, line, message, hint))
+    def finding(test_file: str, code: str, severity: Severity, message: str, hint: str) -> None:
+        findings.append(Finding(code, severity, path, line, message, hint, Subject(test=test_file, row=index)))
 
     outcomes: list[TestFileOutcome] = []
     not_selected: list[str] = []
@@ -195,22 +198,23 @@ def _row(
         if not seen.considered:
             not_selected.append(test_file)
         elif seen.collect_skipped:
-            finding("DD002", Severity.WARNING, f"'{test_file}' was skipped at collection",
+            finding(test_file, "DD002", Severity.WARNING, f"'{test_file}' was skipped at collection",
                     "a row whose tests never run checks nothing; see the skip reason with -rs")
         elif seen.collected == 0 and not narrowed:
-            finding("DD002", Severity.ERROR, f"listed test file '{test_file}' yields no test",
+            finding(test_file, "DD002", Severity.ERROR, f"listed test file '{test_file}' yields no test",
                     "pytest collected nothing from it: check its test names and the python_files, "
                     "python_classes and python_functions settings")
         elif seen.deselected == seen.collected:
-            finding("DD002", Severity.WARNING, f"all {seen.collected} tests of '{test_file}' were deselected",
+            finding(test_file, "DD002", Severity.WARNING, f"all {seen.collected} tests of '{test_file}' were deselected",
                     "the row's tests did not run in this session (-k, -m or --deselect)")
         elif not collect_only and evidence.ran_tests and seen.skipped and not (seen.passed or seen.failed):
-            finding("DD002", Severity.WARNING, f"all tests of '{test_file}' were skipped",
+            finding(test_file, "DD002", Severity.WARNING, f"all tests of '{test_file}' were skipped",
                     "a row whose tests never run checks nothing")
     ran = bool(outcomes) and not not_selected and not partial and any(o.selected for o in outcomes)
     scope = RowScope(row_plan.test_files, doc_plan.doc.key)
     decidable = ran and not collect_only
-    goals = tuple(judge.judge(goal, scope if decidable else None, path, findings) for goal in row_plan.goals)
+    goals = tuple(judge.judge(goal, scope if decidable else None, path, findings, Subject(row=index, goal=number))
+                  for number, goal in enumerate(row_plan.goals))
     reasons = [f"{', '.join(not_selected)} not selected"] if not_selected else []
     if any(goal.measured for goal in row_plan.goals):
         reasons.extend(partial)
@@ -227,7 +231,8 @@ class _GoalJudge:
         self.lost = 0
         """Goals left unmeasurable by the coverage problem."""
 
-    def judge(self, plan: GoalPlan, scope: Optional[RowScope], path: str, findings: list[Finding]) -> GoalResult:
+    def judge(self, plan: GoalPlan, scope: Optional[RowScope], path: str, findings: list[Finding],
+              subject: Subject = Subject()) -> GoalResult:
         goal = plan.goal
         if plan.status is not None:
             return _undecided(plan, plan.status)
@@ -241,7 +246,7 @@ class _GoalJudge:
         row = scope if self.row_scope else None
 
         def failed(code: str, message: str, hint: str) -> None:
-            findings.append(Finding(code, Severity.ERROR, path, goal.line, message, hint))
+            findings.append(Finding(code, Severity.ERROR, path, goal.line, message, hint, subject))
 
         if goal.kind is GoalKind.PERCENT:
             for early in sorted(set(plan.files) & self.coverage.preimported):
@@ -252,7 +257,7 @@ class _GoalJudge:
                         f"'{early}' was imported before coverage started, so its import-time lines count as "
                         "missed (as with pytest --cov)",
                         "pytest or a plugin imports it first; run `coverage run -m pytest --designdoc` "
-                        "to measure it from the start"))
+                        "to measure it from the start", subject))
         try:
             return self._decide(plan, scope, row, failed)
         except Unmeasurable as exc:

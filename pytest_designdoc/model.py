@@ -7,7 +7,7 @@ imports mistune, yaml, coverage or pytest.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal
 from typing import Optional
 
@@ -75,6 +75,23 @@ def percent_text(actual: float, required: Optional[float] = None) -> str:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """What a finding is about inside its doc; renderers place findings by it, never by their text."""
+
+    file: Optional[str] = None
+    """A Files to Create / Modify entry, as the doc writes it."""
+    test: Optional[str] = None
+    """A test path of a Test Strategy row: the resolved file, or the path as written when it matches nothing."""
+    row: Optional[int] = None
+    """Index of the Test Strategy row in the doc (0-based)."""
+    goal: Optional[int] = None
+    """Index of the goal in its row (0-based)."""
+
+    def as_dict(self) -> dict[str, object]:
+        return {name: value for name, value in vars(self).items() if value is not None}
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     severity: Severity
@@ -82,12 +99,16 @@ class Finding:
     line: int
     message: str
     hint: str = ""
+    subject: Subject = Subject()
 
     def demoted(self) -> Finding:
         """The same finding as a warning (for draft or non-enforced docs)."""
         if self.severity is not Severity.ERROR:
             return self
-        return Finding(self.code, Severity.WARNING, self.path, self.line, self.message, self.hint)
+        return replace(self, severity=Severity.WARNING)
+
+    def about(self, subject: Subject) -> Finding:
+        return replace(self, subject=subject)
 
     @property
     def sort_key(self) -> tuple[int, str, int, str, str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from . import safepath
-from .model import DesignDoc, FileCheck, Finding, GoalKind, Metric, Section, Severity, TestRow
+from .model import DesignDoc, FileCheck, Finding, GoalKind, Metric, Section, Severity, Subject, TestRow
 from .targets import GoalPlan, ParsedSource, TargetResolver
 
 
@@ -130,10 +130,10 @@ class _Planner:
         rows = tuple(
             RowPlan(
                 row,
-                tuple(self.test_path(spec, row.line) for spec in row.test_paths),
-                tuple(targets.resolve(goal) for goal in row.goals),
+                tuple(self.test_path(spec, row.line, index) for spec in row.test_paths),
+                tuple(targets.resolve(goal, Subject(row=index, goal=number)) for number, goal in enumerate(row.goals)),
             )
-            for row in doc.rows
+            for index, row in enumerate(doc.rows)
         )
         return DocPlan(doc, checks, rows, tuple(self.findings + targets.findings))
 
@@ -141,38 +141,40 @@ class _Planner:
         """A Python file of the project's code, not its tests."""
         return is_python_file(path) and not self.is_test_file(path) and path.rsplit("/", 1)[-1] != "conftest.py"
 
-    def refuse(self, raw: str, line: int) -> None:
+    def refuse(self, raw: str, line: int, subject: Subject) -> None:
         self.findings.append(
             Finding("DD030", Severity.ERROR, self.path, line, f"path '{raw}' escapes rootdir: refused, not read",
-                    "list paths relative to rootdir, without '..', '~' or a leading '/'")
+                    "list paths relative to rootdir, without '..', '~' or a leading '/'", subject)
         )
 
-    def matches(self, raw: str, line: int) -> tuple[safepath.Resolved, ...]:
+    def matches(self, raw: str, line: int, subject: Subject) -> tuple[safepath.Resolved, ...]:
         path = safepath.normalize(raw)
         if path is None:
-            self.refuse(raw, line)
+            self.refuse(raw, line, subject)
             return ()
         found = safepath.glob(self.root, path, self.skip_dir)
         for escape in found.escapes:
-            self.refuse(escape, line)
+            self.refuse(escape, line, subject)
         for match in found.matches:
             self.resolved[match.path] = match
         return found.matches
 
     def file_check(self, section: Section, raw: str, line: int) -> FileCheck:
-        matches = self.matches(raw, line)
+        subject = Subject(file=raw)
+        matches = self.matches(raw, line, subject)
         if not matches and safepath.normalize(raw) is not None:
             code, title = _MISSING[section]
             pattern = " (glob matches nothing)" if safepath.has_magic(raw) else ""
             self.findings.append(
                 Finding(code, Severity.ERROR, self.path, line, f"{title} entry '{raw}' is missing{pattern}",
-                        "create the file, or update the design doc if it moved or was renamed")
+                        "create the file, or update the design doc if it moved or was renamed", subject)
             )
         return FileCheck(section, raw, line, bool(matches), tuple(m.path for m in matches))
 
-    def test_path(self, raw: str, line: int) -> TestPathCheck:
+    def test_path(self, raw: str, line: int, row: int) -> TestPathCheck:
         files: list[str] = []
-        matches = self.matches(raw, line)
+        subject = Subject(test=raw, row=row)
+        matches = self.matches(raw, line, subject)
         for match in matches:
             if match.kind == "dir":
                 inside = safepath.glob(self.root, f"{match.path}/**/*", self.skip_dir)
@@ -180,7 +182,7 @@ class _Planner:
                 if not tests:
                     self.findings.append(
                         Finding("DD001", Severity.ERROR, self.path, line, f"test directory '{raw}' holds no test file",
-                                "add tests there, or list the test files themselves")
+                                "add tests there, or list the test files themselves", subject)
                     )
                 files.extend(tests)
             else:
@@ -189,6 +191,6 @@ class _Planner:
             what = "glob matches nothing" if safepath.has_magic(raw) else "does not exist"
             self.findings.append(
                 Finding("DD001", Severity.ERROR, self.path, line, f"listed test file '{raw}' {what}",
-                        "write the tests the design promises, or update the Test Strategy row")
+                        "write the tests the design promises, or update the Test Strategy row", subject)
             )
         return TestPathCheck(raw, tuple(sorted(set(files))))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Sequence, Union
 
 from . import safepath
-from .model import Finding, Goal, GoalKind, GoalStatus, Severity
+from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
 from .symbols import Symbol, SymbolSyntaxError, find_symbol, parse_source
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
@@ -64,6 +64,7 @@ class TargetResolver:
         self.trees = trees
         self.missing_sources = missing_sources
         self.findings: list[Finding] = []
+        self._subject = Subject()
 
     def _resolve(self, path: str) -> safepath.Resolved:
         if path not in self.resolved:
@@ -75,9 +76,11 @@ class TargetResolver:
         return found.real if found.kind == "file" else None
 
     def finding(self, code: str, severity: Severity, goal: Goal, message: str, hint: str = "") -> None:
-        self.findings.append(Finding(code, severity, self.doc_path, goal.line, message, hint))
+        self.findings.append(Finding(code, severity, self.doc_path, goal.line, message, hint, self._subject))
 
-    def resolve(self, goal: Goal) -> GoalPlan:
+    def resolve(self, goal: Goal, subject: Subject = Subject()) -> GoalPlan:
+        """The goal's targets and symbol; its findings are about ``subject`` (its row and place in it)."""
+        self._subject = subject
         if goal.kind is GoalKind.MANUAL:
             return GoalPlan(goal, status=GoalStatus.MANUAL)
         if goal.files:

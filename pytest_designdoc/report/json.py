@@ -108,7 +108,7 @@ def _goal(result: GoalResult) -> dict[str, Any]:
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
-    data = {
+    data: dict[str, Any] = {
         "code": finding.code,
         "severity": finding.severity.value,
         "path": finding.path,
@@ -117,6 +117,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
     if finding.hint:
         data["hint"] = finding.hint
+    subject = finding.subject.as_dict()
+    if subject:
+        data["subject"] = subject
     return data
 
 

@@ -48,38 +48,44 @@ def render(data: dict[str, Any]) -> str:
 
 
 def _doc_cases(doc: dict[str, Any]) -> list[ET.Element]:
+    """One case per Files entry, per row test file and per goal; each finding on the case its subject names."""
     key, path = doc["key"], doc["path"]
     findings = list(doc["findings"])
     cases = []
 
-    def take(lines: set[int], codes: tuple[str, ...], *mentions: str) -> list[dict[str, Any]]:
-        taken = [f for f in findings if f["line"] in lines and f["code"] in codes
-                 and (not mentions or any(m in f["message"] for m in mentions))]
+    def take(wanted: dict[str, Any]) -> list[dict[str, Any]]:
+        taken = [f for f in findings if f.get("subject") == wanted]
         for finding in taken:
             findings.remove(finding)
         return taken
 
     for entry in doc["files"]:
         case = ET.Element("testcase", classname=key, name=f"{entry['section']}: {entry['path']}")
-        _attach(case, take({entry["line"]}, ("DD003", "DD004", "DD030")))
+        _attach(case, [f for f in take({"file": entry["path"]}) if f["line"] == entry["line"]])
         cases.append(case)
-    for row in doc["rows"]:
+    for index, row in enumerate(doc["rows"]):
+        row_cases = []
         for test_file in row["test_files"]:
             case = ET.Element("testcase", classname=key, name=f"tests: {test_file['path']}")
-            _attach(case, take({row["line"]}, ("DD001", "DD002", "DD014"), test_file["path"]))
-            cases.append(case)
-        for goal in row["goals"]:
+            _attach(case, take({"test": test_file["path"], "row": index}))
+            row_cases.append(case)
+        if row_cases:
+            _attach(row_cases[0], take({"row": index}))
+        cases.extend(row_cases)
+        for number, goal in enumerate(row["goals"]):
             case = ET.Element("testcase", classname=key, name=goal["text"])
-            own = take({goal["line"]}, ("DD010", "DD011", "DD012", "DD013"), *_mentions(goal))
+            own = take({"row": index, "goal": number})
             details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
-            if goal["status"] == "failed" and not own:
+            if goal["status"] == "failed" and not any(f["severity"] == "error" for f in own):  # draft shortfall
                 failure = ET.SubElement(case, "failure", message=f"goal failed: {details}".rstrip(": "))
                 failure.text = f"{path}:{goal['line']} {goal['text']}"
             _attach(case, own)
+            errors = any(f["severity"] == "error" for f in own)
             if goal["status"] in _SKIPPED_GOALS:
                 ET.SubElement(case, "skipped", message=_SKIPPED_GOALS[goal["status"]])
-            elif goal["status"] == "unmeasurable":
-                ET.SubElement(case, "skipped", message="unmeasurable: no coverage target")
+            elif goal["status"] == "unmeasurable" and not errors:
+                reason = next((f["message"] for f in own if f["code"] == "DD013"), "no coverage data decides it")
+                ET.SubElement(case, "skipped", message=f"unmeasurable: {reason}")
             if details:
                 ET.SubElement(case, "system-out").text = f"{path}:{goal['line']} {goal['status']}: {details}"
             cases.append(case)
@@ -100,15 +106,6 @@ def _make_xml_safe(element: ET.Element) -> None:
         element.text = _xml_text(element.text)
     for name, value in element.attrib.items():
         element.set(name, _xml_text(value))
-
-
-def _mentions(goal: dict[str, Any]) -> tuple[str, ...]:
-    """How the findings about ``goal`` refer to it."""
-    if goal["kind"] == "symbol":
-        return (f"'{goal['symbol']}'", f"{goal['symbol']}: ")
-    if goal["kind"] == "percent":
-        return (f"goal '{goal['text']}'", f"< {goal['required']:g}% ({goal['metric']}) of {', '.join(goal['files'])}")
-    return (f"goal '{goal['text']}'",)
 
 
 def _attach(case: ET.Element, findings: list[dict[str, Any]]) -> None:

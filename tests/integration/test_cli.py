@@ -94,14 +94,14 @@ def test_new_writes_a_draft_from_the_template(
     assert lint == 0 and "DD022 warning" in report, "a new doc is a draft: its leftovers are warnings"
 
 
-def test_the_console_script_and_python_m(project: Project, validate_report: Callable[[Any], Any]) -> None:
+def test_the_console_script_and_python_m(project: Project) -> None:
     project.standard()
     by_module = project.pytester.run(sys.executable, "-m", "pytest_designdoc", "lint")
     by_module.stdout.fnmatch_lines(["designdoc lint: 1 doc; 0 errors, 0 warnings"])
     assert by_module.ret == 0
     script = Path(sys.executable).parent / "designdoc"
-    if script.exists():
-        assert project.pytester.run(str(script), "--version").stdout.str().startswith("designdoc ")
+    assert script.exists(), "pip installs the console script beside the interpreter"
+    assert project.pytester.run(str(script), "--version").stdout.str().startswith("designdoc ")
 
 
 def test_report_says_which_docs_changed_since(
@@ -110,6 +110,7 @@ def test_report_says_which_docs_changed_since(
     project.standard()
     project.pytester.runpytest("--designdoc", "--designdoc-report", "json:report.json")
     saved = str(project.path / "report.json")
+    assert validate_report(project.path / "report.json")["docs"][0]["sha256"]
     assert run("report", saved, "-f", "md")[0] == 0
     assert "changed after" not in capsys.readouterr().err
     with open(project.path / "docs" / "design" / "app.md", "a") as doc:

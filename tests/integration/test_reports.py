@@ -33,8 +33,12 @@ def test_every_format_is_written_from_one_run(project: Project, validate_report:
         "report.html", "report.json", "report.junit", "report.md", "report.sarif"]
     data = validate_report(out / "report.json")
     assert data["summary"]["errors"] == 1
+    (finding,) = [f for doc in data["docs"] for f in doc["findings"]]
+    assert finding["subject"] == {"test": "tests/test_missing.py", "row": 0}
     assert "**DD001** listed test file 'tests/test\\_missing.py' does not exist" in (out / "report.md").read_text()
-    assert 'failures="1"' in (out / "report.junit").read_text()
+    junit = (out / "report.junit").read_text()
+    assert 'failures="1"' in junit and 'name="document"' not in junit
+    assert '<testcase classname="APP-2" name="tests: tests/test_missing.py">\n    <failure type="DD001"' in junit
     sarif = json.loads((out / "report.sarif").read_text())
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["DD001"]
     assert "APP-2 — More" in (out / "report.html").read_text()
