@@ -7,28 +7,13 @@ import json
 from typing import Any
 
 from .. import __version__
+from ..codes import CODES
 from .view import all_findings
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
-RULES = {
-    "DD001": "Listed test file or glob matches nothing",
-    "DD002": "Listed test file yields no test, or its tests were deselected or skipped",
-    "DD003": "File listed in Files to Create is missing",
-    "DD004": "File listed in Files to Modify is missing",
-    "DD010": "Coverage goal not met",
-    "DD011": "Symbol named by a goal not found",
-    "DD012": "Symbol not executed by its row's tests",
-    "DD013": "Goal cannot be measured",
-    "DD014": "Row not run in this session",
-    "DD020": "Design doc structure or file problem",
-    "DD021": "Front matter problem",
-    "DD022": "Template leftover",
-    "DD023": "Duplicate design doc key",
-    "DD030": "Path escapes rootdir",
-    "DD031": "Marker names an unknown design doc key",
-}
+RULES = {entry.code: entry.title for entry in CODES}
 
 
 def render(data: dict[str, Any]) -> str:

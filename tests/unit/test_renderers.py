@@ -220,3 +220,15 @@ def test_every_line_boundary_in_a_cell_becomes_a_break() -> None:
     from pytest_designdoc.report.markdown import cell
 
     assert cell("a\x1eb\u2028c\r\nd|e") == "a <br>b <br>c <br>d\\|e"  # mistune 3.0 splits lines on \x1e too
+
+
+def test_the_catalogue_is_the_readme_and_what_the_package_emits() -> None:
+    from pytest_designdoc.codes import BY_CODE, markdown_table
+
+    root = Path(__file__).resolve().parents[2]
+    assert markdown_table() in (root / "README.md").read_text(encoding="utf-8")
+    emitted = set()
+    for source in (root / "pytest_designdoc").rglob("*.py"):
+        if source.name != "codes.py":
+            emitted.update(re.findall(r'"(DD\d{3})"', source.read_text(encoding="utf-8")))
+    assert emitted == set(BY_CODE), "every code the package emits is catalogued, and no other"

@@ -1,0 +1,63 @@
+"""The finding codes, defined once: code, title, severity, what it means.
+
+SARIF's rules and the README's table come from here (a test keeps the
+README, this catalogue and the codes the package emits equal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    title: str
+    """One line, for SARIF rules and tool tips."""
+    severity: str
+    """``error``, ``warning``, or ``error / warning`` when it depends on the case."""
+    what: str
+    """The README's explanation (Markdown)."""
+
+
+CODES: tuple[Code, ...] = (
+    Code('DD001', 'Listed test file or glob matches nothing', 'error',
+         'listed test file, glob or directory matches nothing (or the directory has no test file)'),
+    Code('DD002', 'Listed test file yields no test, or its tests were deselected or skipped', 'error / warning',
+         'listed test file yields no test (error); its tests were all deselected or skipped (warning)'),
+    Code('DD003', 'File listed in Files to Create is missing', 'error',
+         'Files to Create entry is missing'),
+    Code('DD004', 'File listed in Files to Modify is missing', 'error',
+         'Files to Modify entry is missing'),
+    Code('DD010', 'Coverage goal not met', 'error',
+         'percent goal not met: actual, required, metric, files, missing lines'),
+    Code('DD011', 'Symbol named by a goal not found', 'error',
+         'symbol not found in its target files (or they do not parse)'),
+    Code('DD012', "Symbol not executed by its row's tests", 'error',
+         "symbol not executed by the row's tests"),
+    Code('DD013', 'Goal cannot be measured', 'error / warning',
+         'coverage could not decide a goal: lost worker, stopped coverage, sysmon core, target outside the measured source (error); target ambiguous (error); no measurable target, target imported before coverage started (warning)'),
+    Code('DD014', 'Row not run in this session', 'warning',
+         'rows not run in this session (their test files not selected, or run only in part by `-k`, `-m`, `--lf`, node ids), one per doc'),
+    Code('DD020', 'Design doc structure or file problem', 'error / warning',
+         'doc structure: table without its path column, malformed table, unreadable, binary or non-UTF-8 file'),
+    Code('DD021', 'Front matter problem', 'error / warning',
+         'front matter: invalid YAML, wrong types (error), unknown keys (warning)'),
+    Code('DD022', 'Template leftover', 'warning',
+         'template leftovers (`path/to/`, `Component 1`, …)'),
+    Code('DD023', 'Duplicate design doc key', 'error',
+         'two docs with the same key'),
+    Code('DD030', 'Path escapes rootdir', 'error',
+         'path escapes rootdir (absolute, `..`, symlink out): refused, never read'),
+    Code('DD031', 'Marker names an unknown design doc key', 'error',
+         '`@pytest.mark.designdoc("KEY")` names an unknown key'),
+)
+
+BY_CODE = {entry.code: entry for entry in CODES}
+
+
+def markdown_table() -> str:
+    """The README's table of finding codes."""
+    lines = ["| code | severity | what |", "|---|---|---|"]
+    lines.extend(f"| {entry.code} | {entry.severity} | {entry.what} |" for entry in CODES)
+    return "\n".join(lines)
