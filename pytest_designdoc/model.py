@@ -13,9 +13,15 @@ from typing import Optional
 
 
 class Severity(str, enum.Enum):
+    """In the order findings are shown: worst first."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
 
 
 class Status(str, enum.Enum):
@@ -49,11 +55,17 @@ class Metric(str, enum.Enum):
 
 
 class GoalStatus(str, enum.Enum):
+    """In the order the JSON summary counts them; :data:`GOAL_STATUS_ORDER` is the order reports show them."""
+
     MET = "met"
     FAILED = "failed"
     MANUAL = "manual"
     NOT_RUN = "not_run"
     UNMEASURABLE = "unmeasurable"
+
+
+GOAL_STATUS_ORDER = (GoalStatus.FAILED, GoalStatus.UNMEASURABLE, GoalStatus.NOT_RUN, GoalStatus.MANUAL, GoalStatus.MET)
+"""Worst first, as reports list goal statuses."""
 
 
 def meets(actual: float, required: float) -> bool:
@@ -112,8 +124,7 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple[int, str, int, str, str]:
-        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-        return (order[self.severity], self.path, self.line, self.code, self.message)
+        return (self.severity.rank, self.path, self.line, self.code, self.message)
 
 
 @dataclass(frozen=True)

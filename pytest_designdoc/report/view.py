@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import percent_text
+from ..model import GOAL_STATUS_ORDER, Severity, percent_text
 
-STATUS_ORDER = ("failed", "unmeasurable", "not_run", "manual", "met")
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+STATUS_ORDER = tuple(status.value for status in GOAL_STATUS_ORDER)
+SEVERITY_ORDER = {severity.value: severity.rank for severity in Severity}
 
 
 def plural(count: int, noun: str) -> str:
