@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional, Protocol, Sequence
 
-from .evidence import Evidence
+from .evidence import Evidence, FileEvidence
 from .model import (
     DesignDoc,
     DocResult,
@@ -164,32 +164,12 @@ def _row(
     findings: list[Finding] = []
     row_plan = doc_plan.rows[index]
     path = doc_plan.doc.path
-    line = row_plan.row.line
-
-    def finding(test_file: str, code: str, severity: Severity, message: str, hint: str) -> None:
-        findings.append(Finding(code, severity, path, line, message, hint, Subject(test=test_file, row=index)))
-
-    outcomes: list[TestFileOutcome] = []
+    outcomes = [TestFileOutcome(check.spec, exists=False) for check in row_plan.paths if not check.files]
     not_selected: list[str] = []
     partial: list[str] = []
-    for check in row_plan.paths:
-        if not check.files:
-            outcomes.append(TestFileOutcome(check.spec, exists=False))
     for test_file in row_plan.test_files:
         seen = evidence.file(test_file)
-        outcomes.append(
-            TestFileOutcome(
-                test_file,
-                exists=True,
-                selected=seen.considered and seen.collected > seen.deselected,
-                collected=seen.collected,
-                passed=seen.passed,
-                failed=seen.failed,
-                skipped=seen.skipped,
-                deselected=seen.deselected,
-                collect_error=seen.collect_error,
-            )
-        )
+        outcomes.append(_outcome(test_file, seen))
         if not is_python_file(test_file) or seen.collect_error:
             continue
         narrowed = evidence.selection.partial(test_file, seen)
@@ -197,28 +177,45 @@ def _row(
             partial.append(f"{test_file} partly selected ({narrowed})")
         if not seen.considered:
             not_selected.append(test_file)
-        elif seen.collect_skipped:
-            finding(test_file, "DD002", Severity.WARNING, f"'{test_file}' was skipped at collection",
-                    "a row whose tests never run checks nothing; see the skip reason with -rs")
-        elif seen.collected == 0 and not narrowed:
-            finding(test_file, "DD002", Severity.ERROR, f"listed test file '{test_file}' yields no test",
-                    "pytest collected nothing from it: check its test names and the python_files, "
-                    "python_classes and python_functions settings")
-        elif seen.deselected == seen.collected:
-            finding(test_file, "DD002", Severity.WARNING, f"all {seen.collected} tests of '{test_file}' were deselected",
-                    "the row's tests did not run in this session (-k, -m or --deselect)")
-        elif not collect_only and evidence.ran_tests and seen.skipped and not (seen.passed or seen.failed):
-            finding(test_file, "DD002", Severity.WARNING, f"all tests of '{test_file}' were skipped",
-                    "a row whose tests never run checks nothing")
+            continue
+        problem = _test_file_problem(test_file, seen, narrowed, ran_tests=evidence.ran_tests and not collect_only)
+        if problem is not None:
+            severity, message, hint = problem
+            findings.append(Finding("DD002", severity, path, row_plan.row.line, message, hint,
+                                    Subject(test=test_file, row=index)))
     ran = bool(outcomes) and not not_selected and not partial and any(o.selected for o in outcomes)
-    scope = RowScope(row_plan.test_files, doc_plan.doc.key)
-    decidable = ran and not collect_only
-    goals = tuple(judge.judge(goal, scope if decidable else None, path, findings, Subject(row=index, goal=number))
+    scope = RowScope(row_plan.test_files, doc_plan.doc.key) if ran and not collect_only else None
+    goals = tuple(judge.judge(goal, scope, path, findings, Subject(row=index, goal=number))
                   for number, goal in enumerate(row_plan.goals))
     reasons = [f"{', '.join(not_selected)} not selected"] if not_selected else []
     if any(goal.measured for goal in row_plan.goals):
         reasons.extend(partial)
     return RowResult(row_plan.row, tuple(outcomes), goals), findings, "; ".join(reasons)
+
+
+def _outcome(test_file: str, seen: FileEvidence) -> TestFileOutcome:
+    return TestFileOutcome(test_file, exists=True, selected=seen.considered and seen.collected > seen.deselected,
+                           collected=seen.collected, passed=seen.passed, failed=seen.failed, skipped=seen.skipped,
+                           deselected=seen.deselected, collect_error=seen.collect_error)
+
+
+def _test_file_problem(
+    test_file: str, seen: FileEvidence, narrowed: str, *, ran_tests: bool
+) -> Optional[tuple[Severity, str, str]]:
+    """DD002 for a listed test file pytest looked at: (severity, message, hint), or None."""
+    if seen.collect_skipped:
+        return (Severity.WARNING, f"'{test_file}' was skipped at collection",
+                "a row whose tests never run checks nothing; see the skip reason with -rs")
+    if seen.collected == 0 and not narrowed:
+        return (Severity.ERROR, f"listed test file '{test_file}' yields no test",
+                "pytest collected nothing from it: check its test names and the python_files, "
+                "python_classes and python_functions settings")
+    if seen.collected and seen.deselected == seen.collected:
+        return (Severity.WARNING, f"all {seen.collected} tests of '{test_file}' were deselected",
+                "the row's tests did not run in this session (-k, -m or --deselect)")
+    if ran_tests and seen.skipped and not (seen.passed or seen.failed):
+        return (Severity.WARNING, f"all tests of '{test_file}' were skipped", "a row whose tests never run checks nothing")
+    return None
 
 
 class _GoalJudge:

@@ -10,7 +10,7 @@ Valid against the Jenkins/Surefire ``junit-10.xsd`` that pytest tests with.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 from xml.etree import ElementTree as ET
 
 from .view import goal_figure, goal_target
@@ -53,15 +53,15 @@ def _doc_cases(doc: dict[str, Any]) -> list[ET.Element]:
     findings = list(doc["findings"])
     cases = []
 
-    def take(wanted: dict[str, Any]) -> list[dict[str, Any]]:
-        taken = [f for f in findings if f.get("subject") == wanted]
+    def take(wanted: dict[str, Any], line: Optional[int] = None) -> list[dict[str, Any]]:
+        taken = [f for f in findings if f.get("subject") == wanted and line in (None, f["line"])]
         for finding in taken:
             findings.remove(finding)
         return taken
 
     for entry in doc["files"]:
         case = ET.Element("testcase", classname=key, name=f"{entry['section']}: {entry['path']}")
-        _attach(case, [f for f in take({"file": entry["path"]}) if f["line"] == entry["line"]])
+        _attach(case, take({"file": entry["path"]}, entry["line"]))
         cases.append(case)
     for index, row in enumerate(doc["rows"]):
         row_cases = []
@@ -72,28 +72,32 @@ def _doc_cases(doc: dict[str, Any]) -> list[ET.Element]:
         if row_cases:
             _attach(row_cases[0], take({"row": index}))
         cases.extend(row_cases)
-        for number, goal in enumerate(row["goals"]):
-            case = ET.Element("testcase", classname=key, name=goal["text"])
-            own = take({"row": index, "goal": number})
-            details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
-            if goal["status"] == "failed" and not any(f["severity"] == "error" for f in own):  # draft shortfall
-                failure = ET.SubElement(case, "failure", message=f"goal failed: {details}".rstrip(": "))
-                failure.text = f"{path}:{goal['line']} {goal['text']}"
-            _attach(case, own)
-            errors = any(f["severity"] == "error" for f in own)
-            if goal["status"] in _SKIPPED_GOALS:
-                ET.SubElement(case, "skipped", message=_SKIPPED_GOALS[goal["status"]])
-            elif goal["status"] == "unmeasurable" and not errors:
-                reason = next((f["message"] for f in own if f["code"] == "DD013"), "no coverage data decides it")
-                ET.SubElement(case, "skipped", message=f"unmeasurable: {reason}")
-            if details:
-                ET.SubElement(case, "system-out").text = f"{path}:{goal['line']} {goal['status']}: {details}"
-            cases.append(case)
+        cases.extend(_goal_case(key, path, goal, take({"row": index, "goal": number}))
+                     for number, goal in enumerate(row["goals"]))
     if findings:
         case = ET.Element("testcase", classname=key, name="document")
         _attach(case, findings)
         cases.insert(0, case)
     return cases
+
+
+def _goal_case(key: str, path: str, goal: dict[str, Any], own: list[dict[str, Any]]) -> ET.Element:
+    """A goal's case: its own findings; a failure when a draft's goal failed; skipped when undecided."""
+    case = ET.Element("testcase", classname=key, name=goal["text"])
+    details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
+    errors = any(f["severity"] == "error" for f in own)
+    if goal["status"] == "failed" and not errors:
+        failure = ET.SubElement(case, "failure", message=f"goal failed: {details}".rstrip(": "))
+        failure.text = f"{path}:{goal['line']} {goal['text']}"
+    _attach(case, own)
+    if goal["status"] in _SKIPPED_GOALS:
+        ET.SubElement(case, "skipped", message=_SKIPPED_GOALS[goal["status"]])
+    elif goal["status"] == "unmeasurable" and not errors:
+        reason = next((f["message"] for f in own if f["code"] == "DD013"), "no coverage data decides it")
+        ET.SubElement(case, "skipped", message=f"unmeasurable: {reason}")
+    if details:
+        ET.SubElement(case, "system-out").text = f"{path}:{goal['line']} {goal['status']}: {details}"
+    return case
 
 
 def _xml_text(text: str) -> str:
