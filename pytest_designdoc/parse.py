@@ -37,7 +37,6 @@ TYPE_COLUMN = ("test type", "type", "level", "kind")
 TESTS_COLUMN = ("files", "test files", "test file", "tests", "location", "path", "paths", "file")
 GOALS_COLUMN = ("coverage goals", "coverage goal", "coverage", "goals", "goal", "targets", "target")
 
-FRONT_MATTER_KEYS = frozenset({"key", "title", "status", "enforce", "owners", "designdoc"})
 MAX_FRONT_MATTER = 64 * 1024
 TEMPLATE_KEY = "[FEATURE_KEY]"
 TEMPLATE_LEFTOVERS = (
@@ -492,35 +491,56 @@ def _front_matter(path: str, text: str) -> Optional[_FrontMatter]:
         bad(1, f"front matter must be a mapping, not {type(data).__name__}", "write 'key: value' lines")
         return front
     lines = {m.group(1): 2 + source[: m.start()].count("\n") for m in re.finditer(r"^([\w-]+)\s*:", source, re.M)}
-    values = front.values
     for name, value in data.items():
         line = lines.get(name, 1) if isinstance(name, str) else 1
-        if name not in FRONT_MATTER_KEYS:
+        check = _FRONT_MATTER_FIELDS.get(name) if isinstance(name, str) else None
+        if check is None:
             shown = _short(name, 40) if isinstance(name, str) else type(name).__name__
             bad(line, f"unknown front matter key '{shown}'",
                 f"known keys: {', '.join(sorted(FRONT_MATTER_KEYS))}", Severity.WARNING)
-        elif name in ("key", "title"):
-            if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
-                values[name] = str(value).strip()
-            else:
-                bad(line, f"front matter '{name}' must be a non-empty string")
-        elif name == "status":
-            status = str(value).lower() if isinstance(value, str) else None
-            if status in {s.value for s in Status}:
-                values[name] = status
-            else:
-                shown = _short(value, 40) if isinstance(value, str) else type(value).__name__
-                bad(line, f"front matter status '{shown}' is not one of "
-                    f"{', '.join(s.value for s in Status)}", "the default is 'accepted'")
-        elif name in ("enforce", "designdoc"):
-            if isinstance(value, bool):
-                values[name] = value
-            else:
-                bad(line, f"front matter '{name}' must be true or false")
-        elif name == "owners":
-            owners = [value] if isinstance(value, str) else value
-            if isinstance(owners, list) and all(isinstance(o, str) for o in owners):
-                values[name] = tuple(owners)
-            else:
-                bad(line, "front matter 'owners' must be a list of strings")
+            continue
+        checked, problem = check(name, value)
+        if problem is None:
+            front.values[name] = checked
+        else:
+            bad(line, *problem)
     return front
+
+
+_Checked = tuple[Any, Optional[tuple[str, str]]]
+"""A front matter value as the model takes it, or (message, hint) of what is wrong with it."""
+
+
+def _text_field(name: str, value: Any) -> _Checked:
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip(), None
+    return None, (f"front matter '{name}' must be a non-empty string", "")
+
+
+def _status_field(name: str, value: Any) -> _Checked:
+    status = value.lower() if isinstance(value, str) else None
+    if status in {s.value for s in Status}:
+        return status, None
+    shown = _short(value, 40) if isinstance(value, str) else type(value).__name__
+    return None, (f"front matter status '{shown}' is not one of {', '.join(s.value for s in Status)}",
+                  "the default is 'accepted'")
+
+
+def _bool_field(name: str, value: Any) -> _Checked:
+    if isinstance(value, bool):
+        return value, None
+    return None, (f"front matter '{name}' must be true or false", "")
+
+
+def _owners_field(name: str, value: Any) -> _Checked:
+    owners = [value] if isinstance(value, str) else value
+    if isinstance(owners, list) and all(isinstance(o, str) for o in owners):
+        return tuple(owners), None
+    return None, ("front matter 'owners' must be a list of strings", "")
+
+
+_FRONT_MATTER_FIELDS: dict[str, Callable[[str, Any], _Checked]] = {
+    "key": _text_field, "title": _text_field, "status": _status_field,
+    "enforce": _bool_field, "designdoc": _bool_field, "owners": _owners_field,
+}
+FRONT_MATTER_KEYS = frozenset(_FRONT_MATTER_FIELDS)
