@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import configparser
-import fnmatch
 import json
 import os
 import re
@@ -18,10 +17,10 @@ from importlib import resources
 from typing import Any, Optional, Sequence, TextIO
 
 from . import __version__
+from .report import FORMATS
 from .settings import DEFAULT_PATHS
+from .static import PYTEST_NORECURSE, PYTEST_PYTHON_FILES, Layout
 
-PYTEST_PYTHON_FILES = ("test_*.py", "*_test.py")
-PYTEST_NORECURSE = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
 
@@ -38,7 +37,7 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
 
     report = commands.add_parser("report", help="render a saved JSON report as html, md, junit or sarif")
     report.add_argument("report", metavar="REPORT.json")
-    report.add_argument("--format", "-f", required=True, choices=("html", "md", "junit", "sarif", "json"))
+    report.add_argument("--format", "-f", required=True, choices=FORMATS)
     report.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
 
     new = commands.add_parser("new", help="write a new design doc from the template")
@@ -121,12 +120,10 @@ def _scalar(value: Any) -> str:
 
 def _lint(options: argparse.Namespace, out: TextIO) -> int:
     from . import safepath
-    from .discover import discover
     from .evaluate import static_findings
     from .model import Severity
-    from .parse import DocParser
-    from .plan import plan
     from .report import github
+    from .static import static_stage
     from .report.json import finding_dict
     from .report.terminal import finding_line
     from .report.view import plural
@@ -146,18 +143,11 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
             patterns.append(relative)
     else:
         patterns = _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS)
-    python_files = _as_list(ini.get("python_files"), PYTEST_PYTHON_FILES)
-    norecurse = _as_list(ini.get("norecursedirs"), PYTEST_NORECURSE)
+    layout = Layout(tuple(_as_list(ini.get("python_files"), PYTEST_PYTHON_FILES)),
+                    tuple(_as_list(ini.get("norecursedirs"), PYTEST_NORECURSE)))
     strict = options.strict or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
-
-    def skip_dir(name: str) -> bool:
-        return any(fnmatch.fnmatch(name, pattern) for pattern in norecurse)
-
-    def is_test_file(path: str) -> bool:
-        return any(fnmatch.fnmatch(path.rsplit("/", 1)[-1], pattern) for pattern in python_files)
-
-    found = discover(real, patterns, DocParser(), skip_dir)
-    findings = static_findings(plan(found.docs, real, is_test_file, skip_dir, found.findings))
+    checked = static_stage(real, patterns, layout)
+    findings = static_findings(checked)
     for finding in findings:
         print(finding_line(finding), file=out)
         if finding.hint:
@@ -167,7 +157,7 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
             print(command, file=out)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
-    print(f"designdoc lint: {plural(len(found.docs), 'doc')}; "
+    print(f"designdoc lint: {plural(len(checked.docs), 'doc')}; "
           f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=out)
     return 1 if errors or (strict and warnings) else 0
 

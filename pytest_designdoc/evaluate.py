@@ -26,7 +26,7 @@ from .model import (
     meets,
     percent_text,
 )
-from .plan import DocPlan, Plan, RowPlan, is_python_file
+from .plan import DocPlan, Plan, is_python_file
 from .symbols import Span
 from .targets import GoalPlan
 

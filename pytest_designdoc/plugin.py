@@ -7,7 +7,6 @@ evidence → evaluate → report). Nothing heavy is imported unless
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import shlex
 from datetime import datetime, timezone
@@ -163,8 +162,9 @@ class DesignDocPlugin:
         self.report: Optional[Report] = None
         self.write_errors: list[str] = []
         self.annotations: list[str] = []
-        self._norecurse: list[str] = list(config.getini("norecursedirs"))
-        self._python_files: list[str] = list(config.getini("python_files"))
+        from .static import Layout
+
+        self.layout = Layout(tuple(config.getini("python_files")), tuple(config.getini("norecursedirs")))
         self._selected: tuple[str, ...] = ()
         self._goal_parsers = 0
         self._item_keys: dict[str, list[str]] = {}
@@ -175,13 +175,6 @@ class DesignDocPlugin:
             return os.path.relpath(path, self.rootpath).replace(os.sep, "/")
         except ValueError:
             return None
-
-    def _skip_dir(self, name: str) -> bool:
-        return any(fnmatch.fnmatch(name, pattern) for pattern in self._norecurse)
-
-    def _is_test_file(self, path: str) -> bool:
-        name = path.rsplit("/", 1)[-1]
-        return any(fnmatch.fnmatch(name, pattern) for pattern in self._python_files)
 
     # static stage -------------------------------------------------------
 
@@ -209,16 +202,13 @@ class DesignDocPlugin:
 
     def run_static_stage(self) -> None:
         from . import safepath
-        from .discover import discover
-        from .parse import DocParser
-        from .plan import plan
+        from .static import static_stage
 
         hook = self.config.hook
         self._goal_parsers = self._count_goal_parsers()
-        parser = DocParser(lambda text, line: hook.pytest_designdoc_parse_goal(text=text, line=line))
         self.root = safepath.real_root(str(self.rootpath))
-        found = discover(self.root, self.settings.paths, parser, self._skip_dir)
-        self.plan = plan(found.docs, self.root, self._is_test_file, self._skip_dir, found.findings)
+        self.plan = static_stage(self.root, self.settings.paths, self.layout,
+                                 lambda text, line: hook.pytest_designdoc_parse_goal(text=text, line=line))
 
     def _count_goal_parsers(self) -> int:
         return len(self.config.hook.pytest_designdoc_parse_goal.get_hookimpls())
