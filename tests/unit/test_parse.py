@@ -10,6 +10,7 @@ from pytest_designdoc.model import DesignDoc, GoalKind, Section, Severity, Statu
 from pytest_designdoc.parse import DocParser, decode
 
 DATA = Path(__file__).parent / "data"
+TEMPLATE = Path(__file__).resolve().parents[2] / "pytest_designdoc" / "templates" / "feature-design-template.md"
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +162,7 @@ def test_missing_key_column_is_an_error(parser: DocParser) -> None:
 
 
 def test_template_verbatim_is_a_template(parser: DocParser) -> None:
-    text = (DATA / "feature-design-template.md").read_text(encoding="utf-8")
+    text = TEMPLATE.read_text(encoding="utf-8")
     doc = parse(parser, text, "docs/feature-design-template.md")
     assert doc.is_template and not doc.checked
     assert doc.key == "FEATURE_KEY"
@@ -170,7 +171,7 @@ def test_template_verbatim_is_a_template(parser: DocParser) -> None:
 
 
 def test_filled_title_with_template_rows_warns_leftovers(parser: DocParser) -> None:
-    text = (DATA / "feature-design-template.md").read_text(encoding="utf-8")
+    text = TEMPLATE.read_text(encoding="utf-8")
     text = text.replace("[FEATURE_KEY] - Feature Design", "AUTH-1 - Sign in")
     doc = parse(parser, text)
     assert not doc.is_template
@@ -271,3 +272,8 @@ def test_files_cell_forms(parser: DocParser) -> None:
     assert [f.path for f in doc.files] == ["src/a.py", "src/b.py", "docs/c.md", "src/d.py", "tests/test_e.py"]
     assert codes(doc) == [("DD020", 10)]
     assert doc.findings[0].severity is Severity.WARNING
+
+
+def test_the_template_is_one_file_the_example_shows_verbatim() -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "docs" / "design" / "feature-design-template.md"
+    assert example.read_bytes() == TEMPLATE.read_bytes(), "copy pytest_designdoc/templates/ over the example's"
