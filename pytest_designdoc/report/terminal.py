@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Finding, GoalStatus, Report, Severity, percent_text
+from ..model import DocResult, Finding, GoalStatus, Report, Severity, percent_text
 from .json import summary
 from .view import summary_text
 
@@ -51,31 +51,33 @@ def render(report: Report, *, verbosity: int = 0, strict: bool = False) -> list[
         return lines
     shown = {Severity.ERROR, Severity.WARNING} | ({Severity.INFO} if verbosity > 0 else set())
     for result in sorted(report.docs, key=lambda d: (-_worst(d.findings), d.doc.path)):
-        doc = result.doc
         findings = [f for f in result.findings if f.severity in shown]
-        if not findings and verbosity <= 0:
-            continue
-        state = doc.status.value
-        if doc.is_template:
-            state = "template, not checked"
-        elif not doc.checked:
-            state += ", not checked"
-        elif not doc.enforced:
-            state += ", not enforced: findings are warnings"
-        lines.append(Line(f"{doc.path} — {doc.key}: {doc.title} ({state})", "bold"))
-        for finding in findings:
-            lines.append(Line("  " + finding_line(finding), _COLORS.get(finding.severity, "")))
-            if finding.hint and (finding.severity is Severity.ERROR or verbosity > 0):
-                lines.append(Line(f"      hint: {finding.hint}"))
-        if verbosity > 0:
-            for row in result.rows:
-                for goal in row.goals:
-                    actual = f" (actual {percent_text(goal.actual)}%)" if goal.actual is not None else ""
-                    lines.append(Line(f"  {doc.path}:{goal.goal.line} goal {goal.status.value}: {goal.goal.text}{actual}"))
-    orphans = [f for f in report.findings if f.severity in shown]
-    for finding in orphans:
-        lines.append(Line(finding_line(finding), _COLORS.get(finding.severity, "")))
+        if findings or verbosity > 0:
+            lines.extend(_doc_lines(result, findings, verbose=verbosity > 0))
+    lines.extend(Line(finding_line(f), _COLORS.get(f.severity, "")) for f in report.findings if f.severity in shown)
     lines.append(summary_line(report, strict=strict))
+    return lines
+
+
+def _doc_lines(result: DocResult, findings: list[Finding], *, verbose: bool) -> list[Line]:
+    """A doc's header, its findings (with hints for errors, for all when verbose), and its goals when verbose."""
+    doc = result.doc
+    state = doc.status.value
+    if doc.is_template:
+        state = "template, not checked"
+    elif not doc.checked:
+        state += ", not checked"
+    elif not doc.enforced:
+        state += ", not enforced: findings are warnings"
+    lines = [Line(f"{doc.path} — {doc.key}: {doc.title} ({state})", "bold")]
+    for finding in findings:
+        lines.append(Line("  " + finding_line(finding), _COLORS.get(finding.severity, "")))
+        if finding.hint and (finding.severity is Severity.ERROR or verbose):
+            lines.append(Line(f"      hint: {finding.hint}"))
+    if verbose:
+        for goal in (goal for row in result.rows for goal in row.goals):
+            actual = f" (actual {percent_text(goal.actual)}%)" if goal.actual is not None else ""
+            lines.append(Line(f"  {doc.path}:{goal.goal.line} goal {goal.status.value}: {goal.goal.text}{actual}"))
     return lines
 
 
