@@ -140,6 +140,11 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
             if relative.startswith("../"):
                 print(f"designdoc lint: {raw} is outside the root {root}", file=sys.stderr)
                 return 2
+            if os.path.isdir(raw):
+                relative = "**/*.md" if relative == "." else f"{relative}/**/*.md"
+            elif not os.path.exists(raw) and not safepath.has_magic(raw):
+                print(f"designdoc lint: {raw} does not exist", file=sys.stderr)
+                return 2
             patterns.append(relative)
     else:
         patterns = _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS)

@@ -209,6 +209,12 @@ class DesignDocPlugin:
         self.root = safepath.real_root(str(self.rootpath))
         self.plan = static_stage(self.root, self.settings.paths, self.layout,
                                  lambda text, line: hook.pytest_designdoc_parse_goal(text=text, line=line))
+        if not self.plan.docs and not self.plan.findings:
+            origin = "--designdoc-path" if self.settings.paths_from_command_line else (
+                f"designdoc_paths in {self.config.inipath}" if self.config.inipath else "the default designdoc_paths")
+            raise pytest.UsageError(
+                f"--designdoc found no design doc: {', '.join(self.settings.paths)} ({origin}) matches none under "
+                f"{self.rootpath}. Check the globs, or write the first doc: designdoc new KEY 'Title'")
 
     def _count_goal_parsers(self) -> int:
         return len(self.config.hook.pytest_designdoc_parse_goal.get_hookimpls())

@@ -29,6 +29,7 @@ class Settings:
     reports: tuple[ReportTarget, ...] = ()
     github: str = "auto"
     baseline: Optional[str] = None
+    paths_from_command_line: bool = False
 
     @classmethod
     def from_config(cls, config: pytest.Config, options: Any = None) -> Settings:
@@ -64,7 +65,7 @@ class Settings:
         github = _choice(str(config.getini("designdoc_github")).strip().lower(), GITHUB_MODES,
                          f"designdoc_github {ini_source}")
         baseline = str(config.getini("designdoc_baseline")).strip() or None
-        return cls(tuple(paths), strict, scope, tuple(reports), github, baseline)
+        return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths))
 
 
 def _doc_globs(values: Sequence[str], origin: str) -> list[str]:

@@ -49,6 +49,16 @@ def test_lint_runs_the_static_checks_from_the_pytest_config(project: Project, mo
     ]
     monkeypatch.chdir(project.path)
     assert run("lint", "docs/design/app.md") == (0, "designdoc lint: 1 doc; 0 errors, 0 warnings\n")
+    assert run("lint", "specs")[0] == 1, "a directory is linted for the docs in it"
+
+
+def test_lint_of_a_path_that_does_not_exist_fails(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.standard()
+    monkeypatch.chdir(project.path)
+    assert run("lint", "docs/desing/app.md")[0] == 2, "a typo must not pass green"
+    assert capsys.readouterr().err == "designdoc lint: docs/desing/app.md does not exist\n"
 
 
 def test_lint_strict_fails_on_warnings(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:

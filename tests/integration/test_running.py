@@ -263,3 +263,15 @@ def test_bundled_example_passes(pytester: pytest.Pytester, validate_report: Call
     ])
     data = validate_report(pytester.path / "report.json")
     assert sorted(d["key"] for d in data["docs"]) == ["FEATURE_KEY", "SHOP-1", "SHOP-2", "SHOP-3", "SHOP-4"]
+
+
+def test_globs_that_find_no_design_doc_are_a_usage_error_not_a_green_run(project: Project) -> None:
+    project.standard()
+    typo = project.pytester.runpytest("--designdoc", "--designdoc-path", "doc/design/*.md")
+    assert typo.ret == pytest.ExitCode.USAGE_ERROR
+    typo.stderr.fnmatch_lines(["ERROR: --designdoc found no design doc: doc/design/*.md (--designdoc-path) matches "
+                               "none under *. Check the globs, or write the first doc: designdoc new KEY 'Title'"])
+    project.pytester.makepyprojecttoml('[tool.pytest.ini_options]\ndesigndoc_paths = ["specs/**/*.md"]\n')
+    ini = project.pytester.runpytest("--designdoc", "--collect-only")
+    assert ini.ret == pytest.ExitCode.USAGE_ERROR
+    ini.stderr.fnmatch_lines(["ERROR: --designdoc found no design doc: specs/**/*.md (designdoc_paths in *pyproject.toml)*"])
