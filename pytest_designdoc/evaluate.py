@@ -97,7 +97,12 @@ def evaluate(
     findings = list(plan.findings)
     keys = plan.keys
     for key, (path, line) in sorted(evidence.marker_keys.items()):
-        if key not in keys:
+        if not is_marker_key(key):
+            findings.append(
+                Finding("DD031", Severity.ERROR, path, line, f"marker designdoc({key!r}) is not one key: it credits nothing",
+                        "one key per marker: @pytest.mark.designdoc('A') and @pytest.mark.designdoc('B')",
+                        Subject(test=path)))
+        elif key not in keys:
             findings.append(
                 Finding("DD031", Severity.ERROR, path, line, f"marker designdoc({key!r}) names an unknown key",
                         f"known keys: {', '.join(sorted(keys)) or 'none'}")
@@ -105,6 +110,11 @@ def evaluate(
     return Report(rootdir=rootdir, created=created, docs=docs, findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
                   coverage_note=coverage.note, coverage_source=coverage.source,
                   coverage_scope="row" if coverage.row_scope else "suite")
+
+
+def is_marker_key(key: str) -> bool:
+    """A ``designdoc("KEY")`` argument that names one key (a comma or bracket would reach other docs' rows)."""
+    return bool(key) and not any(character in key for character in ",[]")
 
 
 def static_findings(plan: Plan) -> list[Finding]:

@@ -118,6 +118,7 @@ class _EarlyStart:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "designdoc(key): link this test to the design doc with that key.")
     if not config.getoption("designdoc", False):
+        _refuse_options_without_the_flag(config)
         return
     plugin = config.stash.get(_early_key, None)
     if plugin is None:
@@ -126,6 +127,19 @@ def pytest_configure(config: pytest.Config) -> None:
         del config.stash[_early_key]
     config.stash[_plugin_key] = plugin
     config.pluginmanager.register(plugin, PLUGIN_NAME)
+
+
+def _refuse_options_without_the_flag(config: pytest.Config) -> None:
+    """``--designdoc-report`` and friends typed without ``--designdoc`` would silently do nothing.
+
+    Only the invocation's own arguments count: the same options in ini
+    ``addopts`` stay quiet while the plugin is off.
+    """
+    given = sorted({arg.split("=", 1)[0] for arg in config.invocation_params.args
+                    if isinstance(arg, str) and arg.startswith("--designdoc-")})
+    if given:
+        raise pytest.UsageError(f"{', '.join(given)} given without --designdoc: add --designdoc to check the "
+                                "design docs, or drop the option")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -302,11 +316,14 @@ class DesignDocPlugin:
         self.recorder.deselected_items(item.nodeid for item in items)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
+        from .evaluate import is_marker_key
+
         self.recorder.collected_items(item.nodeid for item in session.items)
         for item in session.items:
             keys = _marker_keys(item)
-            if keys:
-                self._item_keys[item.nodeid] = keys
+            labelled = [key for key in keys if is_marker_key(key)]  # others credit nothing (DD031)
+            if labelled:
+                self._item_keys[item.nodeid] = labelled
             for key in keys:
                 path, line, _ = item.location
                 self.recorder.marker(key, path.replace(os.sep, "/"), (line or 0) + 1, item.nodeid)

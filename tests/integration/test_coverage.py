@@ -563,3 +563,22 @@ def test_a_sysmon_choice_where_coverage_cannot_use_sysmon_keeps_row_scope(
     result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json", *args)
     assert [g["status"] for g in report_goals(project, validate_report)] == ["met", "failed"]
     result.stdout.fnmatch_lines(["*DD012 error: 'Stack.push' at src/calc.py:26-27 not executed by the row's tests"])
+
+
+def test_a_marker_key_with_a_comma_credits_nothing(project: Project, validate_report: Callable[[Any], Any]) -> None:
+    calculator(project, "`Stack.Frame.depth`", "`divide()`")
+    project.write("tests/test_linked.py", """
+        import pytest
+        from calc import Stack
+
+
+        @pytest.mark.designdoc("CALC-1,OTHER-2")
+        def test_depth():
+            assert Stack.Frame().depth() == 1
+    """)
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json")
+    result.stdout.fnmatch_lines([
+        "*DD012 error: 'Stack.Frame.depth' at src/calc.py:34-35 not executed by the row's tests",
+        "tests/test_linked.py:5 DD031 error: marker designdoc('CALC-1,OTHER-2') is not one key: it credits nothing",
+    ])
+    assert [g["status"] for g in report_goals(project, validate_report)] == ["failed", "met"]

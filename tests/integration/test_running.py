@@ -275,3 +275,15 @@ def test_globs_that_find_no_design_doc_are_a_usage_error_not_a_green_run(project
     ini = project.pytester.runpytest("--designdoc", "--collect-only")
     assert ini.ret == pytest.ExitCode.USAGE_ERROR
     ini.stderr.fnmatch_lines(["ERROR: --designdoc found no design doc: specs/**/*.md (designdoc_paths in *pyproject.toml)*"])
+
+
+def test_designdoc_options_without_the_flag_are_a_usage_error(project: Project) -> None:
+    project.standard()
+    result = project.pytester.runpytest("--designdoc-report", "json:r.json", "--designdoc-strict")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --designdoc-report, --designdoc-strict given without --designdoc: add "
+                                 "--designdoc to check the design docs, or drop the option"])
+    project.pytester.makepyprojecttoml(
+        '[tool.pytest.ini_options]\naddopts = ["--designdoc-strict"]\ndesigndoc_report = ["json:r.json"]\n')
+    assert project.pytester.runpytest().ret == pytest.ExitCode.OK, "the project's own configuration stays quiet"
+    assert not (project.path / "r.json").exists()
