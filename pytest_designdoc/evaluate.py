@@ -200,6 +200,8 @@ def _row(
     reasons = [f"{', '.join(not_selected)} not selected"] if not_selected else []
     if any(goal.measured for goal in row_plan.goals):
         reasons.extend(partial)
+        if not row_plan.paths:
+            reasons.append("it lists no test file, so nothing can meet its coverage goals")
     return RowResult(row_plan.row, tuple(outcomes), goals), findings, "; ".join(reasons)
 
 

@@ -360,12 +360,14 @@ class _DocBuilder:
 
     def _paths(self, cell: _Cell, line: int) -> list[str]:
         if cell.code:
-            return [c for c in cell.code if c and not c.startswith("-")]
+            return [c for c in cell.code if c and not c.startswith("-") and not _is_placeholder(c)]
         if cell.links:
             return list(cell.links)
+        if _is_placeholder(cell.plain):
+            return []
         tokens = [t.strip("()\"'") for t in _PATH_TOKEN_SPLIT.split(cell.plain)]
         paths = [t for t in tokens if t and looks_like_file(t) and not _URL_SCHEME.match(t)]
-        if not paths and cell.plain.strip() not in ("", "-", "–", "—", "n/a", "N/A", "none", "None"):
+        if not paths:
             self.finding(
                 "DD020", line, f"no file path found in '{_short(cell.plain)}'",
                 "write paths relative to rootdir, e.g. `tests/unit/test_auth.py`", Severity.WARNING,
@@ -440,6 +442,14 @@ def _walk_inline(children: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield child
         if "children" in child:
             yield from _walk_inline(child["children"])
+
+
+_PLACEHOLDERS = frozenset({"", "-", "–", "—", "n/a", "na", "none", "tbd", "tba"})
+
+
+def _is_placeholder(text: str) -> bool:
+    """A path cell that says "no file here" (``N/A``, ``none``, ``TBD``, a dash, empty)."""
+    return text.strip().strip("*_").strip().lower() in _PLACEHOLDERS
 
 
 def _cell(token: dict[str, Any]) -> _Cell:

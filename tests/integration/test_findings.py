@@ -337,3 +337,30 @@ def test_a_module_skipped_at_collection_is_a_dd002_warning_not_an_empty_file(pro
     result.stdout.fnmatch_lines([
         "  docs/design/optional.md:7 DD002 warning: 'tests/test_optional.py' was skipped at collection",
     ])
+
+
+def test_placeholders_in_a_path_column_mean_no_file(project: Project) -> None:
+    project.standard()
+    project.doc("later.md", """
+        # APP-9 - Later
+
+        ## Files to Create
+
+        | File Path | Purpose |
+        |---|---|
+        | N/A | nothing yet |
+        | TBD | decided later |
+        | — | |
+        | `src/app.py` | exists |
+
+        ## Test Strategy
+
+        | Test Type | Files | Coverage Goals |
+        |---|---|---|
+        | Unit | n/a | `login()` |
+    """)
+    result = project.pytester.runpytest("--designdoc")
+    assert "DD003" not in result.stdout.str() and "DD001" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["*later.md:16 DD014 warning: row not run in this session: it lists no test file, "
+                                 "so nothing can meet its coverage goals"])
+    assert result.ret == pytest.ExitCode.OK

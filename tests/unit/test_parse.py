@@ -267,10 +267,12 @@ def test_files_cell_forms(parser: DocParser) -> None:
         "| `tests/test_e.py::test_one` | node id |\n"
         "| TBD | nothing yet |\n"
         "| - | dash |\n"
+        "| `N/A` | placeholder in code |\n"
+        "| the usual place | no path |\n"
     )
     doc = parse(parser, text)
     assert [f.path for f in doc.files] == ["src/a.py", "src/b.py", "docs/c.md", "src/d.py", "tests/test_e.py"]
-    assert codes(doc) == [("DD020", 10)]
+    assert codes(doc) == [("DD020", 13)], "placeholders (TBD, -, N/A) mean no file; prose without a path is said"
     assert doc.findings[0].severity is Severity.WARNING
 
 
