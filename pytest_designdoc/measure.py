@@ -180,6 +180,10 @@ class CoverageSource:
             self.lose("[run] dynamic_context is configured, so coverage ignores the row contexts",
                       "drop [run] dynamic_context (use --cov-context=test), or designdoc_coverage_scope = suite")
 
+    def switch_outside(self) -> None:
+        """Back to the context of what runs outside any test file's collection or tests."""
+        self.switch(OUTSIDE)
+
     def end_of_run(self) -> None:
         """In this process, as the run loop ends (before pytest-cov saves and combines its data)."""
         tracer = self.tracer()

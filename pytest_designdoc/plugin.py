@@ -27,8 +27,6 @@ PLUGIN_NAME = "designdoc-session"
 SWITCHER_NAME = "designdoc-contexts"
 WORKER_KEY = "designdoc"
 WORKER_COVERAGE_KEY = "designdoc_coverage"
-OUTSIDE_CONTEXT = ""
-"""measure.OUTSIDE, without importing coverage-side modules at plugin load."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -338,7 +336,7 @@ class DesignDocPlugin:
             return (yield)
         finally:
             if self.source is not None:
-                self.source.switch(OUTSIDE_CONTEXT)
+                self.source.switch_outside()
                 self.source.end_of_run()
 
     @pytest.hookimpl(optionalhook=True)
@@ -478,7 +476,7 @@ class ContextSwitcher:
         try:
             return (yield)
         finally:
-            self.source.switch(OUTSIDE_CONTEXT)
+            self.source.switch_outside()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> None:
