@@ -471,7 +471,9 @@ def _front_matter(path: str, text: str) -> Optional[_FrontMatter]:
         return None
     end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
     if end is None:
-        return None
+        return _FrontMatter({}, 0, [Finding(
+            "DD021", Severity.ERROR, path, 1, "front matter opened with '---' is never closed: none of it was read",
+            "close it with a line '---' after the last key (or start the doc with its title)")])
     source = text[4 : 4 + end.start()]
     end_line = text[: 4 + end.end()].count("\n") + 1
     findings: list[Finding] = []

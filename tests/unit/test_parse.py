@@ -279,3 +279,10 @@ def test_files_cell_forms(parser: DocParser) -> None:
 def test_the_template_is_one_file_the_example_shows_verbatim() -> None:
     example = Path(__file__).resolve().parents[2] / "examples" / "docs" / "design" / "feature-design-template.md"
     assert example.read_bytes() == TEMPLATE.read_bytes(), "copy pytest_designdoc/templates/ over the example's"
+
+
+def test_front_matter_that_is_never_closed_is_an_error_not_prose(parser: DocParser) -> None:
+    doc = parse(parser, "---\nstatus: draft\n# K-1 - T\n\n## Files to Create\n\n| File |\n|--|\n| `a.py` |\n")
+    assert codes(doc) == [("DD021", 1)] and doc.findings[0].severity is Severity.ERROR
+    assert doc.status.value == "accepted", "none of an unclosed block is read as keys"
+    assert [(f.path, f.line) for f in doc.files] == [("a.py", 9)], "lines still count from the file's first"
