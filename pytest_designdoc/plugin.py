@@ -278,17 +278,14 @@ class DesignDocPlugin:
     # evidence -------------------------------------------------------------
 
     def _relative_arg(self, arg: str) -> Optional[str]:
+        """A command-line path as rootdir-relative, or None when it lies outside rootdir."""
         relative = self._relative(os.path.join(self.config.invocation_params.dir, arg))
         return None if relative is None or relative.startswith("..") else relative
 
     def _selected_prefixes(self) -> tuple[str, ...]:
         """The rootdir-relative paths this run was asked to collect."""
-        prefixes = []
-        for arg in self.config.args:
-            relative = self._relative(os.path.join(self.config.invocation_params.dir, arg.split("::", 1)[0]))
-            if relative is not None and not relative.startswith(".."):
-                prefixes.append("" if relative == "." else relative)
-        return tuple(prefixes)
+        relatives = (self._relative_arg(arg.split("::", 1)[0]) for arg in self.config.args)
+        return tuple("" if relative == "." else relative for relative in relatives if relative is not None)
 
     def pytest_collect_file(self, file_path: Any, parent: pytest.Collector) -> None:
         # pytest offers every file of a visited directory, also the siblings
