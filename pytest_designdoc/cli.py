@@ -133,21 +133,11 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
     else:
         root, ini = find_root(".")
     real = safepath.real_root(root)
-    if options.paths:
-        patterns = []
-        for raw in options.paths:
-            relative = os.path.relpath(os.path.abspath(raw), root).replace(os.sep, "/")
-            if relative.startswith("../"):
-                print(f"designdoc lint: {raw} is outside the root {root}", file=sys.stderr)
-                return 2
-            if os.path.isdir(raw):
-                relative = "**/*.md" if relative == "." else f"{relative}/**/*.md"
-            elif not os.path.exists(raw) and not safepath.has_magic(raw):
-                print(f"designdoc lint: {raw} does not exist", file=sys.stderr)
-                return 2
-            patterns.append(relative)
-    else:
-        patterns = _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS)
+    patterns = _lint_patterns(options.paths, root) if options.paths else _as_list(ini.get("designdoc_paths"),
+                                                                                  DEFAULT_PATHS)
+    if isinstance(patterns, str):
+        print(f"designdoc lint: {patterns}", file=sys.stderr)
+        return 2
     layout = Layout(tuple(_as_list(ini.get("python_files"), PYTEST_PYTHON_FILES)),
                     tuple(_as_list(ini.get("norecursedirs"), PYTEST_NORECURSE)))
     strict = options.strict or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
@@ -165,6 +155,23 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
     print(f"designdoc lint: {plural(len(checked.docs), 'doc')}; "
           f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=out)
     return 1 if errors or (strict and warnings) else 0
+
+
+def _lint_patterns(paths: list[str], root: str) -> list[str] | str:
+    """The doc globs for the PATHs given to ``designdoc lint``, or why one of them cannot be linted."""
+    from . import safepath
+
+    patterns = []
+    for raw in paths:
+        relative = os.path.relpath(os.path.abspath(raw), root).replace(os.sep, "/")
+        if relative.startswith("../"):
+            return f"{raw} is outside the root {root}"
+        if os.path.isdir(raw):
+            relative = "**/*.md" if relative == "." else f"{relative}/**/*.md"
+        elif not os.path.exists(raw) and not safepath.has_magic(raw):
+            return f"{raw} does not exist"
+        patterns.append(relative)
+    return patterns
 
 
 # report ---------------------------------------------------------------------

@@ -6,7 +6,7 @@ this module never touches coverage.py itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Optional, Protocol, Sequence
 
 from .evidence import Evidence, FileEvidence
@@ -26,7 +26,7 @@ from .model import (
     meets,
     percent_text,
 )
-from .plan import DocPlan, Plan, is_python_file
+from .plan import DocPlan, Plan, RowPlan, is_python_file
 from .symbols import Span
 from .targets import GoalPlan
 
@@ -171,38 +171,57 @@ def _row(
     doc_plan: DocPlan, index: int, evidence: Evidence, collect_only: bool, judge: _GoalJudge
 ) -> tuple[RowResult, list[Finding], str]:
     """The row's result, its findings, and why its goals were not run ('' when they were)."""
-    findings: list[Finding] = []
     row_plan = doc_plan.rows[index]
     path = doc_plan.doc.path
-    outcomes = [TestFileOutcome(check.spec, exists=False) for check in row_plan.paths if not check.files]
-    not_selected: list[str] = []
-    partial: list[str] = []
-    for test_file in row_plan.test_files:
-        seen = evidence.file(test_file)
-        outcomes.append(_outcome(test_file, seen))
-        if not is_python_file(test_file) or seen.collect_error:
-            continue
-        narrowed = evidence.selection.partial(test_file, seen)
-        if narrowed:
-            partial.append(f"{test_file} partly selected ({narrowed})")
-        if not seen.considered:
-            not_selected.append(test_file)
-            continue
-        problem = _test_file_problem(test_file, seen, narrowed, ran_tests=evidence.ran_tests and not collect_only)
-        if problem is not None:
-            severity, message, hint = problem
-            findings.append(Finding("DD002", severity, path, row_plan.row.line, message, hint,
-                                    Subject(test=test_file, row=index)))
-    ran = bool(outcomes) and not not_selected and not partial and any(o.selected for o in outcomes)
-    scope = RowScope(row_plan.test_files, doc_plan.doc.key) if ran and not collect_only else None
+    run = _RowRun.of(row_plan, evidence, ran_tests=evidence.ran_tests and not collect_only)
+    findings = [Finding("DD002", severity, path, row_plan.row.line, message, hint, Subject(test=test_file, row=index))
+                for test_file, (severity, message, hint) in run.problems]
+    scope = RowScope(row_plan.test_files, doc_plan.doc.key) if run.ran and not collect_only else None
     goals = tuple(judge.judge(goal, scope, path, findings, Subject(row=index, goal=number))
                   for number, goal in enumerate(row_plan.goals))
-    reasons = [f"{', '.join(not_selected)} not selected"] if not_selected else []
+    reasons = [f"{', '.join(run.not_selected)} not selected"] if run.not_selected else []
     if any(goal.measured for goal in row_plan.goals):
-        reasons.extend(partial)
+        reasons.extend(run.partial)
         if not row_plan.paths:
             reasons.append("it lists no test file, so nothing can meet its coverage goals")
-    return RowResult(row_plan.row, tuple(outcomes), goals), findings, "; ".join(reasons)
+    return RowResult(row_plan.row, tuple(run.outcomes), goals), findings, "; ".join(reasons)
+
+
+@dataclass
+class _RowRun:
+    """What the session did with one row's test files."""
+
+    outcomes: list[TestFileOutcome] = field(default_factory=list)
+    not_selected: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)
+    """``path partly selected (how)`` for each test file a selection ran only in part."""
+    problems: list[tuple[str, tuple[Severity, str, str]]] = field(default_factory=list)
+    """(test file, DD002 problem) pairs."""
+
+    @classmethod
+    def of(cls, row_plan: RowPlan, evidence: Evidence, *, ran_tests: bool) -> _RowRun:
+        run = cls([TestFileOutcome(check.spec, exists=False) for check in row_plan.paths if not check.files])
+        for test_file in row_plan.test_files:
+            seen = evidence.file(test_file)
+            run.outcomes.append(_outcome(test_file, seen))
+            if not is_python_file(test_file) or seen.collect_error:
+                continue
+            narrowed = evidence.selection.partial(test_file, seen)
+            if narrowed:
+                run.partial.append(f"{test_file} partly selected ({narrowed})")
+            if not seen.considered:
+                run.not_selected.append(test_file)
+                continue
+            problem = _test_file_problem(test_file, seen, narrowed, ran_tests=ran_tests)
+            if problem is not None:
+                run.problems.append((test_file, problem))
+        return run
+
+    @property
+    def ran(self) -> bool:
+        """Every test file of the row ran whole (and at least one had a test selected)."""
+        return bool(self.outcomes) and not self.not_selected and not self.partial and any(
+            outcome.selected for outcome in self.outcomes)
 
 
 def _outcome(test_file: str, seen: FileEvidence) -> TestFileOutcome:

@@ -10,6 +10,7 @@ next to words it does not understand ("90% of users log in") is manual.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Optional
 
 from .model import Goal, GoalKind, Metric
@@ -110,93 +111,96 @@ def parse_goal(text: str, line: int) -> Goal:
     """Parse one goal text (already split from its cell)."""
     text = text.strip()
     manual = Goal(text=text, line=line, kind=GoalKind.MANUAL)
-    body = text.rstrip(".").strip()
-    if not body:
+    references = _References()
+    body = _without_code_spans(text.rstrip(".").strip(), references)
+    if not body or _AT_MOST.search(body):
         return manual
+    percent = _required_percent(body)
+    if percent is None:
+        return manual
+    required, body = percent
+    each_file = bool(_EACH.search(body))
+    if not references.read_words(_AT_LEAST.sub(" ", body)):
+        return manual
+    return references.goal(text, line, required, each_file) or manual
 
-    files: list[str] = []
-    symbols: list[tuple[Optional[str], str]] = []
+
+class _NotAGoal(Exception):
+    pass
+
+
+@dataclass
+class _References:
+    """The files, symbols and metric words one goal text names."""
+
+    files: list[str] = field(default_factory=list)
+    symbols: list[tuple[Optional[str], str]] = field(default_factory=list)
+    metrics: set[Metric] = field(default_factory=set)
+
+    def read_words(self, body: str) -> bool:
+        """Take the words outside code spans; False when one is neither filler nor a reference."""
+        for word in _WORD_SPLIT.split(body):
+            if not _CALL.match(word):
+                word = word.strip("()[]:")
+            if not word:
+                continue
+            lowered = word.lower()
+            if lowered in _LINE_WORDS:
+                self.metrics.add(Metric.LINE)
+            elif lowered in _BRANCH_WORDS:
+                self.metrics.add(Metric.BRANCH)
+            elif lowered not in _FILLER and lowered not in ("-", "–", "—", ":", "=") and not _classify_reference(
+                word, self.files, self.symbols, code=False
+            ):
+                return False
+        return True
+
+    def goal(self, text: str, line: int, required: Optional[float], each_file: bool) -> Optional[Goal]:
+        """The symbol or percent goal the references make, or None when they make no single goal."""
+        if len(self.metrics) > 1 or len(self.symbols) > 1:
+            return None
+        if self.symbols:
+            if self.files or self.metrics:
+                return None
+            symbol_file, symbol = self.symbols[0]
+            return Goal(text=text, line=line, kind=GoalKind.SYMBOL, metric=None if required is None else Metric.LINE,
+                        required=required, files=(symbol_file,) if symbol_file else (), symbol=symbol)
+        if required is None:
+            return None
+        metric = next(iter(self.metrics)) if self.metrics else Metric.TOTAL
+        return Goal(text=text, line=line, kind=GoalKind.PERCENT, metric=metric, required=required,
+                    files=tuple(self.files), each_file=each_file)
+
+
+def _without_code_spans(body: str, references: _References) -> str:
+    """``body`` with its code spans taken as references and its HTML tags dropped; '' when a span is neither."""
 
     def take_code(m: re.Match[str]) -> str:
-        inner = m.group(2).strip()
-        if not _classify_reference(inner, files, symbols, code=True):
+        if not _classify_reference(m.group(2).strip(), references.files, references.symbols, code=True):
             raise _NotAGoal
         return " "
 
     try:
-        body = _CODE_SPAN.sub(take_code, body)
+        return _HTML_TAG.sub(" ", _CODE_SPAN.sub(take_code, body))
     except _NotAGoal:
-        return manual
+        return ""
 
-    body = _HTML_TAG.sub(" ", body)
-    if _AT_MOST.search(body):
-        return manual
 
-    required: Optional[float] = None
+def _required_percent(body: str) -> Optional[tuple[Optional[float], str]]:
+    """The percent the text requires (``fully`` is 100), if any, and the text without it.
+
+    None when the text names two percents or one above 100: no goal.
+    """
     percents = _PERCENT.findall(body)
-    if len(percents) > 1:
-        return manual
+    required: Optional[float] = None
     if percents:
         required = float(percents[0])
         body = _PERCENT.sub(" ", body)
     elif _FULLY.search(body):
         required = 100.0
-    body = _FULLY.sub(" ", body)
-    if required is not None and required > 100.0:
-        return manual
-    each_file = bool(_EACH.search(body))
-    body = _AT_LEAST.sub(" ", body)
-
-    metric_words: set[Metric] = set()
-    for word in _WORD_SPLIT.split(body):
-        if not word:
-            continue
-        if not _CALL.match(word):
-            word = word.strip("()[]:")
-            if not word:
-                continue
-        lowered = word.lower()
-        if lowered in _LINE_WORDS:
-            metric_words.add(Metric.LINE)
-        elif lowered in _BRANCH_WORDS:
-            metric_words.add(Metric.BRANCH)
-        elif lowered in _FILLER or lowered in ("-", "–", "—", ":", "="):
-            continue
-        elif not _classify_reference(word, files, symbols, code=False):
-            return manual
-
-    if len(metric_words) > 1 or len(symbols) > 1:
-        return manual
-    metric = metric_words.pop() if metric_words else Metric.TOTAL
-
-    if symbols:
-        symbol_file, symbol = symbols[0]
-        if files or metric_words:
-            return manual
-        return Goal(
-            text=text,
-            line=line,
-            kind=GoalKind.SYMBOL,
-            metric=None if required is None else Metric.LINE,
-            required=required,
-            files=(symbol_file,) if symbol_file else (),
-            symbol=symbol,
-        )
-    if required is None:
-        return manual
-    return Goal(
-        text=text,
-        line=line,
-        kind=GoalKind.PERCENT,
-        metric=metric,
-        required=required,
-        files=tuple(files),
-        each_file=each_file,
-    )
-
-
-class _NotAGoal(Exception):
-    pass
+    if len(percents) > 1 or (required is not None and required > 100.0):
+        return None
+    return required, _FULLY.sub(" ", body)
 
 
 def _classify_reference(
