@@ -18,12 +18,14 @@ from .settings import DEFAULT_PATHS, Settings
 
 if TYPE_CHECKING:
     from .evaluate import CoverageEvidence
-    from .evidence import Evidence, EvidenceRecorder
+    from .evidence import Evidence
     from .measure import CoreChoice, CoverageSource
     from .model import Goal, Report
     from .plan import Plan
 
 PLUGIN_NAME = "designdoc-session"
+EVIDENCE_NAME = "designdoc-evidence"
+WRITER_NAME = "designdoc-writer"
 SWITCHER_NAME = "designdoc-contexts"
 WORKER_KEY = "designdoc"
 WORKER_COVERAGE_KEY = "designdoc_coverage"
@@ -124,7 +126,7 @@ def pytest_configure(config: pytest.Config) -> None:
     else:
         del config.stash[_early_key]
     config.stash[_plugin_key] = plugin
-    config.pluginmanager.register(plugin, PLUGIN_NAME)
+    plugin.register()
 
 
 def _refuse_options_without_the_flag(config: pytest.Config) -> None:
@@ -143,7 +145,7 @@ def _refuse_options_without_the_flag(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     plugin = config.stash.get(_plugin_key, None)
     if plugin is not None:
-        config.pluginmanager.unregister(plugin)
+        plugin.unregister()
         del config.stash[_plugin_key]
 
 
@@ -158,46 +160,46 @@ def _marker_keys(item: pytest.Item) -> list[str]:
 
 
 class DesignDocPlugin:
-    """Per-session state: the plan, the evidence recorder, the report."""
+    """The session: the plan, the coverage source, the evaluation and the exit status.
+
+    Evidence and report writing are plugins of their own, registered with
+    this one (``evidence``, ``writer``); context switching is registered
+    only when a row-scope source switches contexts.
+    """
 
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
-        from .evidence import EvidenceRecorder
+        from .static import Layout
 
         self.config = config
         self.settings = settings
         self.rootpath = config.rootpath
-        self.recorder: EvidenceRecorder = EvidenceRecorder()
+        self.evidence = EvidencePlugin(config)
+        self.writer = ReportWriter(config, settings)
         self.plan: Optional[Plan] = None
         self.source: Optional[CoverageSource] = None
         self.core: Optional[CoreChoice] = None
         self.distributing = False
         self.report: Optional[Report] = None
-        self.write_errors: list[str] = []
-        self.annotations: list[str] = []
-        from .static import Layout
-
         self.layout = Layout(tuple(config.getini("python_files")), tuple(config.getini("norecursedirs")))
-        self._selected: tuple[str, ...] = ()
         self._goal_parsers = 0
-        self._item_keys: dict[str, list[str]] = {}
-        """Node id → keys of its designdoc markers (only items that have some)."""
 
-    def _relative(self, path: os.PathLike[str] | str) -> Optional[str]:
-        try:
-            return os.path.relpath(path, self.rootpath).replace(os.sep, "/")
-        except ValueError:
-            return None
+    def register(self) -> None:
+        manager = self.config.pluginmanager
+        manager.register(self, PLUGIN_NAME)
+        manager.register(self.evidence, EVIDENCE_NAME)
+        manager.register(self.writer, WRITER_NAME)
+
+    def unregister(self) -> None:
+        for plugin in (self.writer, self.evidence, self):
+            if self.config.pluginmanager.is_registered(plugin):
+                self.config.pluginmanager.unregister(plugin)
 
     # static stage -------------------------------------------------------
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
-        from .evidence import command_line_selection
         from .measure import is_xdist_worker
 
-        self._selected = self._selected_prefixes()
-        cli_args = list(self.config.invocation_params.args) + shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))
-        self.recorder.selection = command_line_selection(cli_args, self._relative_arg)
         if self.plan is None or self._goal_parsers != self._count_goal_parsers():
             self.run_static_stage()  # conftest.py files may parse goals too; they are loaded now
         source = self.source
@@ -208,7 +210,7 @@ class DesignDocPlugin:
             source.lose("pytest-designdoc could not tell before the run whether pytest-xdist runs the tests "
                         "in workers", "report this with your -n/--dist/--tx options")
         if source.switching:
-            switcher = ContextSwitcher(source, self._item_keys)
+            switcher = ContextSwitcher(source, self.evidence.item_keys)
             self.config.pluginmanager.register(switcher, SWITCHER_NAME)
             self.config.add_cleanup(switcher.imports.uninstall)
 
@@ -275,7 +277,111 @@ class DesignDocPlugin:
             return f"designdoc: {plural(len(self.plan.docs), 'doc')} from {', '.join(self.settings.paths)}{coverage}"
         return None
 
-    # evidence -------------------------------------------------------------
+    @pytest.hookimpl(wrapper=True, trylast=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Any:
+        """Innermost wrapper: this runs before pytest-cov's wrapper saves and combines its data."""
+        try:
+            return (yield)
+        finally:
+            if self.source is not None:
+                self.source.switch_outside()
+                self.source.end_of_run()
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", None)
+        worker = getattr(getattr(node, "gateway", None), "id", "?")
+        if self.source is None:
+            return
+        if output is None or WORKER_KEY not in output:
+            self.source.worker_lost(worker)
+        else:
+            self.source.receive(worker, output.get(WORKER_COVERAGE_KEY))
+
+    # evaluation and reports --------------------------------------------
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if hasattr(self.config, "workerinput"):
+            if self.source is not None:
+                self.config.workeroutput[WORKER_COVERAGE_KEY] = self.source.payload()  # type: ignore[attr-defined]
+            return
+        if self.plan is None:
+            return
+        from .evaluate import evaluate
+        from .model import Severity
+
+        created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+        collect_only = bool(self.config.option.collectonly)
+        evidence = self.evidence.recorder.freeze()
+        self.report = evaluate(self.plan, evidence, self._coverage_evidence(evidence, collect_only),
+                               rootdir=str(self.rootpath), created=created, collect_only=collect_only)
+        self.config.hook.pytest_designdoc_report(report=self.report, config=self.config)
+        self.writer.write(self.report)
+        failing = self.report.count(Severity.ERROR) or (
+            self.settings.strict and self.report.count(Severity.WARNING)
+        ) or self.writer.errors
+        if failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def _coverage_evidence(self, evidence: Evidence, collect_only: bool) -> CoverageEvidence:
+        """What the run's coverage can tell the evaluation: figures, or why there are none."""
+        from .evaluate import CoverageEvidence
+
+        row_scope = self.settings.coverage_scope == "row"
+        if collect_only:
+            return CoverageEvidence(note="coverage is not measured with --collect-only", row_scope=row_scope)
+        source = self.source
+        if source is None:
+            return CoverageEvidence(row_scope=row_scope)
+        from coverage.exceptions import CoverageException
+
+        try:
+            outcome = source.outcome()
+        except CoverageException as exc:
+            return self._lost(source.name, row_scope, f"coverage.py failed to hand over its data ({exc})",
+                              "run again with -p no:randomly to see whether a test corrupts coverage's state")
+        if outcome.problem or outcome.data is None:
+            return self._lost(outcome.source, row_scope, outcome.problem or f"{outcome.source} recorded nothing",
+                              outcome.hint)
+        from .figures import CoverageAnalysis
+
+        figures = CoverageAnalysis(outcome, self.root, marked=evidence.marked_nodeids)
+        return CoverageEvidence(figures, source=outcome.source, row_scope=row_scope, preimported=outcome.preimported)
+
+    @staticmethod
+    def _lost(source: str, row_scope: bool, problem: str, hint: str) -> CoverageEvidence:
+        from .evaluate import CoverageEvidence
+
+        return CoverageEvidence(problem=problem, hint=hint, note=f"coverage not measured: {problem}",
+                                source=source, row_scope=row_scope)
+
+
+class EvidencePlugin:
+    """Records what pytest collected and ran of the listed test files, and which tests carry markers."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        from .evidence import EvidenceRecorder
+
+        self.config = config
+        self.rootpath = config.rootpath
+        self.recorder: EvidenceRecorder = EvidenceRecorder()
+        self.item_keys: dict[str, list[str]] = {}
+        """Node id → keys of its designdoc markers (only items that have some)."""
+        self._selected: tuple[str, ...] = ()
+
+    def _relative(self, path: os.PathLike[str] | str) -> Optional[str]:
+        try:
+            return os.path.relpath(path, self.rootpath).replace(os.sep, "/")
+        except ValueError:
+            return None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        from .evidence import command_line_selection
+
+        self._selected = self._selected_prefixes()
+        cli_args = list(self.config.invocation_params.args) + shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))
+        self.recorder.selection = command_line_selection(cli_args, self._relative_arg)
 
     def _relative_arg(self, arg: str) -> Optional[str]:
         """A command-line path as rootdir-relative, or None when it lies outside rootdir."""
@@ -318,7 +424,7 @@ class DesignDocPlugin:
             keys = _marker_keys(item)
             labelled = [key for key in keys if is_marker_key(key)]  # others credit nothing (DD031)
             if labelled:
-                self._item_keys[item.nodeid] = labelled
+                self.item_keys[item.nodeid] = labelled
             for key in keys:
                 path, line, _ = item.location
                 self.recorder.marker(key, path.replace(os.sep, "/"), (line or 0) + 1, item.nodeid)
@@ -326,103 +432,45 @@ class DesignDocPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.recorder.test_report(report.nodeid, report.outcome)
 
-    @pytest.hookimpl(wrapper=True, trylast=True)
-    def pytest_runtestloop(self, session: pytest.Session) -> Any:
-        """Innermost wrapper: this runs before pytest-cov's wrapper saves and combines its data."""
-        try:
-            return (yield)
-        finally:
-            if self.source is not None:
-                self.source.switch_outside()
-                self.source.end_of_run()
-
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         output = getattr(node, "workeroutput", None)
-        worker = getattr(getattr(node, "gateway", None), "id", "?")
-        if output is None or WORKER_KEY not in output:
-            if self.source is not None:
-                self.source.worker_lost(worker)
-            return
-        self.recorder.merge_payload(output.get(WORKER_KEY))
-        if self.source is not None:
-            self.source.receive(worker, output.get(WORKER_COVERAGE_KEY))
-
-    # evaluation and reports --------------------------------------------
+        if output is not None and WORKER_KEY in output:
+            self.recorder.merge_payload(output[WORKER_KEY])
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if hasattr(self.config, "workerinput"):
-            output = self.config.workeroutput  # type: ignore[attr-defined]
-            output[WORKER_KEY] = self.recorder.payload()
-            if self.source is not None:
-                output[WORKER_COVERAGE_KEY] = self.source.payload()
-            return
-        if self.plan is None:
-            return
-        from .evaluate import evaluate
-        from .model import Severity
+            self.config.workeroutput[WORKER_KEY] = self.recorder.payload()  # type: ignore[attr-defined]
 
-        created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-        collect_only = bool(self.config.option.collectonly)
-        evidence = self.recorder.freeze()
-        self.report = evaluate(self.plan, evidence, self._coverage_evidence(evidence, collect_only),
-                               rootdir=str(self.rootpath), created=created, collect_only=collect_only)
-        self.config.hook.pytest_designdoc_report(report=self.report, config=self.config)
-        self._write_reports(self.report)
-        failing = self.report.count(Severity.ERROR) or (
-            self.settings.strict and self.report.count(Severity.WARNING)
-        ) or self.write_errors
-        if failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
-    def _coverage_evidence(self, evidence: Evidence, collect_only: bool) -> CoverageEvidence:
-        """What the run's coverage can tell the evaluation: figures, or why there are none."""
-        from .evaluate import CoverageEvidence
+class ReportWriter:
+    """Writes the report files and the GitHub annotations, and the terminal's ``designdoc`` section."""
 
-        row_scope = self.settings.coverage_scope == "row"
-        if collect_only:
-            return CoverageEvidence(note="coverage is not measured with --collect-only", row_scope=row_scope)
-        source = self.source
-        if source is None:
-            return CoverageEvidence(row_scope=row_scope)
-        from coverage.exceptions import CoverageException
+    def __init__(self, config: pytest.Config, settings: Settings) -> None:
+        self.config = config
+        self.settings = settings
+        self.report: Optional[Report] = None
+        self.errors: list[str] = []
+        """Reports that could not be written: they fail the run."""
+        self.annotations: list[str] = []
 
-        try:
-            outcome = source.outcome()
-        except CoverageException as exc:
-            return self._lost(source.name, row_scope, f"coverage.py failed to hand over its data ({exc})",
-                              "run again with -p no:randomly to see whether a test corrupts coverage's state")
-        if outcome.problem or outcome.data is None:
-            return self._lost(outcome.source, row_scope, outcome.problem or f"{outcome.source} recorded nothing",
-                              outcome.hint)
-        from .figures import CoverageAnalysis
-
-        figures = CoverageAnalysis(outcome, self.root, marked=evidence.marked_nodeids)
-        return CoverageEvidence(figures, source=outcome.source, row_scope=row_scope, preimported=outcome.preimported)
-
-    @staticmethod
-    def _lost(source: str, row_scope: bool, problem: str, hint: str) -> CoverageEvidence:
-        from .evaluate import CoverageEvidence
-
-        return CoverageEvidence(problem=problem, hint=hint, note=f"coverage not measured: {problem}",
-                                source=source, row_scope=row_scope)
-
-    def _write_reports(self, report: Report) -> None:
+    def write(self, report: Report) -> None:
         from .report import github, render
         from .report.json import to_dict, write_atomic
 
+        self.report = report
         data = to_dict(report)
         for target in self.settings.reports:
             try:
                 write_atomic(target.path, render(target.format, data))
             except OSError as exc:
-                self.write_errors.append(f"cannot write {target.format} report {target.path}: {exc.strerror or exc}")
+                self.errors.append(f"cannot write {target.format} report {target.path}: {exc.strerror or exc}")
         if github.enabled(self.settings.github, os.environ):
             self.annotations = github.workflow_commands(data)
             try:
                 github.append_step_summary(render("md", data))
             except OSError as exc:
-                self.write_errors.append(f"cannot write the GitHub step summary: {exc.strerror or exc}")
+                self.errors.append(f"cannot write the GitHub step summary: {exc.strerror or exc}")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.report is None:
@@ -432,7 +480,7 @@ class DesignDocPlugin:
         terminalreporter.section("designdoc")
         for line in render(self.report, verbosity=_verbosity(self.config), strict=self.settings.strict):
             terminalreporter.write_line(line.text, **({line.color: True} if line.color else {}))
-        for error in self.write_errors:
+        for error in self.errors:
             terminalreporter.write_line(f"designdoc: {error}", red=True)
         for annotation in self.annotations:
             terminalreporter.write_line(annotation)
