@@ -14,12 +14,15 @@ import os
 import re
 import sys
 from importlib import resources
-from typing import Any, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO, cast
 
 from . import __version__
 from .report import FORMATS
 from .settings import DEFAULT_PATHS
 from .static import PYTEST_NORECURSE, PYTEST_PYTHON_FILES, Layout
+
+if TYPE_CHECKING:
+    from .report.data import ReportData
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
@@ -143,12 +146,13 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
     strict = options.strict or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
     checked = static_stage(real, patterns, layout)
     findings = static_findings(checked)
-    for finding in findings:
+    found = [finding_dict(f) for f in findings]
+    for finding in found:
         print(finding_line(finding), file=out)
-        if finding.hint:
-            print(f"    hint: {finding.hint}", file=out)
+        if "hint" in finding:
+            print(f"    hint: {finding['hint']}", file=out)
     if github.enabled(_scalar(ini.get("designdoc_github", "auto")), os.environ):
-        for command in github.workflow_commands({"docs": [], "findings": [finding_dict(f) for f in findings]}):
+        for command in github.workflow_commands(found):
             print(command, file=out)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
@@ -190,12 +194,13 @@ def _report(options: argparse.Namespace, out: TextIO) -> int:
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         print(f"designdoc report: {options.report} is not a {SCHEMA} report", file=sys.stderr)
         return 2
+    saved = cast("ReportData", data)
     try:
-        text = render(options.format, data)
+        text = render(options.format, saved)
     except (KeyError, TypeError, ValueError) as exc:
         print(f"designdoc report: {options.report} is incomplete ({exc!r})", file=sys.stderr)
         return 2
-    for path in changed_docs(data):
+    for path in changed_docs(saved):
         print(f"designdoc report: {path} changed after this report was made (its sha256 differs)", file=sys.stderr)
     if options.output == "-":
         out.write(text)
@@ -209,7 +214,7 @@ def _report(options: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def changed_docs(data: dict[str, Any]) -> list[str]:
+def changed_docs(data: ReportData) -> list[str]:
     """Docs of a saved report whose file in its rootdir no longer has the recorded sha256."""
     import hashlib
 

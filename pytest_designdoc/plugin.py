@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .measure import CoreChoice, CoverageSource
     from .model import Goal, Report
     from .plan import Plan
+    from .report.data import ReportData
 
 PLUGIN_NAME = "designdoc-session"
 EVIDENCE_NAME = "designdoc-evidence"
@@ -449,7 +450,7 @@ class ReportWriter:
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
         self.config = config
         self.settings = settings
-        self.report: Optional[Report] = None
+        self.data: Optional[ReportData] = None
         self.errors: list[str] = []
         """Reports that could not be written: they fail the run."""
         self.annotations: list[str] = []
@@ -457,28 +458,28 @@ class ReportWriter:
     def write(self, report: Report) -> None:
         from .report import github, render
         from .report.json import to_dict, write_atomic
+        from .report.view import all_findings
 
-        self.report = report
-        data = to_dict(report)
+        self.data = data = to_dict(report)
         for target in self.settings.reports:
             try:
                 write_atomic(target.path, render(target.format, data))
             except OSError as exc:
                 self.errors.append(f"cannot write {target.format} report {target.path}: {exc.strerror or exc}")
         if github.enabled(self.settings.github, os.environ):
-            self.annotations = github.workflow_commands(data)
+            self.annotations = github.workflow_commands(all_findings(data))
             try:
                 github.append_step_summary(render("md", data))
             except OSError as exc:
                 self.errors.append(f"cannot write the GitHub step summary: {exc.strerror or exc}")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.report is None:
+        if self.data is None:
             return
         from .report.terminal import render
 
         terminalreporter.section("designdoc")
-        for line in render(self.report, verbosity=_verbosity(self.config), strict=self.settings.strict):
+        for line in render(self.data, verbosity=_verbosity(self.config), strict=self.settings.strict):
             terminalreporter.write_line(line.text, **({line.color: True} if line.color else {}))
         for error in self.errors:
             terminalreporter.write_line(f"designdoc: {error}", red=True)

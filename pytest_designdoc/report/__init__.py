@@ -7,17 +7,19 @@ so a saved report can be rendered again (``designdoc report``).
 from __future__ import annotations
 
 import json as stdjson
-from typing import Any, Callable
+from typing import Callable
+
+from .data import ReportData
 
 FORMATS = ("json", "md", "html", "junit", "sarif")
 
 
-def render(fmt: str, data: dict[str, Any]) -> str:
+def render(fmt: str, data: ReportData) -> str:
     """The report ``data`` (JSON v1 dict) in format ``fmt``."""
     return _renderer(fmt)(data)
 
 
-def _renderer(fmt: str) -> Callable[[dict[str, Any]], str]:
+def _renderer(fmt: str) -> Callable[[ReportData], str]:
     if fmt == "json":
         return lambda data: stdjson.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "md":

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from typing import Mapping
 
-from .view import all_findings
+from .data import FindingData
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -25,10 +25,10 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def workflow_commands(data: dict[str, Any]) -> list[str]:
-    """``::error file=…,line=…,title=DD0xx::message`` per finding, errors first."""
+def workflow_commands(findings: list[FindingData]) -> list[str]:
+    """``::error file=…,line=…,title=DD0xx::message`` per finding, in the order given (``all_findings``)."""
     lines = []
-    for finding in all_findings(data):
+    for finding in findings:
         message = finding["message"] + (f"\n{finding['hint']}" if finding.get("hint") else "")
         lines.append(
             f"::{_COMMAND.get(finding['severity'], 'notice')} file={_property(finding['path'])},"

@@ -8,8 +8,8 @@ doc it is about (the files or test strategy row, else the doc heading).
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
+from .data import DocData, FindingData, GoalData, ReportData
 from .view import (
     STATUS_ORDER,
     anchor,
@@ -91,7 +91,7 @@ _SCRIPT = """
 """
 
 
-def render(data: dict[str, Any]) -> str:
+def render(data: ReportData) -> str:
     docs = docs_worst_first(data)
     parts = [
         "<!DOCTYPE html>",
@@ -132,12 +132,13 @@ def _bar(goals: dict[str, int]) -> str:
     return f'<div class="bar" role="img" aria-label="goals by status">{spans}</div>'
 
 
-def _coverage(data: dict[str, Any]) -> str:
+def _coverage(data: ReportData) -> str:
     coverage = data.get("coverage")
     if not coverage:
         return ""
     note = f" ({escape(coverage['note'])})" if coverage.get("note") else ""
-    return f" · coverage: {escape(coverage['source'])}, {escape(coverage['scope'])} scope{note}"
+    source = coverage.get("source", "not measured")
+    return f" · coverage: {escape(source)}, {escape(coverage['scope'])} scope{note}"
 
 
 def _filters() -> str:
@@ -150,7 +151,7 @@ def _filters() -> str:
             '<span id="shown" class="muted"></span></div>')
 
 
-def _doc(doc: dict[str, Any]) -> str:
+def _doc(doc: DocData) -> str:
     path = doc["path"]
     lines = {entry["line"] for entry in doc["files"]} | {row["line"] for row in doc["rows"]}
     targets = {line: anchor(path, line) for line in lines}
@@ -188,7 +189,7 @@ def _doc(doc: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _goal(goal: dict[str, Any]) -> str:
+def _goal(goal: GoalData) -> str:
     details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
     text = f'<li class="goal {goal["status"]}" data-status="{goal["status"]}">{escape(goal["text"])} '
     text += f'<span class="status">{goal["status"].replace("_", " ")}</span>'
@@ -207,7 +208,7 @@ def _long(text: str, css: str) -> str:
             f"{escape(text)}</details>")
 
 
-def _findings(findings: list[dict[str, Any]], targets: dict[int, str], fallback: str = "") -> str:
+def _findings(findings: list[FindingData], targets: dict[int, str], fallback: str = "") -> str:
     items = []
     for finding in findings:
         where = f"{finding['path']}:{finding['line']}"

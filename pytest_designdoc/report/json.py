@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Any
+from typing import cast
 
 from ..model import DocResult, Finding, GoalKind, GoalResult, Report, RowResult, Severity
+from .data import CoverageData, DocData, FindingData, GoalData, ReportData, RowData, SubjectData, SummaryData
 
 SCHEMA = "pytest-designdoc/report/v1"
 
 
-def summary(report: Report) -> dict[str, Any]:
+def summary(report: Report) -> SummaryData:
     return {
         "docs": len(report.docs),
         "errors": report.count(Severity.ERROR),
@@ -20,8 +21,8 @@ def summary(report: Report) -> dict[str, Any]:
     }
 
 
-def to_dict(report: Report) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def to_dict(report: Report) -> ReportData:
+    data: ReportData = {
         "schema": SCHEMA,
         "created": report.created,
         "rootdir": report.rootdir,
@@ -29,15 +30,17 @@ def to_dict(report: Report) -> dict[str, Any]:
         "docs": [_doc(doc) for doc in sorted(report.docs, key=lambda d: d.doc.path)],
         "findings": [finding_dict(f) for f in report.findings],
     }
-    if report.coverage_source:
-        coverage = {"source": report.coverage_source, "scope": report.coverage_scope}
+    if report.coverage_source or report.coverage_note:
+        coverage: CoverageData = {"scope": report.coverage_scope}
+        if report.coverage_source:
+            coverage["source"] = report.coverage_source
         if report.coverage_note:
             coverage["note"] = report.coverage_note
         data["coverage"] = coverage
     return data
 
 
-def _doc(result: DocResult) -> dict[str, Any]:
+def _doc(result: DocResult) -> DocData:
     doc = result.doc
     return {
         "path": doc.path,
@@ -59,7 +62,7 @@ def _doc(result: DocResult) -> dict[str, Any]:
     }
 
 
-def _row(result: RowResult) -> dict[str, Any]:
+def _row(result: RowResult) -> RowData:
     return {
         "line": result.row.line,
         "type": result.row.test_type,
@@ -81,34 +84,31 @@ def _row(result: RowResult) -> dict[str, Any]:
     }
 
 
-def _goal(result: GoalResult) -> dict[str, Any]:
+def _goal(result: GoalResult) -> GoalData:
     goal = result.goal
-    data: dict[str, Any] = {"text": goal.text, "line": goal.line, "kind": goal.kind.value, "status": result.status.value}
+    data: GoalData = {"text": goal.text, "line": goal.line, "kind": goal.kind.value, "status": result.status.value}
     if goal.kind is GoalKind.PERCENT:
-        data.update(
-            metric=goal.metric.value if goal.metric else "total",
-            required=goal.required,
-            actual=result.actual,
-            files=list(result.files or goal.files),
-            each_file=goal.each_file,
-        )
-        if result.missing:
-            data["missing"] = result.missing
+        data["metric"] = goal.metric.value if goal.metric else "total"
+        data["required"] = goal.required
+        data["actual"] = result.actual
+        data["files"] = list(result.files or goal.files)
+        data["each_file"] = goal.each_file
     elif goal.kind is GoalKind.SYMBOL:
-        data.update(symbol=goal.symbol, file=result.symbol_file or (goal.files[0] if goal.files else None))
+        data["symbol"] = goal.symbol
+        data["file"] = result.symbol_file or (goal.files[0] if goal.files else None)
         if goal.required is not None:
-            data.update(required=goal.required)
+            data["required"] = goal.required
         if goal.required is not None or result.actual is not None:
-            data.update(actual=result.actual)
+            data["actual"] = result.actual
         if result.line_range:
             data["line_range"] = list(result.line_range)
-        if result.missing:
-            data["missing"] = result.missing
+    if result.missing and goal.kind is not GoalKind.MANUAL:
+        data["missing"] = result.missing
     return data
 
 
-def finding_dict(finding: Finding) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def finding_dict(finding: Finding) -> FindingData:
+    data: FindingData = {
         "code": finding.code,
         "severity": finding.severity.value,
         "path": finding.path,
@@ -119,7 +119,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         data["hint"] = finding.hint
     subject = finding.subject.as_dict()
     if subject:
-        data["subject"] = subject
+        data["subject"] = cast(SubjectData, subject)
     return data
 
 

@@ -10,16 +10,17 @@ Valid against the Jenkins/Surefire ``junit-10.xsd`` that pytest tests with.
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Optional
 from xml.etree import ElementTree as ET
 
+from .data import DocData, FindingData, GoalData, ReportData, SubjectData
 from .view import goal_figure, goal_target
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SKIPPED_GOALS = {"manual": "manual goal: not machine-checkable", "not_run": "not run in this session"}
 
 
-def render(data: dict[str, Any]) -> str:
+def render(data: ReportData) -> str:
     suite = ET.Element("testsuite", name="pytest-designdoc")
     properties = ET.SubElement(suite, "properties")
     cases: list[ET.Element] = []
@@ -47,13 +48,13 @@ def render(data: dict[str, Any]) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
 
 
-def _doc_cases(doc: dict[str, Any]) -> list[ET.Element]:
+def _doc_cases(doc: DocData) -> list[ET.Element]:
     """One case per Files entry, per row test file and per goal; each finding on the case its subject names."""
     key, path = doc["key"], doc["path"]
     findings = list(doc["findings"])
     cases = []
 
-    def take(wanted: dict[str, Any], line: Optional[int] = None) -> list[dict[str, Any]]:
+    def take(wanted: SubjectData, line: Optional[int] = None) -> list[FindingData]:
         taken = [f for f in findings if f.get("subject") == wanted and line in (None, f["line"])]
         for finding in taken:
             findings.remove(finding)
@@ -81,7 +82,7 @@ def _doc_cases(doc: dict[str, Any]) -> list[ET.Element]:
     return cases
 
 
-def _goal_case(key: str, path: str, goal: dict[str, Any], own: list[dict[str, Any]]) -> ET.Element:
+def _goal_case(key: str, path: str, goal: GoalData, own: list[FindingData]) -> ET.Element:
     """A goal's case: its own findings; a failure when a draft's goal failed; skipped when undecided."""
     case = ET.Element("testcase", classname=key, name=goal["text"])
     details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
@@ -112,7 +113,7 @@ def _make_xml_safe(element: ET.Element) -> None:
         element.set(name, _xml_text(value))
 
 
-def _attach(case: ET.Element, findings: list[dict[str, Any]]) -> None:
+def _attach(case: ET.Element, findings: list[FindingData]) -> None:
     """Errors become one ``<failure>``; warnings and infos go to ``<system-out>``."""
     errors = [f for f in findings if f["severity"] == "error"]
     others = [f for f in findings if f["severity"] != "error"]
@@ -123,6 +124,6 @@ def _attach(case: ET.Element, findings: list[dict[str, Any]]) -> None:
         ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in others)
 
 
-def _line(finding: dict[str, Any]) -> str:
+def _line(finding: FindingData) -> str:
     hint = f"\n    hint: {finding['hint']}" if finding.get("hint") else ""
     return f"{finding['path']}:{finding['line']} {finding['code']} {finding['severity']}: {finding['message']}{hint}"

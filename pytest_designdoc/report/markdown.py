@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from ..evaluate import first_ranges
+from .data import DocData, FindingData, GoalData, ReportData
 from .view import (
     STATUS_ORDER,
     doc_errors,
@@ -46,14 +46,14 @@ def code(text: str) -> str:
     return f"{fence}{pad}{inner}{pad}{fence}"
 
 
-def render(data: dict[str, Any]) -> str:
+def render(data: ReportData) -> str:
     summary = data["summary"]
     verdict = "❌" if summary["errors"] else "⚠️" if summary["warnings"] else "✅"
     lines = [f"## {verdict} pytest-designdoc", "", summary_text(data), ""]
     coverage = data.get("coverage")
     if coverage:
         note = f" — {coverage['note']}" if coverage.get("note") else ""
-        lines += [f"Coverage: {coverage['source']}, {coverage['scope']} scope{note}", ""]
+        lines += [f"Coverage: {coverage.get('source', 'not measured')}, {coverage['scope']} scope{note}", ""]
     docs = docs_worst_first(data)
     if docs:
         lines += ["| | Doc | Status | Files | Test files | Goals | Findings |", "|---|---|---|---|---|---|---|"]
@@ -70,7 +70,7 @@ def render(data: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _overview_row(doc: dict[str, Any]) -> str:
+def _overview_row(doc: DocData) -> str:
     files = doc["files"]
     present = sum(1 for f in files if f["exists"])
     test_files = [t for row in doc["rows"] for t in row["test_files"]]
@@ -84,13 +84,13 @@ def _overview_row(doc: dict[str, Any]) -> str:
             f"{present}/{len(files)} | {tests_ok}/{len(test_files)} | {goals} | {findings} |")
 
 
-def _finding_item(finding: dict[str, Any]) -> str:
+def _finding_item(finding: FindingData) -> str:
     hint = f" — _{cell(finding['hint'])}_" if finding.get("hint") else ""
     return (f"- {_SEVERITY_ICON.get(finding['severity'], '')} {code(finding['path'] + ':' + str(finding['line']))} "
             f"**{finding['code']}** {cell(finding['message'])}{hint}")
 
 
-def _doc_section(doc: dict[str, Any]) -> list[str]:
+def _doc_section(doc: DocData) -> list[str]:
     digest = f" · sha256 `{doc['sha256'][:12]}`" if doc.get("sha256") else ""
     lines = [f"### {_STATE_ICON[doc_state(doc)]} {cell(doc['key'])} — {cell(doc['title'])}", "",
              f"{code(doc['path'])} · {doc['status']}{digest}", ""]
@@ -113,7 +113,7 @@ def _doc_section(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _goal_text(goal: dict[str, Any]) -> str:
+def _goal_text(goal: GoalData) -> str:
     details = [d for d in (goal_figure(goal), goal_target(goal)) if d]
     text = f"{_GOAL_ICON.get(goal['status'], '')} {cell(goal['text'])} — {goal['status'].replace('_', ' ')}"
     if details:

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import __version__
 from ..codes import CODES
+from .data import FindingData, ReportData
 from .view import all_findings
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -16,7 +17,7 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 RULES = {entry.code: entry.title for entry in CODES}
 
 
-def render(data: dict[str, Any]) -> str:
+def render(data: ReportData) -> str:
     findings = all_findings(data)
     codes = sorted({f["code"] for f in findings} | set(RULES))
     index = {code: i for i, code in enumerate(codes)}
@@ -41,7 +42,7 @@ def render(data: dict[str, Any]) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _result(finding: dict[str, Any], rule_index: int) -> dict[str, Any]:
+def _result(finding: FindingData, rule_index: int) -> dict[str, Any]:
     text = finding["message"] + (f" (hint: {finding['hint']})" if finding.get("hint") else "")
     identity = "\0".join((finding["code"], finding["path"], finding["message"]))
     return {

@@ -7,9 +7,9 @@ are rendered from its dict (``report.json.to_dict``, or a saved file), so
 
 from __future__ import annotations
 
-from typing import Any
 
 from ..model import GOAL_STATUS_ORDER, Severity, percent_text
+from .data import DocData, FindingData, GoalData, ReportData, TestFileData
 
 STATUS_ORDER = tuple(status.value for status in GOAL_STATUS_ORDER)
 SEVERITY_ORDER = {severity.value: severity.rank for severity in Severity}
@@ -19,7 +19,7 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def summary_text(data: dict[str, Any]) -> str:
+def summary_text(data: ReportData) -> str:
     """The closing line, as the terminal prints it (without the run verdict)."""
     summary = data["summary"]
     goals = summary["goals"]
@@ -31,35 +31,35 @@ def summary_text(data: dict[str, Any]) -> str:
             f"{plural(summary['errors'], 'error')}, {plural(summary['warnings'], 'warning')}")
 
 
-def doc_errors(doc: dict[str, Any]) -> int:
+def doc_errors(doc: DocData) -> int:
     return sum(1 for f in doc["findings"] if f["severity"] == "error")
 
 
-def doc_warnings(doc: dict[str, Any]) -> int:
+def doc_warnings(doc: DocData) -> int:
     return sum(1 for f in doc["findings"] if f["severity"] == "warning")
 
 
-def docs_worst_first(data: dict[str, Any]) -> list[dict[str, Any]]:
+def docs_worst_first(data: ReportData) -> list[DocData]:
     """Docs with errors first, then warnings, then the rest; by path within each."""
     return sorted(data["docs"], key=lambda d: (-min(doc_errors(d), 1), -min(doc_warnings(d), 1), d["path"]))
 
 
-def doc_state(doc: dict[str, Any]) -> str:
+def doc_state(doc: DocData) -> str:
     """``failed``, ``warning`` or ``ok``: the doc's worst finding."""
     if doc_errors(doc):
         return "failed"
     return "warning" if doc_warnings(doc) else "ok"
 
 
-def findings_in_order(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def findings_in_order(findings: list[FindingData]) -> list[FindingData]:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f["severity"], 3), f["path"], f["line"], f["code"]))
 
 
-def all_findings(data: dict[str, Any]) -> list[dict[str, Any]]:
+def all_findings(data: ReportData) -> list[FindingData]:
     return findings_in_order([f for d in data["docs"] for f in d["findings"]] + list(data["findings"]))
 
 
-def goal_figure(goal: dict[str, Any]) -> str:
+def goal_figure(goal: GoalData) -> str:
     """``93.75% ≥ 90%`` style figure of a measured goal, or ''."""
     actual = goal.get("actual")
     if actual is None:
@@ -71,14 +71,15 @@ def goal_figure(goal: dict[str, Any]) -> str:
     return f"{percent_text(actual, required)}% {sign} {required:g}%"
 
 
-def goal_target(goal: dict[str, Any]) -> str:
-    if goal["kind"] == "symbol" and goal.get("file"):
+def goal_target(goal: GoalData) -> str:
+    symbol_file = goal.get("file")
+    if goal["kind"] == "symbol" and symbol_file:
         lines = goal.get("line_range")
-        return f"{goal['file']}:{lines[0]}-{lines[1]}" if lines else goal["file"]
+        return f"{symbol_file}:{lines[0]}-{lines[1]}" if lines else symbol_file
     return ", ".join(goal.get("files") or [])
 
 
-def test_file_counts(test_file: dict[str, Any]) -> str:
+def test_file_counts(test_file: TestFileData) -> str:
     if not test_file["exists"]:
         return "missing"
     if not test_file.get("selected", True) and not test_file["collected"]:

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_designdoc.report import FORMATS, github, render
+from pytest_designdoc.report.view import all_findings
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = DATA / "golden"
@@ -141,7 +142,7 @@ def test_html_is_self_contained_and_every_finding_links_to_its_doc_line(sample: 
 
 
 def test_github_workflow_commands_escape_their_data(sample: dict[str, Any]) -> None:
-    commands = github.workflow_commands(sample)
+    commands = github.workflow_commands(all_findings(sample))
     assert len(commands) == sample["summary"]["errors"] + sample["summary"]["warnings"]
     assert commands[0].startswith(
         "::error file=docs/design/CALC-1-calculator.md,line=8,title=DD003::Files to Create entry 'src/missing.py' "
@@ -203,7 +204,7 @@ def test_any_text_from_a_doc_keeps_every_format_well_formed(
         head, body = table["children"]
         width = len(head["children"])
         assert all(len(row["children"]) == width for row in body["children"])
-    for command in github.workflow_commands(data):
+    for command in github.workflow_commands(all_findings(data)):
         assert "\n" not in command and "\r" not in command
 
 
