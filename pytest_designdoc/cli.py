@@ -146,6 +146,16 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
     strict = options.strict or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
     checked = static_stage(real, patterns, layout)
     findings = static_findings(checked)
+    baseline = ini.get("designdoc_baseline")
+    if baseline:
+        from . import waivers
+
+        path = safepath.normalize(str(baseline))
+        if not path:
+            print(f"designdoc lint: designdoc_baseline {baseline!r} is not a path relative to the root", file=sys.stderr)
+            return 2
+        keys = {doc_plan.doc.path: doc_plan.doc.key for doc_plan in checked.docs}
+        findings = waivers.apply_to_lint(findings, keys, waivers.load(real, path), waivers.today_utc())
     found = [finding_dict(f) for f in findings]
     for finding in found:
         print(finding_line(finding), file=out)
@@ -156,8 +166,10 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
             print(command, file=out)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    waived = sum(1 for f in findings if f.severity is Severity.WAIVED)
     print(f"designdoc lint: {plural(len(checked.docs), 'doc')}; "
-          f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=out)
+          f"{plural(errors, 'error')}, {plural(warnings, 'warning')}{f', {waived} waived' if waived else ''}",
+          file=out)
     return 1 if errors or (strict and warnings) else 0
 
 

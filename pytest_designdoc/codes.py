@@ -47,6 +47,8 @@ CODES: tuple[Code, ...] = (
          'template leftovers (`path/to/`, `Component 1`, …)'),
     Code('DD023', 'Duplicate design doc key', 'error',
          'two docs with the same key'),
+    Code('DD024', 'Waiver problem', 'error / warning',
+         'waiver file: unreadable, not YAML, an entry without `reason` or `expires` or with a bad date (error); a stale waiver that matches no finding, unknown keys (warning)'),
     Code('DD030', 'Path escapes rootdir', 'error',
          'path escapes rootdir (absolute, `..`, symlink out): refused, never read'),
     Code('DD031', 'Marker names an unknown design doc key', 'error',

@@ -18,6 +18,8 @@ class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+    WAIVED = "waived"
+    """A finding a live waiver accepts: reported, fails nothing."""
 
     @property
     def rank(self) -> int:
@@ -104,6 +106,35 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """One entry of the waiver file (SPEC §5a): accepts findings of ``code`` in doc ``doc`` until ``expires``."""
+
+    code: str
+    doc: str
+    reason: str
+    expires: str
+    """ISO date; the waiver is live through that day (UTC)."""
+    path: str
+    """The waiver file, rootdir-relative."""
+    line: int
+    match: str = ""
+    """Substring of the finding's subject (file, test, goal text) or message; empty matches every finding."""
+    owner: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Waived:
+    """Why a finding is waived, and the severity it had."""
+
+    waiver: Waiver
+    severity: Severity
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     severity: Severity
@@ -112,6 +143,7 @@ class Finding:
     message: str
     hint: str = ""
     subject: Subject = Subject()
+    waived: Optional[Waived] = None
 
     def demoted(self) -> Finding:
         """The same finding as a warning (for draft or non-enforced docs)."""

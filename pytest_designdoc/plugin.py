@@ -57,7 +57,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("designdoc_github", type="string", default="auto",
                   help="GitHub Actions annotations and step summary: auto, true or false (default: auto).")
     parser.addini("designdoc_baseline", type="string", default="",
-                  help="baseline file of accepted findings (reserved, not used yet; default: none).")
+                  help="waiver file (YAML, relative to rootdir) of accepted findings with reason and "
+                       "expiry date (default: none).")
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -316,6 +317,11 @@ class DesignDocPlugin:
         evidence = self.evidence.recorder.freeze()
         self.report = evaluate(self.plan, evidence, self._coverage_evidence(evidence, collect_only),
                                rootdir=str(self.rootpath), created=created, collect_only=collect_only)
+        if self.settings.baseline:
+            from . import waivers
+
+            self.report = waivers.apply_to_report(self.report, waivers.load(self.root, self.settings.baseline),
+                                                  waivers.today_utc())
         self.config.hook.pytest_designdoc_report(report=self.report, config=self.config)
         self.writer.write(self.report)
         failing = self.report.count(Severity.ERROR) or (

@@ -8,8 +8,9 @@ from typing import Any, Optional, Sequence
 
 import pytest
 
-DEFAULT_PATHS = ("docs/**/*.md",)
 from .report import FORMATS as REPORT_FORMATS
+
+DEFAULT_PATHS = ("docs/**/*.md",)
 COVERAGE_SCOPES = ("row", "suite")
 GITHUB_MODES = ("auto", "true", "false")
 
@@ -29,6 +30,7 @@ class Settings:
     reports: tuple[ReportTarget, ...] = ()
     github: str = "auto"
     baseline: Optional[str] = None
+    """The waiver file, rootdir-relative (ini ``designdoc_baseline``)."""
     paths_from_command_line: bool = False
 
     @classmethod
@@ -64,7 +66,7 @@ class Settings:
 
         github = _choice(str(config.getini("designdoc_github")).strip().lower(), GITHUB_MODES,
                          f"designdoc_github {ini_source}")
-        baseline = str(config.getini("designdoc_baseline")).strip() or None
+        baseline = _waiver_path(str(config.getini("designdoc_baseline")).strip(), f"designdoc_baseline {ini_source}")
         return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths))
 
 
@@ -80,6 +82,17 @@ def _doc_globs(values: Sequence[str], origin: str) -> list[str]:
             )
         globs.append(path)
     return globs
+
+
+def _waiver_path(value: str, origin: str) -> Optional[str]:
+    from .safepath import normalize
+
+    if not value:
+        return None
+    path = normalize(value)
+    if not path:
+        raise pytest.UsageError(f"{origin}: {value!r} is not a path relative to rootdir (no absolute paths, '~' or '..')")
+    return path
 
 
 def _choice(value: str, choices: Sequence[str], origin: str) -> str:

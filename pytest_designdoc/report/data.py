@@ -15,6 +15,15 @@ class SubjectData(TypedDict, total=False):
     goal: int
 
 
+class WaiverData(TypedDict):
+    severity: str
+    reason: str
+    owner: NotRequired[str]
+    expires: str
+    path: str
+    line: int
+
+
 class FindingData(TypedDict):
     code: str
     severity: str
@@ -23,6 +32,7 @@ class FindingData(TypedDict):
     message: str
     hint: NotRequired[str]
     subject: NotRequired[SubjectData]
+    waiver: NotRequired[WaiverData]
 
 
 class FileData(TypedDict):
@@ -88,6 +98,7 @@ class SummaryData(TypedDict):
     docs: int
     errors: int
     warnings: int
+    waived: NotRequired[int]
     goals: dict[str, int]
 
 

@@ -26,9 +26,11 @@ def _property(text: str) -> str:
 
 
 def workflow_commands(findings: list[FindingData]) -> list[str]:
-    """``::error file=…,line=…,title=DD0xx::message`` per finding, in the order given (``all_findings``)."""
+    """``::error file=…,line=…,title=DD0xx::message`` per finding but the waived, in the order given (``all_findings``)."""
     lines = []
     for finding in findings:
+        if finding["severity"] == "waived":
+            continue
         message = finding["message"] + (f"\n{finding['hint']}" if finding.get("hint") else "")
         lines.append(
             f"::{_COMMAND.get(finding['severity'], 'notice')} file={_property(finding['path'])},"

@@ -20,6 +20,7 @@ from .view import (
     goal_target,
     summary_text,
     test_file_counts,
+    waiver_text,
 )
 
 _FOLD_AT = 160
@@ -50,6 +51,7 @@ th { background: #f6f8fa; }
 tr:target, li:target, h2:target { background: #fff8c5; }
 ul.findings { padding-left: 1.2rem; margin: .4rem 0; } ul.goals { list-style: none; padding: 0; margin: 0; }
 .sev-error { color: var(--failed); font-weight: 600; } .sev-warning { color: #9a6700; font-weight: 600; }
+li.waived { color: var(--muted); }
 .goal::before { content: "●"; margin-right: .35rem; }
 .goal.met::before { color: var(--met); } .goal.failed::before { color: var(--failed); }
 .goal.manual::before { color: var(--manual); } .goal.not_run::before { color: var(--not_run); }
@@ -215,6 +217,10 @@ def _findings(findings: list[FindingData], targets: dict[int, str], fallback: st
         target = targets.get(finding["line"], fallback)
         location = f'<a href="#{target}">{escape(where)}</a>' if target else escape(where)
         hint = _long(f"hint: {finding['hint']}", "muted") if finding.get("hint") else ""
-        items.append(f'<li><span class="sev-{escape(finding["severity"])}">{escape(finding["code"])} '
+        waived = waiver_text(finding)
+        if waived:
+            hint = _long(waived, "muted")
+        css = ' class="waived"' if waived else ""
+        items.append(f'<li{css}><span class="sev-{escape(finding["severity"])}">{escape(finding["code"])} '
                      f'{escape(finding["severity"])}</span> {location} {escape(finding["message"])}{hint}</li>')
     return f'<ul class="findings">{"".join(items)}</ul>'

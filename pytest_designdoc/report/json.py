@@ -17,6 +17,7 @@ def summary(report: Report) -> SummaryData:
         "docs": len(report.docs),
         "errors": report.count(Severity.ERROR),
         "warnings": report.count(Severity.WARNING),
+        "waived": report.count(Severity.WAIVED),
         "goals": {status.value: count for status, count in report.goal_counts().items()},
     }
 
@@ -120,6 +121,12 @@ def finding_dict(finding: Finding) -> FindingData:
     subject = finding.subject.as_dict()
     if subject:
         data["subject"] = cast(SubjectData, subject)
+    if finding.waived is not None:
+        waiver = finding.waived.waiver
+        data["waiver"] = {"severity": finding.waived.severity.value, "reason": waiver.reason, "expires": waiver.expires,
+                          "path": waiver.path, "line": waiver.line}
+        if waiver.owner:
+            data["waiver"]["owner"] = waiver.owner
     return data
 
 

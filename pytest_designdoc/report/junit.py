@@ -14,7 +14,7 @@ from typing import Optional
 from xml.etree import ElementTree as ET
 
 from .data import DocData, FindingData, GoalData, ReportData, SubjectData
-from .view import goal_figure, goal_target
+from .view import goal_figure, goal_target, waiver_text
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SKIPPED_GOALS = {"manual": "manual goal: not machine-checkable", "not_run": "not run in this session"}
@@ -86,14 +86,14 @@ def _goal_case(key: str, path: str, goal: GoalData, own: list[FindingData]) -> E
     """A goal's case: its own findings; a failure when a draft's goal failed; skipped when undecided."""
     case = ET.Element("testcase", classname=key, name=goal["text"])
     details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
-    errors = any(f["severity"] == "error" for f in own)
-    if goal["status"] == "failed" and not errors:
+    explained = any(f["severity"] in ("error", "waived") for f in own)  # an error fails the case, a waiver skips it
+    if goal["status"] == "failed" and not explained:
         failure = ET.SubElement(case, "failure", message=f"goal failed: {details}".rstrip(": "))
         failure.text = f"{path}:{goal['line']} {goal['text']}"
     _attach(case, own)
-    if goal["status"] in _SKIPPED_GOALS:
+    if goal["status"] in _SKIPPED_GOALS and case.find("skipped") is None:
         ET.SubElement(case, "skipped", message=_SKIPPED_GOALS[goal["status"]])
-    elif goal["status"] == "unmeasurable" and not errors:
+    elif goal["status"] == "unmeasurable" and not explained:
         reason = next((f["message"] for f in own if f["code"] == "DD013"), "no coverage data decides it")
         ET.SubElement(case, "skipped", message=f"unmeasurable: {reason}")
     if details:
@@ -114,12 +114,16 @@ def _make_xml_safe(element: ET.Element) -> None:
 
 
 def _attach(case: ET.Element, findings: list[FindingData]) -> None:
-    """Errors become one ``<failure>``; warnings and infos go to ``<system-out>``."""
+    """Errors become one ``<failure>``; waived findings a ``<skipped>`` with the waiver; the rest ``<system-out>``."""
     errors = [f for f in findings if f["severity"] == "error"]
-    others = [f for f in findings if f["severity"] != "error"]
+    waived = [f for f in findings if f["severity"] == "waived"]
+    others = [f for f in findings if f["severity"] not in ("error", "waived")]
     if errors:
         failure = ET.SubElement(case, "failure", type=errors[0]["code"], message=errors[0]["message"])
         failure.text = "\n".join(_line(f) for f in errors)
+    elif waived:
+        ET.SubElement(case, "skipped", message=f"{waived[0]['code']} {waiver_text(waived[0])}")
+    others += waived[1:] if not errors else waived
     if others:
         ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in others)
 

@@ -18,12 +18,13 @@ from .view import (
     plural,
     summary_text,
     test_file_counts,
+    waiver_text,
 )
 
 _MISSING_RANGES = 20
 _STATE_ICON = {"failed": "❌", "warning": "⚠️", "ok": "✅"}
 _GOAL_ICON = {"met": "✅", "failed": "❌", "manual": "📝", "not_run": "⏸️", "unmeasurable": "❔"}
-_SEVERITY_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+_SEVERITY_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️", "waived": "💤"}
 
 
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
@@ -86,6 +87,8 @@ def _overview_row(doc: DocData) -> str:
 
 def _finding_item(finding: FindingData) -> str:
     hint = f" — _{cell(finding['hint'])}_" if finding.get("hint") else ""
+    if finding.get("waiver"):
+        hint = f" — _{cell(waiver_text(finding))}_"
     return (f"- {_SEVERITY_ICON.get(finding['severity'], '')} {code(finding['path'] + ':' + str(finding['line']))} "
             f"**{finding['code']}** {cell(finding['message'])}{hint}")
 

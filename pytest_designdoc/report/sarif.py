@@ -9,7 +9,7 @@ from typing import Any
 from .. import __version__
 from ..codes import CODES
 from .data import FindingData, ReportData
-from .view import all_findings
+from .view import all_findings, waiver_text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -45,10 +45,11 @@ def render(data: ReportData) -> str:
 def _result(finding: FindingData, rule_index: int) -> dict[str, Any]:
     text = finding["message"] + (f" (hint: {finding['hint']})" if finding.get("hint") else "")
     identity = "\0".join((finding["code"], finding["path"], finding["message"]))
-    return {
+    waiver = finding.get("waiver")
+    result: dict[str, Any] = {
         "ruleId": finding["code"],
         "ruleIndex": rule_index,
-        "level": _LEVEL.get(finding["severity"], "note"),
+        "level": _LEVEL.get(waiver["severity"] if waiver else finding["severity"], "note"),
         "message": {"text": text},
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": finding["path"], "uriBaseId": "ROOTDIR"},
@@ -56,6 +57,9 @@ def _result(finding: FindingData, rule_index: int) -> dict[str, Any]:
         }}],
         "partialFingerprints": {"designdocFinding/v1": hashlib.sha256(identity.encode()).hexdigest()},
     }
+    if waiver:
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": waiver_text(finding)}]
+    return result
 
 
 def _dir_uri(rootdir: str) -> str:

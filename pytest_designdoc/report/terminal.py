@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..model import percent_text
 from .data import DocData, FindingData, ReportData
-from .view import docs_worst_first, summary_text
+from .view import docs_worst_first, summary_text, waiver_text
 
 _COLORS = {"error": "red", "warning": "yellow"}
 
@@ -19,7 +19,9 @@ class Line:
 
 
 def finding_line(finding: FindingData) -> str:
-    return f"{finding['path']}:{finding['line']} {finding['code']} {finding['severity']}: {finding['message']}"
+    waiver = waiver_text(finding)
+    return (f"{finding['path']}:{finding['line']} {finding['code']} {finding['severity']}: {finding['message']}"
+            + (f" — {waiver}" if waiver else ""))
 
 
 def _finding(finding: FindingData, indent: str = "") -> Line:
@@ -46,7 +48,7 @@ def render(data: ReportData, *, verbosity: int = 0, strict: bool = False) -> lis
     and the closing line; ``-qq`` the closing line only; ``-v`` adds every
     doc, info findings, and each goal with its status.
     """
-    shown = {"error", "warning"} | ({"info"} if verbosity > 0 else set())
+    shown = {"error", "warning"} | ({"info", "waived"} if verbosity > 0 else set())
     lines: list[Line] = []
     if verbosity == -1:
         lines.extend(_finding(f) for doc in docs_worst_first(data) for f in doc["findings"] if f["severity"] in shown)

@@ -27,8 +27,18 @@ def summary_text(data: ReportData) -> str:
              f"{goals.get('not_run', 0)} not run"]
     if goals.get("unmeasurable"):
         parts.append(f"{goals['unmeasurable']} unmeasurable")
+    waived = f", {summary['waived']} waived" if summary.get("waived") else ""
     return (f"{plural(summary['docs'], 'doc')}, {plural(sum(goals.values()), 'goal')}: {', '.join(parts)}; "
-            f"{plural(summary['errors'], 'error')}, {plural(summary['warnings'], 'warning')}")
+            f"{plural(summary['errors'], 'error')}, {plural(summary['warnings'], 'warning')}{waived}")
+
+
+def waiver_text(finding: FindingData) -> str:
+    """``waived until 2027-03-31 by auth-team (waivers.yaml:3): reason``, or '' for a finding no waiver accepts."""
+    waiver = finding.get("waiver")
+    if waiver is None:
+        return ""
+    owner = f" by {waiver['owner']}" if waiver.get("owner") else ""
+    return f"waived until {waiver['expires']}{owner} ({waiver['path']}:{waiver['line']}): {waiver['reason']}"
 
 
 def doc_errors(doc: DocData) -> int:

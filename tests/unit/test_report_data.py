@@ -27,6 +27,7 @@ OBJECTS = [
     (data.GoalData, ("$defs", "goal")),
     (data.FindingData, ("$defs", "finding")),
     (data.SubjectData, ("$defs", "finding", "properties", "subject")),
+    (data.WaiverData, ("$defs", "finding", "properties", "waiver")),
 ]
 
 

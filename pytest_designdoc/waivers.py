@@ -1,0 +1,258 @@
+"""Waivers (SPEC §5a): findings a team accepts for a while, with a reason, an owner and an expiry date.
+
+A live waiver turns the findings it matches into severity ``waived``; an
+expired one fails closed (the finding is an error again and names the
+waiver); a waiver that matches nothing is stale. Every problem with the
+waiver file is a DD024 finding on its line. Pure: the clock is a parameter.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Callable, Optional, Sequence
+
+from . import safepath
+from .model import DocResult, Finding, GoalStatus, Report, Severity, Subject, Waived, Waiver
+
+CODE = "DD024"
+RUNTIME_CODES = frozenset({"DD002", "DD010", "DD012", "DD013", "DD014"})
+"""Codes only a test run can produce: a lint, or a run that did not run the doc's rows, cannot call their waivers stale."""
+
+_REQUIRED = ("code", "doc", "reason", "expires")
+_OPTIONAL = ("match", "owner")
+_CODE_PATTERN = re.compile(r"^DD\d{3}$")
+_MAX_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class WaiverFile:
+    path: str
+    """Rootdir-relative."""
+    waivers: tuple[Waiver, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    """Problems with the file or its entries (DD024, DD030)."""
+
+
+def load(root: str, path: str) -> WaiverFile:
+    """Read the waiver file ``path`` (rootdir-relative, already normalised) under the real ``root``."""
+    resolved = safepath.resolve(root, path)
+    if resolved.kind == "escape":
+        return WaiverFile(path, findings=(Finding("DD030", Severity.ERROR, path, 1,
+                                                  "waiver file escapes rootdir: refused, not read",
+                                                  "keep designdoc_baseline inside the project"),))
+    if resolved.kind != "file":
+        return _broken(path, 1, f"waiver file '{path}' (designdoc_baseline) does not exist",
+                       "write it with: designdoc baseline --reason TEXT --expires YYYY-MM-DD, "
+                       "or remove designdoc_baseline")
+    try:
+        with open(os.path.join(root, resolved.real), "rb") as handle:
+            raw = handle.read(_MAX_BYTES + 1)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _broken(path, 1, f"cannot read the waiver file: {exc}", "save it as UTF-8 text")
+    if len(raw) > _MAX_BYTES:
+        return _broken(path, 1, "waiver file is larger than 4 MiB", "split the waivers by removing fixed ones")
+    return parse(path, text)
+
+
+def parse(path: str, text: str) -> WaiverFile:
+    """The waivers in ``text``, and a finding for every problem, at its line.
+
+    Read from YAML's node tree (``yaml.compose`` with the safe loader): every
+    value stays text, so a bad date is a finding on its line, not an exception.
+    """
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return _broken(path, mark.line + 1 if mark else 1, f"waiver file is not valid YAML: {_first_line(exc)}",
+                       "see the waiver format in docs/usage.md")
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
+        return WaiverFile(path)
+    entries = _mapping(root).get("waivers") if isinstance(root, yaml.MappingNode) else None
+    if not isinstance(root, yaml.MappingNode) or not (
+            entries is None or isinstance(entries[1], yaml.SequenceNode) or _is_null(entries[1])):
+        return _broken(path, 1, "waiver file must be a mapping with a 'waivers:' list",
+                       "see the waiver format in docs/usage.md")
+    findings = [Finding(CODE, Severity.WARNING, path, _line(key), f"unknown top-level key '{name}' ignored",
+                        "the waiver file has one key, 'waivers'") for name, (key, _) in _mapping(root).items()
+                if name != "waivers"]
+    waivers = []
+    for node in entries[1].value if entries is not None and isinstance(entries[1], yaml.SequenceNode) else []:
+        waiver = _waiver(path, node, findings)
+        if waiver is not None:
+            waivers.append(waiver)
+    return WaiverFile(path, tuple(waivers), tuple(findings))
+
+
+def _waiver(path: str, node: Any, findings: list[Finding]) -> Optional[Waiver]:
+    import yaml
+
+    line = _line(node)
+
+    def problem(message: str, hint: str, at: int = line, severity: Severity = Severity.ERROR) -> None:
+        findings.append(Finding(CODE, severity, path, at, message, hint))
+
+    if not isinstance(node, yaml.MappingNode):
+        problem("waiver entry is not a mapping", "each entry has code, doc, reason, expires (and match, owner)")
+        return None
+    fields = _mapping(node)
+    for name, (key, _) in fields.items():
+        if name not in _REQUIRED + _OPTIONAL:
+            problem(f"unknown waiver key '{name}' ignored", f"known keys: {', '.join(_REQUIRED + _OPTIONAL)}",
+                    _line(key), Severity.WARNING)
+    wrong = [name for name, (_, value) in fields.items() if not isinstance(value, yaml.ScalarNode)]
+    if wrong:
+        problem(f"waiver {', '.join(wrong)} must be text: it waives nothing", "write one value per key")
+        return None
+    values = {name: "" if _is_null(value) else str(value.value).strip() for name, (_, value) in fields.items()}
+    missing = [name for name in _REQUIRED if not values.get(name)]
+    if missing:
+        problem(f"waiver without {', '.join(missing)}: it waives nothing",
+                "every waiver needs code, doc, a reason and an expires date (YYYY-MM-DD)")
+        return None
+    try:
+        expires = date.fromisoformat(values["expires"])
+    except ValueError:
+        problem(f"waiver expires {values['expires']!r} is not a date: it waives nothing",
+                "write the date as YYYY-MM-DD", _line(fields["expires"][0]))
+        return None
+    if not _CODE_PATTERN.match(values["code"]):
+        problem(f"waiver code {values['code']!r} is not a finding code (DD001, DD010, …): it waives nothing",
+                "see the finding codes in the README", _line(fields["code"][0]))
+        return None
+    return Waiver(code=values["code"], doc=values["doc"], reason=values["reason"], expires=expires.isoformat(),
+                  path=path, line=line, match=values.get("match", ""), owner=values.get("owner", ""))
+
+
+def _mapping(node: Any) -> dict[str, tuple[Any, Any]]:
+    """A mapping node's entries by key text: (key node, value node)."""
+    return {str(getattr(key, "value", "")): (key, value) for key, value in node.value}
+
+
+def _is_null(node: Any) -> bool:
+    return bool(getattr(node, "tag", "").endswith(":null"))
+
+
+def _line(node: Any) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _broken(path: str, line: int, message: str, hint: str) -> WaiverFile:
+    return WaiverFile(path, findings=(Finding(CODE, Severity.ERROR, path, line, message, hint),))
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+class WaiverJudge:
+    """Applies the waivers to findings, remembering which waivers matched."""
+
+    def __init__(self, waivers: Sequence[Waiver], today: date) -> None:
+        self.waivers = tuple(waivers)
+        self.today = today
+        self.used: set[int] = set()
+
+    def judge(self, key: str, finding: Finding, goal_text: str = "") -> Finding:
+        """``finding`` of the doc ``key``, waived by a live waiver, or an error naming the expired one.
+
+        ``match`` is looked for in the finding's file or test, the text of its goal, and its message.
+        """
+        if finding.severity not in (Severity.ERROR, Severity.WARNING):
+            return finding
+        texts = [text for text in (finding.subject.file, finding.subject.test, goal_text) if text]
+        texts.append(finding.message)
+        matching = [index for index, waiver in enumerate(self.waivers)
+                    if waiver.code == finding.code and waiver.doc == key
+                    and (not waiver.match or any(waiver.match in text for text in texts))]
+        if not matching:
+            return finding
+        self.used.update(matching)
+        waivers = [self.waivers[index] for index in matching]
+        live = [waiver for waiver in waivers if date.fromisoformat(waiver.expires) >= self.today]
+        if live:
+            return replace(finding, severity=Severity.WAIVED, waived=Waived(live[0], finding.severity))
+        expired = max(waivers, key=lambda waiver: waiver.expires)
+        return replace(finding, severity=Severity.ERROR,
+                       message=f"{finding.message} (waiver {expired.where} expired on {expired.expires})",
+                       hint=f"fix it, or renew the waiver at {expired.where} with a new reason and expires date")
+
+    def stale(self, decided: Callable[[Waiver], Optional[str]]) -> list[Finding]:
+        """A warning per waiver that matched nothing where this run could have produced its finding.
+
+        ``decided`` returns why the waiver is stale ('' for the usual
+        reason), or None when this run cannot tell.
+        """
+        findings = []
+        for index, waiver in enumerate(self.waivers):
+            if index in self.used:
+                continue
+            why = decided(waiver)
+            if why is None:
+                continue
+            match = f" matching '{waiver.match}'" if waiver.match else ""
+            findings.append(Finding(
+                CODE, Severity.WARNING, waiver.path, waiver.line,
+                f"stale waiver: {waiver.code} in {waiver.doc}{match} matches no finding{why}",
+                "remove it: the finding it waived is gone"))
+        return findings
+
+
+def apply_to_report(report: Report, waivers: WaiverFile, today: date,
+                    unchecked_keys: frozenset[str] = frozenset()) -> Report:
+    """``report`` with the waivers applied, their stale ones and the waiver file's problems added.
+
+    ``unchecked_keys``: docs this run did not check (``--designdoc-select``); their waivers are not stale.
+    """
+    judge = WaiverJudge(waivers.waivers, today)
+    docs = []
+    for result in report.docs:
+        findings = tuple(judge.judge(result.doc.key, finding, _goal_text(result, finding.subject))
+                         for finding in result.findings)
+        docs.append(replace(result, findings=findings))
+    by_key = {result.doc.key: result for result in report.docs}
+
+    def decided(waiver: Waiver) -> Optional[str]:
+        result = by_key.get(waiver.doc)
+        if result is None:
+            return None if waiver.doc in unchecked_keys else f" (no checked doc has the key '{waiver.doc}')"
+        ran = all(goal.status is not GoalStatus.NOT_RUN for row in result.rows for goal in row.goals) and all(
+            test_file.selected or not test_file.exists for row in result.rows for test_file in row.test_files)
+        return "" if waiver.code not in RUNTIME_CODES or ran else None
+
+    extra = tuple(waivers.findings) + tuple(judge.stale(decided))
+    return replace(report, docs=tuple(docs), findings=tuple(report.findings) + extra)
+
+
+def apply_to_lint(findings: Sequence[Finding], keys_by_path: dict[str, str], waivers: WaiverFile,
+                  today: date) -> list[Finding]:
+    """``designdoc lint``'s findings with the waivers applied; only waivers of static codes can be stale."""
+    judge = WaiverJudge(waivers.waivers, today)
+    judged = [judge.judge(keys_by_path[f.path], f) if f.path in keys_by_path else f for f in findings]
+    known = set(keys_by_path.values())
+
+    def decided(waiver: Waiver) -> Optional[str]:
+        if waiver.doc not in known:
+            return f" (no doc has the key '{waiver.doc}')"
+        return None if waiver.code in RUNTIME_CODES else ""
+
+    return sorted([*judged, *waivers.findings, *judge.stale(decided)], key=lambda f: f.sort_key)
+
+
+def _goal_text(result: DocResult, subject: Subject) -> str:
+    if subject.row is None or subject.goal is None or subject.row >= len(result.rows):
+        return ""
+    goals = result.rows[subject.row].goals
+    return goals[subject.goal].goal.text if subject.goal < len(goals) else ""
+
+
+def today_utc() -> date:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).date()

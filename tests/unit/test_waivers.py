@@ -1,0 +1,128 @@
+"""The waiver file and how waivers judge findings: pure, the clock passed in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pytest_designdoc.model import Finding, Severity, Subject
+from pytest_designdoc.waivers import WaiverJudge, apply_to_lint, parse
+
+TODAY = date(2027, 1, 15)
+
+GOOD = """\
+waivers:
+  - code: DD010
+    doc: AUTH-42
+    match: src/auth.py
+    reason: rewrite of the throttle tests in flight
+    owner: auth-team
+    expires: 2027-03-31
+  - code: DD003
+    doc: AUTH-42
+    reason: file lands next sprint
+    expires: "2027-01-14"
+"""
+
+
+def _finding(code: str = "DD010", message: str = "63.64% < 90% (line) of src/auth.py",
+             severity: Severity = Severity.ERROR, subject: Subject = Subject()) -> Finding:
+    return Finding(code, severity, "docs/auth.md", 12, message, "hint", subject)
+
+
+def test_a_good_file_gives_its_waivers_with_their_lines() -> None:
+    loaded = parse("waivers.yaml", GOOD)
+    assert loaded.findings == ()
+    live, expired = loaded.waivers
+    assert (live.code, live.doc, live.match, live.owner, live.expires, live.line) == (
+        "DD010", "AUTH-42", "src/auth.py", "auth-team", "2027-03-31", 2)
+    assert (expired.expires, expired.line, expired.match, expired.owner) == ("2027-01-14", 8, "", "")
+
+
+def test_a_live_waiver_waives_and_keeps_the_severity_it_had() -> None:
+    judge = WaiverJudge(parse("waivers.yaml", GOOD).waivers, TODAY)
+    waived = judge.judge("AUTH-42", _finding())
+    assert waived.severity is Severity.WAIVED
+    assert waived.waived is not None and waived.waived.severity is Severity.ERROR
+    assert waived.waived.waiver.reason == "rewrite of the throttle tests in flight"
+
+
+def test_a_waiver_is_live_through_its_expiry_day_and_fails_closed_the_day_after() -> None:
+    waivers = parse("waivers.yaml", GOOD).waivers
+    assert WaiverJudge(waivers, date(2027, 3, 31)).judge("AUTH-42", _finding()).severity is Severity.WAIVED
+    expired = WaiverJudge(waivers, date(2027, 4, 1)).judge("AUTH-42", _finding(severity=Severity.WARNING))
+    assert expired.severity is Severity.ERROR, "an expired waiver fails closed, even for a warning"
+    assert "waiver waivers.yaml:2 expired on 2027-03-31" in expired.message
+    assert "renew the waiver at waivers.yaml:2" in expired.hint
+
+
+@pytest.mark.parametrize(("key", "finding", "waived"), [
+    ("AUTH-42", _finding(), True),
+    ("AUTH-7", _finding(), False),
+    ("AUTH-42", _finding("DD012"), False),
+    ("AUTH-42", _finding(message="50% < 90% of src/other.py"), False),
+    ("AUTH-42", _finding(message="50% < 90% of the row", subject=Subject(test="src/auth.py")), True),
+    ("AUTH-42", _finding(severity=Severity.INFO), False),
+], ids=["matches", "other doc", "other code", "match not in message", "match in subject", "info is never waived"])
+def test_a_waiver_needs_its_code_its_doc_and_its_match(key: str, finding: Finding, waived: bool) -> None:
+    judge = WaiverJudge(parse("waivers.yaml", GOOD).waivers, TODAY)
+    assert (judge.judge(key, finding).severity is Severity.WAIVED) is waived
+
+
+def test_a_waiver_matching_nothing_is_stale_unless_the_run_cannot_tell() -> None:
+    judge = WaiverJudge(parse("waivers.yaml", GOOD).waivers, TODAY)
+    judge.judge("AUTH-42", _finding())
+    (stale,) = judge.stale(lambda waiver: "")
+    assert (stale.code, stale.severity, stale.path, stale.line) == ("DD024", Severity.WARNING, "waivers.yaml", 8)
+    assert stale.message == "stale waiver: DD003 in AUTH-42 matches no finding"
+    assert judge.stale(lambda waiver: None) == []
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("waivers: [", 1, "not valid YAML"),
+    ("- a\n- b\n", 1, "must be a mapping with a 'waivers:' list"),
+    ("waivers: {code: DD010}\n", 1, "must be a mapping with a 'waivers:' list"),
+    ("waivers:\n  - code: DD010\n    doc: A\n    expires: 2027-01-01\n", 2, "waiver without reason"),
+    ("waivers:\n  - code: DD010\n    doc: A\n    reason: r\n", 2, "waiver without expires"),
+    ("waivers:\n  - code: DD010\n    doc: A\n    reason: r\n    expires: next week\n", 5, "is not a date"),
+    ("waivers:\n  - code: DD010\n    doc: A\n    reason: r\n    expires: 2027-02-30\n", 5, "is not a date"),
+    ("waivers:\n  - code: coverage\n    doc: A\n    reason: r\n    expires: 2027-01-01\n", 2, "is not a finding code"),
+    ("waivers:\n  - just text\n", 2, "not a mapping"),
+    ("waivers:\n  - code: DD010\n    doc: [A, B]\n    reason: r\n    expires: 2027-01-01\n", 2, "must be text"),
+], ids=["yaml", "list", "waivers not a list", "no reason", "no expires", "words", "no such day", "code",
+        "entry", "doc list"])
+def test_every_bad_waiver_is_an_error_at_its_line_and_waives_nothing(text: str, line: int, message: str) -> None:
+    loaded = parse("waivers.yaml", text)
+    assert loaded.waivers == ()
+    (problem,) = loaded.findings
+    assert (problem.code, problem.severity, problem.path, problem.line) == ("DD024", Severity.ERROR, "waivers.yaml",
+                                                                            line)
+    assert message in problem.message
+
+
+def test_unknown_keys_are_warnings_and_the_waiver_still_counts() -> None:
+    loaded = parse("waivers.yaml", "version: 2\nwaivers:\n  - code: DD010\n    doc: A\n    reason: r\n"
+                                   "    expires: 2027-01-01\n    until: 2028-01-01\n")
+    assert len(loaded.waivers) == 1
+    assert [(f.severity, f.line, f.message) for f in loaded.findings] == [
+        (Severity.WARNING, 1, "unknown top-level key 'version' ignored"),
+        (Severity.WARNING, 7, "unknown waiver key 'until' ignored"),
+    ]
+
+
+def test_an_empty_file_waives_nothing_and_says_nothing() -> None:
+    assert parse("waivers.yaml", "").findings == ()
+    assert parse("waivers.yaml", "waivers:\n").waivers == ()
+
+
+def test_lint_applies_waivers_and_cannot_call_a_runtime_waiver_stale() -> None:
+    loaded = parse("waivers.yaml", GOOD)
+    missing = Finding("DD003", Severity.ERROR, "docs/auth.md", 9, "Files to Create entry 'src/x.py' is missing")
+    (judged, stale_doc) = apply_to_lint([missing], {"docs/auth.md": "AUTH-42"},
+                                        parse("waivers.yaml", GOOD + "  - {code: DD003, doc: GONE-1, reason: r, "
+                                                                     "expires: 2099-01-01}\n"), TODAY)
+    assert judged.severity is Severity.ERROR and "expired on 2027-01-14" in judged.message
+    assert stale_doc.message == "stale waiver: DD003 in GONE-1 matches no finding (no doc has the key 'GONE-1')"
+    assert apply_to_lint([], {"docs/auth.md": "AUTH-42"}, loaded, TODAY)[0].message.startswith(
+        "stale waiver: DD003 in AUTH-42"), "the DD010 waiver is not stale: a lint measures nothing"
