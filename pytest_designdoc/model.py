@@ -290,6 +290,10 @@ class Report:
     coverage_source: str = ""
     """Whose coverage measured the run (``alone``, ``pytest-cov``, ``coverage run``); empty: none."""
     coverage_scope: str = "row"
+    selection: tuple[str, ...] = ()
+    """The ``--designdoc-select`` globs that chose ``docs``; empty: every doc."""
+    not_selected: int = 0
+    """How many docs the selection left out."""
 
     def all_findings(self) -> list[Finding]:
         found = [f for d in self.docs for f in d.findings]

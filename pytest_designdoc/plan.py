@@ -54,6 +54,15 @@ class Plan:
     def keys(self) -> frozenset[str]:
         return frozenset(d.doc.key for d in self.docs)
 
+    def select(self, patterns: Sequence[str]) -> tuple[Plan, list[str]]:
+        """The plan of the docs whose key matches a glob of ``patterns``, and the globs that match no key."""
+        from fnmatch import fnmatchcase
+
+        unmatched = [pattern for pattern in patterns if not any(fnmatchcase(key, pattern) for key in self.keys)]
+        docs = tuple(d for d in self.docs if any(fnmatchcase(d.doc.key, pattern) for pattern in patterns))
+        paths = {d.doc.path for d in docs}
+        return Plan(docs, tuple(f for f in self.findings if f.path in paths)), unmatched
+
     def measured_goals(self) -> list[GoalPlan]:
         """Percent and symbol goals of checked docs (drafts too) that need coverage data."""
         return [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shlex
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 PLUGIN_NAME = "designdoc-session"
 EVIDENCE_NAME = "designdoc-evidence"
 WRITER_NAME = "designdoc-writer"
+SELECTION_NAME = "designdoc-select"
 SWITCHER_NAME = "designdoc-contexts"
 WORKER_KEY = "designdoc"
 WORKER_COVERAGE_KEY = "designdoc_coverage"
@@ -44,6 +46,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--designdoc-report", action="append", default=None, metavar="FORMAT:PATH",
                     help="write the traceability report, e.g. json:designdoc.json; repeatable "
                          "(default: none).")
+    group.addoption("--designdoc-select", action="append", default=None, metavar="KEY",
+                    help="check only the docs with this key (glob, e.g. 'AUTH-*'; repeatable) and run only "
+                         "their tests; the rest is deselected (default: all docs).")
     group.addoption("--designdoc-coverage-scope", default=None, choices=("row", "suite"),
                     help="what coverage counts for a row's goals (default: row).")
     parser.addini("designdoc_paths", type="linelist", default=list(DEFAULT_PATHS),
@@ -184,16 +189,21 @@ class DesignDocPlugin:
         self.report: Optional[Report] = None
         self.layout = Layout(tuple(config.getini("python_files")), tuple(config.getini("norecursedirs")))
         self._goal_parsers = 0
+        self.unselected_keys: frozenset[str] = frozenset()
+        """Keys of the docs ``--designdoc-select`` left out."""
+        self.selection = DocSelection(self) if settings.select else None
 
     def register(self) -> None:
         manager = self.config.pluginmanager
         manager.register(self, PLUGIN_NAME)
         manager.register(self.evidence, EVIDENCE_NAME)
         manager.register(self.writer, WRITER_NAME)
+        if self.selection is not None:
+            manager.register(self.selection, SELECTION_NAME)
 
     def unregister(self) -> None:
-        for plugin in (self.writer, self.evidence, self):
-            if self.config.pluginmanager.is_registered(plugin):
+        for plugin in (self.selection, self.writer, self.evidence, self):
+            if plugin is not None and self.config.pluginmanager.is_registered(plugin):
                 self.config.pluginmanager.unregister(plugin)
 
     # static stage -------------------------------------------------------
@@ -225,7 +235,15 @@ class DesignDocPlugin:
         self.root = safepath.real_root(str(self.rootpath))
         self.plan = static_stage(self.root, self.settings.paths, self.layout,
                                  lambda text, line: hook.pytest_designdoc_parse_goal(text=text, line=line))
-        if not self.plan.docs and not self.plan.findings:
+        if self.settings.select:
+            everything = self.plan
+            self.plan, unmatched = everything.select(self.settings.select)
+            self.unselected_keys = everything.keys - self.plan.keys
+            if unmatched:
+                known = ", ".join(sorted(everything.keys)) or "none"
+                raise pytest.UsageError(f"--designdoc-select {', '.join(unmatched)} matches no design doc key "
+                                        f"(known keys: {known})")
+        elif not self.plan.docs and not self.plan.findings:
             origin = "--designdoc-path" if self.settings.paths_from_command_line else (
                 f"designdoc_paths in {self.config.inipath}" if self.config.inipath else "the default designdoc_paths")
             raise pytest.UsageError(
@@ -276,7 +294,10 @@ class DesignDocPlugin:
                 coverage = f"; coverage: {self.source.name}, {self.settings.coverage_scope} scope"
                 if self.core is not None and self.core.ask:
                     coverage += f", core {self.core.ask} (asked for: the sysmon core ignores row contexts)"
-            return f"designdoc: {plural(len(self.plan.docs), 'doc')} from {', '.join(self.settings.paths)}{coverage}"
+            selected = (f" selected by {', '.join(self.settings.select)} ({len(self.unselected_keys)} not selected)"
+                        if self.settings.select else "")
+            return (f"designdoc: {plural(len(self.plan.docs), 'doc')}{selected} from {', '.join(self.settings.paths)}"
+                    f"{coverage}")
         return None
 
     @pytest.hookimpl(wrapper=True, trylast=True)
@@ -317,11 +338,14 @@ class DesignDocPlugin:
         evidence = self.evidence.recorder.freeze()
         self.report = evaluate(self.plan, evidence, self._coverage_evidence(evidence, collect_only),
                                rootdir=str(self.rootpath), created=created, collect_only=collect_only)
+        if self.settings.select:
+            self.report = replace(self.report, selection=self.settings.select,
+                                  not_selected=len(self.unselected_keys))
         if self.settings.baseline:
             from . import waivers
 
             self.report = waivers.apply_to_report(self.report, waivers.load(self.root, self.settings.baseline),
-                                                  waivers.today_utc())
+                                                  waivers.today_utc(), self.unselected_keys)
         self.config.hook.pytest_designdoc_report(report=self.report, config=self.config)
         self.writer.write(self.report)
         failing = self.report.count(Severity.ERROR) or (
@@ -448,6 +472,29 @@ class EvidencePlugin:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if hasattr(self.config, "workerinput"):
             self.config.workeroutput[WORKER_KEY] = self.recorder.payload()  # type: ignore[attr-defined]
+
+
+class DocSelection:
+    """``--designdoc-select``: runs only the tests of the selected docs; pytest counts the rest as deselected."""
+
+    def __init__(self, session: DesignDocPlugin) -> None:
+        self.session = session
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        plan = self.session.plan
+        if plan is None:
+            return
+        files = {test_file for doc in plan.docs for row in doc.rows for test_file in row.test_files}
+        keys = plan.keys
+        kept: list[pytest.Item] = []
+        deselected: list[pytest.Item] = []
+        for item in items:
+            wanted = item.nodeid.split("::", 1)[0] in files or not keys.isdisjoint(_marker_keys(item))
+            (kept if wanted else deselected).append(item)
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = kept
 
 
 class ReportWriter:

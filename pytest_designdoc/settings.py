@@ -32,6 +32,8 @@ class Settings:
     baseline: Optional[str] = None
     """The waiver file, rootdir-relative (ini ``designdoc_baseline``)."""
     paths_from_command_line: bool = False
+    select: tuple[str, ...] = ()
+    """``--designdoc-select`` globs of doc keys: only those docs are checked, only their tests run."""
 
     @classmethod
     def from_config(cls, config: pytest.Config, options: Any = None) -> Settings:
@@ -67,7 +69,8 @@ class Settings:
         github = _choice(str(config.getini("designdoc_github")).strip().lower(), GITHUB_MODES,
                          f"designdoc_github {ini_source}")
         baseline = _waiver_path(str(config.getini("designdoc_baseline")).strip(), f"designdoc_baseline {ini_source}")
-        return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths))
+        select = tuple(pattern.strip() for pattern in option("designdoc_select") or () if pattern.strip())
+        return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths), select)
 
 
 def _doc_globs(values: Sequence[str], origin: str) -> list[str]:

@@ -109,11 +109,17 @@ class CoverageData(TypedDict):
     note: NotRequired[str]
 
 
+class SelectionData(TypedDict):
+    keys: list[str]
+    not_selected: int
+
+
 class ReportData(TypedDict):
     schema: str
     created: str
     rootdir: str
     summary: SummaryData
     coverage: NotRequired[CoverageData]
+    selection: NotRequired[SelectionData]
     docs: list[DocData]
     findings: list[FindingData]

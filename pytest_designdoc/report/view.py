@@ -28,7 +28,9 @@ def summary_text(data: ReportData) -> str:
     if goals.get("unmeasurable"):
         parts.append(f"{goals['unmeasurable']} unmeasurable")
     waived = f", {summary['waived']} waived" if summary.get("waived") else ""
-    return (f"{plural(summary['docs'], 'doc')}, {plural(sum(goals.values()), 'goal')}: {', '.join(parts)}; "
+    selection = data.get("selection")
+    selected = f" ({', '.join(selection['keys'])}; {selection['not_selected']} not selected)" if selection else ""
+    return (f"{plural(summary['docs'], 'doc')}{selected}, {plural(sum(goals.values()), 'goal')}: {', '.join(parts)}; "
             f"{plural(summary['errors'], 'error')}, {plural(summary['warnings'], 'warning')}{waived}")
 
 

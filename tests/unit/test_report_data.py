@@ -20,6 +20,7 @@ OBJECTS = [
     (data.ReportData, ()),
     (data.SummaryData, ("properties", "summary")),
     (data.CoverageData, ("properties", "coverage")),
+    (data.SelectionData, ("properties", "selection")),
     (data.DocData, ("$defs", "doc")),
     (data.FileData, ("$defs", "doc", "properties", "files", "items")),
     (data.RowData, ("$defs", "row")),

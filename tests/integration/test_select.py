@@ -1,0 +1,91 @@
+"""--designdoc-select: only the chosen docs are checked, only their tests run, pytest counts the rest."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .helpers import Project
+
+
+def _doc(key: str, test_file: str, source: str) -> str:
+    return f"""
+    # {key} - {key.lower()}
+
+    ## Files to Create
+
+    | File Path | Purpose |
+    |-----------|---------|
+    | `{source}` | code |
+
+    ## Test Strategy
+
+    | Test Type | Files | Coverage Goals |
+    |-----------|-------|----------------|
+    | Unit | `{test_file}` | 100% of `{source}` |
+    """
+
+
+@pytest.fixture
+def two_docs(project: Project) -> Project:
+    project.write("src/auth.py", "def login():\n    return True\n")
+    project.write("src/pay.py", "def charge():\n    return 1\n\ndef refund():\n    return -1\n")
+    project.write("tests/test_auth.py", "from auth import login\n\ndef test_login():\n    assert login()\n")
+    project.write("tests/test_pay.py", "from pay import charge\n\ndef test_charge():\n    assert charge()\n")
+    project.write("tests/test_misc.py", """
+        import pytest
+
+        @pytest.mark.designdoc("AUTH-1")
+        def test_linked():
+            pass
+
+        def test_other():
+            pass
+        """)
+    project.doc("auth.md", _doc("AUTH-1", "tests/test_auth.py", "src/auth.py"))
+    project.doc("pay.md", _doc("PAY-2", "tests/test_pay.py", "src/pay.py"))
+    return project
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["in-process", "xdist"])
+def test_only_the_selected_docs_are_checked_and_only_their_tests_run(two_docs: Project, workers: list[str]) -> None:
+    result = two_docs.pytester.runpytest_subprocess(
+        "--designdoc", "--designdoc-select", "AUTH-*", "--designdoc-report", "json:report.json", *workers)
+    # pytest-xdist's summary counts no deselected item, ours as little as -k's
+    result.assert_outcomes(passed=2, deselected=0 if workers else 2)
+    assert result.ret == 0, "PAY-2's failing goal is not checked"
+    result.stdout.fnmatch_lines(["designdoc: 1 doc (AUTH-*; 1 not selected), 1 goal: 1 met, *; 0 errors, 0 warnings"])
+    data = json.loads((two_docs.path / "report.json").read_text(encoding="utf-8"))
+    assert [doc["key"] for doc in data["docs"]] == ["AUTH-1"]
+    assert data["selection"] == {"keys": ["AUTH-*"], "not_selected": 1}
+
+
+def test_selecting_the_other_doc_runs_its_tests_and_fails_its_goal(two_docs: Project) -> None:
+    result = two_docs.pytester.runpytest_subprocess("--designdoc", "--designdoc-select", "PAY-2", "-v")
+    result.assert_outcomes(passed=1, deselected=3)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["designdoc: 1 doc selected by PAY-2 (1 not selected) from docs/**/*.md; *",
+                                 "*collected 4 items / 3 deselected / 1 selected",
+                                 "tests/test_pay.py::test_charge PASSED*",
+                                 "*DD010 error: 75.00% < 100% (total) of src/pay.py"])
+
+
+def test_a_key_no_doc_has_is_a_usage_error_listing_the_keys(two_docs: Project) -> None:
+    result = two_docs.pytester.runpytest("--designdoc", "--designdoc-select", "AUTH-1", "--designdoc-select", "BILL-*")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--designdoc-select BILL-* matches no design doc key (known keys: AUTH-1, PAY-2)"])
+
+
+def test_waivers_of_docs_left_out_are_not_stale(two_docs: Project) -> None:
+    two_docs.write("designdoc-waivers.yaml", """
+        waivers:
+          - {code: DD010, doc: PAY-2, reason: refunds untested, expires: 2999-01-01}
+        """)
+    result = two_docs.pytester.runpytest_subprocess("--designdoc", "--designdoc-select", "AUTH-1",
+                                                    "-o", "designdoc_baseline=designdoc-waivers.yaml")
+    assert result.ret == 0
+    assert "stale waiver" not in result.stdout.str()
+    result = two_docs.pytester.runpytest_subprocess("--designdoc", "-o", "designdoc_baseline=designdoc-waivers.yaml")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["designdoc: 2 docs, *; 0 errors, 0 warnings, 1 waived"])
