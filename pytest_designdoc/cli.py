@@ -23,6 +23,7 @@ from .static import PYTEST_NORECURSE, PYTEST_PYTHON_FILES, Layout
 
 if TYPE_CHECKING:
     from .report.data import ReportData
+    from .waivers import Current
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
@@ -43,6 +44,16 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
     report.add_argument("--format", "-f", required=True, choices=FORMATS)
     report.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
 
+    baseline = commands.add_parser("baseline", help="write today's findings as waivers (the adoption ratchet)")
+    baseline.add_argument("report", nargs="?", metavar="REPORT.json",
+                          help="a saved JSON report (default: the findings of designdoc lint)")
+    baseline.add_argument("--reason", required=True, help="why the findings are accepted for now")
+    baseline.add_argument("--expires", required=True, metavar="YYYY-MM-DD", help="when the new waivers lapse")
+    baseline.add_argument("--owner", default="", help="who fixes them")
+    baseline.add_argument("--output", "-o", help="the waiver file (default: designdoc_baseline of the pytest "
+                                                 "config, else designdoc-waivers.yaml in the root)")
+    baseline.add_argument("--root", help="project root (default: where the nearest pytest config file is, else .)")
+
     new = commands.add_parser("new", help="write a new design doc from the template")
     new.add_argument("key", help="the doc's key, e.g. AUTH-42")
     new.add_argument("title", help="the doc's title")
@@ -54,6 +65,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
         return _lint(options, stdout)
     if options.command == "report":
         return _report(options, stdout)
+    if options.command == "baseline":
+        return _baseline(options, stdout)
     return _new(options, stdout)
 
 
@@ -141,8 +154,7 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
     if isinstance(patterns, str):
         print(f"designdoc lint: {patterns}", file=sys.stderr)
         return 2
-    layout = Layout(tuple(_as_list(ini.get("python_files"), PYTEST_PYTHON_FILES)),
-                    tuple(_as_list(ini.get("norecursedirs"), PYTEST_NORECURSE)))
+    layout = _layout(ini)
     strict = options.strict or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
     checked = static_stage(real, patterns, layout)
     findings = static_findings(checked)
@@ -159,7 +171,7 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
     found = [finding_dict(f) for f in findings]
     for finding in found:
         print(finding_line(finding), file=out)
-        if "hint" in finding:
+        if "hint" in finding and finding["severity"] != "waived":
             print(f"    hint: {finding['hint']}", file=out)
     if github.enabled(_scalar(ini.get("designdoc_github", "auto")), os.environ):
         for command in github.workflow_commands(found):
@@ -171,6 +183,12 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
           f"{plural(errors, 'error')}, {plural(warnings, 'warning')}{f', {waived} waived' if waived else ''}",
           file=out)
     return 1 if errors or (strict and warnings) else 0
+
+
+def _layout(ini: dict[str, Any]) -> Layout:
+    """pytest's python_files and norecursedirs from the ini, or pytest's defaults."""
+    return Layout(tuple(_as_list(ini.get("python_files"), PYTEST_PYTHON_FILES)),
+                  tuple(_as_list(ini.get("norecursedirs"), PYTEST_NORECURSE)))
 
 
 def _lint_patterns(paths: list[str], root: str) -> list[str] | str:
@@ -254,6 +272,90 @@ def changed_docs(data: ReportData) -> list[str]:
         if hashlib.sha256(content).hexdigest() != doc["sha256"]:
             changed.append(relative)
     return changed
+
+
+# baseline ----------------------------------------------------------------------
+
+
+def _baseline(options: argparse.Namespace, out: TextIO) -> int:
+    from datetime import date
+
+    from . import waivers
+    from .report.json import write_atomic
+
+    def fail(message: str) -> int:
+        print(f"designdoc baseline: {message}", file=sys.stderr)
+        return 2
+
+    try:
+        expires = date.fromisoformat(options.expires)
+    except ValueError:
+        return fail(f"--expires {options.expires!r} is not a date (YYYY-MM-DD)")
+    if expires < waivers.today_utc():
+        return fail(f"--expires {expires} is in the past: the waivers would fail the run at once")
+    reason = " ".join(options.reason.split())
+    if not reason:
+        return fail("--reason is empty: say why the findings are accepted")
+    root, ini = (os.path.abspath(options.root), _pytest_ini(options.root) or {}) if options.root else find_root(".")
+    output = options.output or os.path.join(root, str(ini.get("designdoc_baseline") or "designdoc-waivers.yaml"))
+    relative = os.path.relpath(os.path.abspath(output), root).replace(os.sep, "/")
+    current = _saved_findings(options.report) if options.report else _lint_findings(root, ini)
+    if isinstance(current, str):
+        return fail(current)
+    existing = waivers.WaiverFile(relative)
+    if os.path.exists(output):
+        with open(output, encoding="utf-8") as handle:
+            existing = waivers.parse(relative, handle.read())
+        if any(f.severity.value == "error" for f in existing.findings):
+            return fail(f"{output} has errors; fix them first (designdoc lint shows them)")
+    result = waivers.baseline(current, existing.waivers, reason=reason, expires=expires, owner=options.owner,
+                              path=relative, undecidable=lambda w: not options.report and w.code in
+                              waivers.RUNTIME_CODES)
+    try:
+        write_atomic(output, waivers.dump(result.waivers))
+    except OSError as exc:
+        return fail(f"cannot write {output}: {exc.strerror or exc}")
+    print(f"designdoc baseline: wrote {len(result.waivers)} waivers to {output} ({result.kept} kept, "
+          f"{result.added} added, {result.removed} removed)", file=out)
+    return 0
+
+
+def _saved_findings(path: str) -> list[Current] | str:
+    """The doc findings of a saved JSON report, with their original severity, or why they cannot be read."""
+    from .model import Finding, Severity, Subject
+    from .report.json import SCHEMA
+    from .waivers import Current
+
+    current: list[Current] = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+            return f"{path} is not a {SCHEMA} report"
+        for doc in data["docs"]:
+            for item in doc["findings"]:
+                severity = item.get("waiver", {}).get("severity", item["severity"])
+                subject = Subject(**item.get("subject", {}))
+                goal_text = ""
+                if subject.row is not None and subject.goal is not None:
+                    goal_text = doc["rows"][subject.row]["goals"][subject.goal]["text"]
+                finding = Finding(item["code"], Severity(severity), item["path"], item["line"], item["message"],
+                                  item.get("hint", ""), subject)
+                current.append(Current(doc["key"], finding, goal_text))
+        return current
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        return f"cannot read {path}: {exc!r}"
+
+
+def _lint_findings(root: str, ini: dict[str, Any]) -> list[Current]:
+    from . import safepath
+    from .evaluate import static_findings
+    from .static import static_stage
+    from .waivers import Current
+
+    checked = static_stage(safepath.real_root(root), _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS), _layout(ini))
+    keys = {doc_plan.doc.path: doc_plan.doc.key for doc_plan in checked.docs}
+    return [Current(keys[f.path], f) for f in static_findings(checked) if f.path in keys]
 
 
 # new ---------------------------------------------------------------------------

@@ -483,8 +483,7 @@ class DocSelection:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         plan = self.session.plan
-        if plan is None:
-            return
+        assert plan is not None, "planned before collection"
         files = {test_file for doc in plan.docs for row in doc.rows for test_file in row.test_files}
         keys = plan.keys
         kept: list[pytest.Item] = []

@@ -252,6 +252,68 @@ def _goal_text(result: DocResult, subject: Subject) -> str:
     return goals[subject.goal].goal.text if subject.goal < len(goals) else ""
 
 
+@dataclass(frozen=True)
+class Current:
+    """A finding to baseline: its doc's key and, for a goal's finding, the goal's text."""
+
+    key: str
+    finding: Finding
+    goal_text: str = ""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    waivers: tuple[Waiver, ...]
+    kept: int
+    added: int
+    removed: int
+
+
+def baseline(current: Sequence[Current], existing: Sequence[Waiver], *, reason: str, expires: date, owner: str,
+             path: str, undecidable: Callable[[Waiver], bool] = lambda waiver: False) -> Baseline:
+    """The waiver file's new entries: the existing waivers that still match, untouched, and one per new finding.
+
+    A finding an existing waiver matches (live or expired) gets no new one, so
+    re-running never widens or renews a waiver; waivers that match nothing
+    are dropped unless ``undecidable`` says this source cannot tell.
+    """
+    judge = WaiverJudge(existing, date.min)
+    added: dict[tuple[str, str, str], Waiver] = {}
+    for entry in current:
+        finding = entry.finding
+        if finding.severity not in (Severity.ERROR, Severity.WARNING):
+            continue
+        if judge.judge(entry.key, finding, entry.goal_text) is not finding:
+            continue
+        match = finding.subject.file or finding.subject.test or entry.goal_text or finding.message
+        added.setdefault((entry.key, finding.code, match), Waiver(
+            code=finding.code, doc=entry.key, reason=reason, expires=expires.isoformat(), path=path, line=0,
+            match=match, owner=owner))
+    kept = [waiver for index, waiver in enumerate(existing) if index in judge.used or undecidable(waiver)]
+    waivers = sorted([*kept, *added.values()], key=lambda w: (w.doc, w.code, w.match, w.expires))
+    return Baseline(tuple(waivers), len(kept), len(added), len(existing) - len(kept))
+
+
+def dump(waivers: Sequence[Waiver]) -> str:
+    """The waiver file's text, one entry per waiver in the given order."""
+    import yaml
+
+    entries = []
+    for waiver in waivers:
+        entry = {"code": waiver.code, "doc": waiver.doc}
+        if waiver.match:
+            entry["match"] = waiver.match
+        entry["reason"] = waiver.reason
+        if waiver.owner:
+            entry["owner"] = waiver.owner
+        entry["expires"] = waiver.expires
+        entries.append(entry)
+    header = ("# Accepted design-doc findings (pytest-designdoc waivers). Each one fails the run again after its\n"
+              "# expires date; fix the finding and delete its entry. Written by: designdoc baseline\n")
+    body: str = yaml.safe_dump({"waivers": entries}, sort_keys=False, allow_unicode=True, width=10_000)
+    return header + body
+
+
 def today_utc() -> date:
     from datetime import datetime, timezone
 

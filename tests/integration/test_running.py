@@ -259,10 +259,12 @@ def test_bundled_example_passes(pytester: pytest.Pytester, validate_report: Call
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines([
         "docs/design/SHOP-4-gift-cards.md — SHOP-4: Gift cards (draft, not enforced: findings are warnings)",
-        "designdoc: 5 docs, * 0 errors, 2 warnings*",
+        "designdoc: 5 docs, * 0 errors, 1 warning, 1 waived",
     ])
     data = validate_report(pytester.path / "report.json")
     assert sorted(d["key"] for d in data["docs"]) == ["FEATURE_KEY", "SHOP-1", "SHOP-2", "SHOP-3", "SHOP-4"]
+    (waived,) = [f for d in data["docs"] for f in d["findings"] if f["severity"] == "waived"]
+    assert (waived["code"], waived["waiver"]["owner"]) == ("DD003", "shop-team"), "the example shows one waiver"
 
 
 def test_globs_that_find_no_design_doc_are_a_usage_error_not_a_green_run(project: Project) -> None:

@@ -9,7 +9,7 @@ import pytest
 from .helpers import Project
 
 
-def _doc(key: str, test_file: str, source: str) -> str:
+def _doc(key: str, test_file: str, source: str, goal: str = "") -> str:
     return f"""
     # {key} - {key.lower()}
 
@@ -23,12 +23,11 @@ def _doc(key: str, test_file: str, source: str) -> str:
 
     | Test Type | Files | Coverage Goals |
     |-----------|-------|----------------|
-    | Unit | `{test_file}` | 100% of `{source}` |
+    | Unit | `{test_file}` | {goal or f"100% of `{source}`"} |
     """
 
 
-@pytest.fixture
-def two_docs(project: Project) -> Project:
+def _write_two_docs(project: Project, goal: str = "") -> Project:
     project.write("src/auth.py", "def login():\n    return True\n")
     project.write("src/pay.py", "def charge():\n    return 1\n\ndef refund():\n    return -1\n")
     project.write("tests/test_auth.py", "from auth import login\n\ndef test_login():\n    assert login()\n")
@@ -43,9 +42,14 @@ def two_docs(project: Project) -> Project:
         def test_other():
             pass
         """)
-    project.doc("auth.md", _doc("AUTH-1", "tests/test_auth.py", "src/auth.py"))
-    project.doc("pay.md", _doc("PAY-2", "tests/test_pay.py", "src/pay.py"))
+    project.doc("auth.md", _doc("AUTH-1", "tests/test_auth.py", "src/auth.py", goal))
+    project.doc("pay.md", _doc("PAY-2", "tests/test_pay.py", "src/pay.py", goal))
     return project
+
+
+@pytest.fixture
+def two_docs(project: Project) -> Project:
+    return _write_two_docs(project)
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["in-process", "xdist"])
@@ -89,3 +93,10 @@ def test_waivers_of_docs_left_out_are_not_stale(two_docs: Project) -> None:
     result = two_docs.pytester.runpytest_subprocess("--designdoc", "-o", "designdoc_baseline=designdoc-waivers.yaml")
     assert result.ret == 0
     result.stdout.fnmatch_lines(["designdoc: 2 docs, *; 0 errors, 0 warnings, 1 waived"])
+
+
+def test_selection_deselects_in_process_and_the_terminal_counts_it(project: Project) -> None:
+    result = _write_two_docs(project, "edge cases").pytester.runpytest("--designdoc", "--designdoc-select", "AUTH-1")
+    result.assert_outcomes(passed=2, deselected=2)
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["designdoc: 1 doc (AUTH-1; 1 not selected), 1 goal: 0 met, 0 failed, 1 manual, *"])

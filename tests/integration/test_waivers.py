@@ -166,3 +166,77 @@ def test_lint_applies_the_waivers_too(waived_project: Project) -> None:
     out = io.StringIO()
     assert main(["lint", "--root", str(waived_project.path)], stdout=out) == 0
     assert out.getvalue().splitlines()[-1] == "designdoc lint: 1 doc; 0 errors, 0 warnings, 1 waived"
+
+
+def _baseline(project: Project, *args: str) -> str:
+    import io
+
+    from pytest_designdoc.cli import main
+
+    out = io.StringIO()
+    assert main(["baseline", *args, "--root", str(project.path)], stdout=out) == 0
+    return out.getvalue()
+
+
+def test_baseline_round_trip_accepts_today_and_only_ever_shrinks(waived_project: Project) -> None:
+    pytester = waived_project.pytester
+    assert pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json").ret == 1
+    waivers = waived_project.path / "designdoc-waivers.yaml"
+    said = _baseline(waived_project, str(waived_project.path / "report.json"), "--reason", "adopting designdoc",
+                     "--expires", "2999-06-30", "--owner", "app-team")
+    assert said == f"designdoc baseline: wrote 2 waivers to {waivers} (0 kept, 2 added, 0 removed)\n"
+    written = waivers.read_text(encoding="utf-8")
+    assert written.splitlines()[2:] == [
+        "waivers:",
+        "- code: DD003",
+        "  doc: APP-1",
+        "  match: src/later.py",
+        "  reason: adopting designdoc",
+        "  owner: app-team",
+        "  expires: '2999-06-30'",
+        "- code: DD010",
+        "  doc: APP-1",
+        "  match: 100% of `src/app.py`",
+        "  reason: adopting designdoc",
+        "  owner: app-team",
+        "  expires: '2999-06-30'",
+    ]
+
+    result = pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["designdoc: *; 0 errors, 0 warnings, 2 waived"])
+
+    _baseline(waived_project, str(waived_project.path / "report.json"), "--reason", "again",
+              "--expires", "3999-01-01")
+    assert waivers.read_text(encoding="utf-8") == written, "re-running never renews or widens a waiver"
+
+    waived_project.write("src/later.py", "")
+    result = pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["designdoc-waivers.yaml:4 DD024 warning: stale waiver: DD003 in APP-1 *"])
+    said = _baseline(waived_project, str(waived_project.path / "report.json"), "--reason", "r",
+                     "--expires", "2999-06-30")
+    assert said.endswith("(1 kept, 0 added, 1 removed)\n")
+    assert "DD003" not in waivers.read_text(encoding="utf-8")
+
+
+def test_baseline_from_a_lint_keeps_waivers_a_lint_cannot_judge(waived_project: Project) -> None:
+    waived_project.write("designdoc-waivers.yaml", _waivers(_entry("DD010", "2999-12-31")))
+    said = _baseline(waived_project, "--reason", "adopting", "--expires", "2999-06-30")
+    assert said.endswith("(1 kept, 1 added, 0 removed)\n"), "the DD010 waiver stays: a lint measures nothing"
+    assert waived_project.pytester.runpytest_subprocess("--designdoc").ret == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--reason", "r", "--expires", "someday"], "--expires 'someday' is not a date (YYYY-MM-DD)"),
+    (["--reason", "r", "--expires", "2001-01-01"], "--expires 2001-01-01 is in the past"),
+    (["--reason", "  ", "--expires", "2999-01-01"], "--reason is empty"),
+    (["nothing.json", "--reason", "r", "--expires", "2999-01-01"], "cannot read nothing.json"),
+])
+def test_baseline_refuses_what_would_not_hold(waived_project: Project, args: list[str], message: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from pytest_designdoc.cli import main
+
+    assert main(["baseline", *args, "--root", str(waived_project.path)]) == 2
+    assert message in capsys.readouterr().err
+    assert not (waived_project.path / "designdoc-waivers.yaml").exists()

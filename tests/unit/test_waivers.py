@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from pytest_designdoc.model import Finding, Severity, Subject
-from pytest_designdoc.waivers import WaiverJudge, apply_to_lint, parse
+from pytest_designdoc.model import (
+    DesignDoc,
+    DocResult,
+    Finding,
+    Goal,
+    GoalKind,
+    GoalResult,
+    GoalStatus,
+    Report,
+    RowResult,
+    Severity,
+    Subject,
+    TestFileOutcome,
+    TestRow,
+)
+from pytest_designdoc.waivers import Current, WaiverJudge, apply_to_lint, apply_to_report, baseline, dump, load, parse
 
 TODAY = date(2027, 1, 15)
 
@@ -126,3 +141,64 @@ def test_lint_applies_waivers_and_cannot_call_a_runtime_waiver_stale() -> None:
     assert stale_doc.message == "stale waiver: DD003 in GONE-1 matches no finding (no doc has the key 'GONE-1')"
     assert apply_to_lint([], {"docs/auth.md": "AUTH-42"}, loaded, TODAY)[0].message.startswith(
         "stale waiver: DD003 in AUTH-42"), "the DD010 waiver is not stale: a lint measures nothing"
+
+
+def _report(status: GoalStatus, *findings: Finding) -> Report:
+    goal = Goal(text="90% of `src/auth.py`", line=12, kind=GoalKind.PERCENT, required=90.0)
+    row = TestRow(12, "Unit", ("tests/test_auth.py",), (goal,))
+    doc = DesignDoc(path="docs/auth.md", key="AUTH-42", title="Auth", line=1, rows=(row,))
+    outcome = TestFileOutcome("tests/test_auth.py", exists=True, selected=status is not GoalStatus.NOT_RUN)
+    result = DocResult(doc, rows=(RowResult(row, (outcome,), (GoalResult(goal, status),)),), findings=findings)
+    return Report(rootdir="/r", created="", docs=(result,))
+
+
+def test_a_report_gets_its_waivers_by_goal_text_and_stale_ones_only_where_the_run_could_tell() -> None:
+    by_goal = parse("waivers.yaml", "waivers:\n  - {code: DD010, doc: AUTH-42, match: '90% of `src/auth.py`', "
+                                    "reason: r, expires: 2099-01-01}\n")
+    shortfall = _finding(message="63.64% < 90% (line)", subject=Subject(row=0, goal=0))
+    (waived,) = apply_to_report(_report(GoalStatus.FAILED, shortfall), by_goal, TODAY).docs[0].findings
+    assert waived.severity is Severity.WAIVED, "match found in the goal's text"
+    met = apply_to_report(_report(GoalStatus.MET), by_goal, TODAY)
+    assert [f.message for f in met.findings] == [
+        "stale waiver: DD010 in AUTH-42 matching '90% of `src/auth.py`' matches no finding"]
+    assert apply_to_report(_report(GoalStatus.NOT_RUN), by_goal, TODAY).findings == (), "a row not run cannot tell"
+    assert apply_to_report(Report("/r", "", ()), by_goal, TODAY, frozenset({"AUTH-42"})).findings == (), (
+        "a doc left out by --designdoc-select cannot tell")
+
+
+def test_baseline_keeps_what_still_matches_adds_the_new_and_drops_the_gone() -> None:
+    existing = parse("waivers.yaml", GOOD).waivers
+    current = [
+        Current("AUTH-42", _finding()),
+        Current("AUTH-42", _finding("DD012", "Stack not executed", subject=Subject(row=0, goal=1)), "`Stack`"),
+        Current("AUTH-42", _finding("DD002", "no test", Severity.WARNING, Subject(test="tests/test_a.py", row=0))),
+        Current("AUTH-42", _finding("DD002", "no test again", Severity.WARNING, Subject(test="tests/test_a.py"))),
+        Current("AUTH-42", _finding("DD022", "template leftover 'path/to/'", Severity.INFO)),
+    ]
+    result = baseline(current, existing, reason="adopting", expires=date(2027, 6, 30), owner="", path="w.yaml")
+    assert (result.kept, result.added, result.removed) == (1, 2, 1)
+    assert [(w.code, w.match, w.reason, w.expires) for w in result.waivers] == [
+        ("DD002", "tests/test_a.py", "adopting", "2027-06-30"),
+        ("DD010", "src/auth.py", "rewrite of the throttle tests in flight", "2027-03-31"),
+        ("DD012", "`Stack`", "adopting", "2027-06-30"),
+    ]
+    again = parse("w.yaml", dump(result.waivers))
+    assert again.findings == ()
+    assert [(w.code, w.doc, w.match, w.owner, w.expires) for w in again.waivers] == [
+        (w.code, w.doc, w.match, w.owner, w.expires) for w in result.waivers]
+    kept = baseline([], existing, reason="r", expires=date(2027, 6, 30), owner="", path="w.yaml",
+                    undecidable=lambda waiver: waiver.code == "DD010")
+    assert [w.code for w in kept.waivers] == ["DD010"], "a source that cannot tell keeps the waiver"
+
+
+def test_load_refuses_a_missing_file_and_a_link_out_of_rootdir(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    (tmp_path / "outside.yaml").write_text(GOOD, encoding="utf-8")
+    (root / "link.yaml").symlink_to(tmp_path / "outside.yaml")
+    (root / "waivers.yaml").write_text(GOOD, encoding="utf-8")
+    (root / "latin1.yaml").write_bytes(b"waivers:\n  - reason: caf\xe9\n")
+    assert len(load(str(root), "waivers.yaml").waivers) == 2
+    assert [f.code for f in load(str(root), "link.yaml").findings] == ["DD030"]
+    assert "does not exist" in load(str(root), "gone.yaml").findings[0].message
+    assert "cannot read the waiver file" in load(str(root), "latin1.yaml").findings[0].message
