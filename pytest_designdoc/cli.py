@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO, cast
 
 from . import __version__
 from .report import FORMATS
-from .settings import DEFAULT_PATHS
+from .settings import DEFAULT_PATHS, report_target
 from .static import PYTEST_NORECURSE, PYTEST_PYTHON_FILES, Layout
 
 if TYPE_CHECKING:
@@ -54,6 +54,14 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
                                                  "config, else designdoc-waivers.yaml in the root)")
     baseline.add_argument("--root", help="project root (default: where the nearest pytest config file is, else .)")
 
+    merge = commands.add_parser("merge", help="sharded CI: decide the goals once from every job's evidence")
+    merge.add_argument("evidence", nargs="+", metavar="EVIDENCE",
+                       help="files written by pytest --designdoc --designdoc-evidence PATH, one per job")
+    merge.add_argument("--report", action="append", default=[], metavar="FORMAT:PATH",
+                       help="write the traceability report; repeatable (default: designdoc_report of the config)")
+    merge.add_argument("--strict", action="store_true", help="warnings fail too (default: designdoc_strict)")
+    merge.add_argument("--root", help="project root (default: where the nearest pytest config file is, else .)")
+
     new = commands.add_parser("new", help="write a new design doc from the template")
     new.add_argument("key", help="the doc's key, e.g. AUTH-42")
     new.add_argument("title", help="the doc's title")
@@ -67,6 +75,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
         return _report(options, stdout)
     if options.command == "baseline":
         return _baseline(options, stdout)
+    if options.command == "merge":
+        return _merge(options, stdout)
     return _new(options, stdout)
 
 
@@ -356,6 +366,78 @@ def _lint_findings(root: str, ini: dict[str, Any]) -> list[Current]:
     checked = static_stage(safepath.real_root(root), _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS), _layout(ini))
     keys = {doc_plan.doc.path: doc_plan.doc.key for doc_plan in checked.docs}
     return [Current(keys[f.path], f) for f in static_findings(checked) if f.path in keys]
+
+
+# merge -------------------------------------------------------------------------
+
+
+def _merge(options: argparse.Namespace, out: TextIO) -> int:
+    import contextlib
+    from dataclasses import replace
+    from datetime import datetime, timezone
+
+    from . import safepath, shards
+    from .evaluate import CoverageEvidence, evaluate
+    from .model import Severity
+    from .report.json import to_dict
+    from .report.publish import publish
+    from .report.terminal import render
+    from .static import static_stage
+
+    def fail(message: str) -> int:
+        print(f"designdoc merge: {message}", file=sys.stderr)
+        return 2
+
+    root, ini = (os.path.abspath(options.root), _pytest_ini(options.root) or {}) if options.root else find_root(".")
+    try:
+        targets = [report_target(value, os.getcwd()) for value in options.report] or [
+            report_target(value, root) for value in _as_list(ini.get("designdoc_report"), ())]
+    except ValueError as exc:
+        return fail(f"--report {exc}")
+    try:
+        jobs = [shards.read(path) for path in options.evidence]
+        evidence = shards.merged_evidence(jobs)
+    except shards.EvidenceError as exc:
+        return fail(str(exc))
+    scopes = {job.scope for job in jobs}
+    if len(scopes) > 1:
+        return fail(f"the jobs measured with different coverage scopes ({', '.join(sorted(scopes))})")
+    real = safepath.real_root(root)
+    patterns = _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS)
+    plan = static_stage(real, patterns, _layout(ini))
+    if not plan.docs and not plan.findings:
+        return fail(f"found no design doc: {', '.join(patterns)} matches none under {root} (run it in the project, "
+                    "or give --root)")
+    row_scope = scopes == {"row"}
+    coverage = CoverageEvidence(row_scope=row_scope)
+    if plan.coverage_targets():
+        from .figures import coverage_evidence
+
+        with contextlib.chdir(root):
+            outcome = shards.merged_outcome(jobs, real, plan.coverage_targets(), needs_branches=plan.needs_branches())
+        coverage = coverage_evidence(outcome, real, row_scope=row_scope, marked=evidence.marked_nodeids)
+    created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    report = evaluate(plan, evidence, coverage, rootdir=root, created=created)
+    changed = shards.changed_docs(jobs, {doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in plan.docs})
+    report = replace(report, findings=tuple(sorted(report.findings + tuple(changed), key=lambda f: f.sort_key)))
+    baseline = ini.get("designdoc_baseline")
+    if baseline and safepath.normalize(str(baseline)):
+        from . import waivers
+
+        report = waivers.apply_to_report(report, waivers.load(real, safepath.normalize(str(baseline)) or ""),
+                                         waivers.today_utc())
+    data = to_dict(report)
+    published = publish(data, [(target.format, target.path) for target in targets],
+                        _scalar(ini.get("designdoc_github", "auto")))
+    strict = options.strict or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
+    for line in render(data, strict=strict):
+        print(line.text, file=out)
+    for error in published.errors:
+        print(f"designdoc merge: {error}", file=sys.stderr)
+    for annotation in published.annotations:
+        print(annotation, file=out)
+    failing = report.count(Severity.ERROR) or (strict and report.count(Severity.WARNING)) or published.errors
+    return 1 if failing else 0
 
 
 # new ---------------------------------------------------------------------------

@@ -49,6 +49,8 @@ CODES: tuple[Code, ...] = (
          'two docs with the same key'),
     Code('DD024', 'Waiver problem', 'error / warning',
          'waiver file: unreadable, not YAML, an entry without `reason` or `expires` or with a bad date (error); a stale waiver that matches no finding, unknown keys (warning)'),
+    Code('DD025', 'Shard evidence differs from the docs', 'warning',
+         '`designdoc merge`: a doc differs from the one a job ran against (changed between the jobs and the merge, or new)'),
     Code('DD030', 'Path escapes rootdir', 'error',
          'path escapes rootdir (absolute, `..`, symlink out): refused, never read'),
     Code('DD031', 'Marker names an unknown design doc key', 'error',

@@ -126,6 +126,14 @@ def static_findings(plan: Plan) -> list[Finding]:
     return sorted(found, key=lambda f: f.sort_key)
 
 
+def static_report(plan: Plan, *, rootdir: str, created: str, note: str = "") -> Report:
+    """The static findings as a report, per doc (a job writing shard evidence decides nothing else)."""
+    docs = tuple(DocResult(doc_plan.doc, findings=tuple(sorted(
+        _as_enforced(doc_plan.doc, list(doc_plan.doc.findings) + list(doc_plan.findings)), key=lambda f: f.sort_key)
+        if doc_plan.doc.checked else ())) for doc_plan in plan.docs)
+    return Report(rootdir=rootdir, created=created, docs=docs, findings=tuple(plan.findings), coverage_note=note)
+
+
 def _as_enforced(doc: DesignDoc, findings: list[Finding]) -> list[Finding]:
     """Findings of draft, proposed and ``enforce: false`` docs are warnings."""
     return findings if doc.enforced else [f.demoted() for f in findings]

@@ -111,8 +111,9 @@ class EvidenceRecorder:
 
     def __init__(self) -> None:
         self.considered: set[str] = set()
-        self.collected: Counter[str] = Counter()
-        self.deselected: Counter[str] = Counter()
+        self.selected: set[str] = set()
+        """Node ids of the tests collected and kept for the run."""
+        self.deselected: set[str] = set()
         self.collect_errors: set[str] = set()
         self.collect_skips: set[str] = set()
         self.outcomes: dict[str, str] = {}
@@ -130,10 +131,10 @@ class EvidenceRecorder:
         self.collect_skips.add(path)
 
     def collected_items(self, nodeids: Iterable[str]) -> None:
-        self.collected.update(file_of(n) for n in nodeids)
+        self.selected.update(nodeids)
 
     def deselected_items(self, nodeids: Iterable[str]) -> None:
-        self.deselected.update(file_of(n) for n in nodeids)
+        self.deselected.update(nodeids)
 
     def marker(self, key: str, path: str, line: int, nodeid: Optional[str] = None) -> None:
         self.marker_keys.setdefault(key, (path, line))
@@ -146,44 +147,59 @@ class EvidenceRecorder:
         if previous is None or _OUTCOME_RANK.get(outcome, 2) > _OUTCOME_RANK[previous]:
             self.outcomes[nodeid] = outcome if outcome in _OUTCOME_RANK else "failed"
 
-    def payload(self) -> dict[str, Any]:
-        """Collection evidence as plain data for xdist's ``workeroutput``."""
-        return {
+    def payload(self, *, outcomes: bool = False) -> dict[str, Any]:
+        """The evidence as plain data: for xdist's ``workeroutput``, or with ``outcomes`` for a shard's evidence file."""
+        data: dict[str, Any] = {
             "considered": sorted(self.considered),
-            "collected": dict(self.collected),
-            "deselected": dict(self.deselected),
+            "selected": sorted(self.selected),
+            "deselected": sorted(self.deselected),
             "collect_errors": sorted(self.collect_errors),
             "collect_skips": sorted(self.collect_skips),
             "marker_keys": {k: list(v) for k, v in self.marker_keys.items()},
             "marked": {k: sorted(v) for k, v in self.marked.items()},
         }
+        if outcomes:
+            data["outcomes"] = dict(sorted(self.outcomes.items()))
+            data["selection"] = {"options": list(self.selection.options),
+                                 "nodeid_files": sorted(self.selection.nodeid_files)}
+        return data
 
     def merge_payload(self, payload: Optional[dict[str, Any]]) -> None:
-        """Merge one worker's collection; every worker collects the same tests."""
+        """Merge another process's evidence: an xdist worker's, or a shard's.
+
+        A test selected anywhere is selected; an outcome is the worst any
+        process saw; command-line selections add up.
+        """
         if not payload:
             return
         self.considered.update(payload["considered"])
-        for path, count in payload["collected"].items():
-            self.collected[path] = max(self.collected[path], count)
-        for path, count in payload["deselected"].items():
-            self.deselected[path] = max(self.deselected[path], count)
+        self.selected.update(payload["selected"])
+        self.deselected.update(payload["deselected"])
         self.collect_errors.update(payload["collect_errors"])
         self.collect_skips.update(payload.get("collect_skips", ()))
         for key, (path, line) in payload["marker_keys"].items():
             self.marker(key, path, line)
         for key, nodeids in payload.get("marked", {}).items():
             self.marked.setdefault(key, set()).update(nodeids)
+        for nodeid, outcome in payload.get("outcomes", {}).items():
+            self.test_report(nodeid, outcome)
+        selection = payload.get("selection")
+        if selection:
+            options = tuple(dict.fromkeys((*self.selection.options, *selection["options"])))
+            self.selection = Selection(options, self.selection.nodeid_files | frozenset(selection["nodeid_files"]))
 
     def freeze(self) -> Evidence:
         per_file: dict[str, Counter[str]] = {}
         for nodeid, outcome in self.outcomes.items():
             per_file.setdefault(file_of(nodeid), Counter())[outcome] += 1
-        paths = self.considered | set(self.collected) | set(per_file) | self.collect_errors
+        selected = Counter(file_of(nodeid) for nodeid in self.selected)
+        deselected = Counter(file_of(nodeid) for nodeid in self.deselected - self.selected)
+        paths = self.considered | set(selected) | set(deselected) | set(per_file) | self.collect_errors
         files = {
             path: FileEvidence(
-                considered=path in self.considered or path in self.collected,
-                collected=self.collected[path] + self.deselected[path],
-                deselected=self.deselected[path],
+                considered=path in self.considered or path in selected,
+                collected=selected[path] + deselected[path],
+                deselected=deselected[path],
                 collect_error=path in self.collect_errors,
                 collect_skipped=path in self.collect_skips,
                 passed=per_file.get(path, Counter())["passed"],

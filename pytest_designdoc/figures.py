@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
 
-from .evaluate import Figure, RowScope, Unmeasurable
+from .evaluate import CoverageEvidence, Figure, RowScope, Unmeasurable
 from .measure import CoverageOutcome, quiet
 from .model import Metric
 from .symbols import Span, SymbolSyntaxError, import_time_lines, parse_source
@@ -40,6 +40,21 @@ def context_label(test_file: str, keys: Sequence[str] = ()) -> str:
     if not keys:
         return test_file
     return f"{test_file}{DESIGNDOC_LABEL}[{','.join(sorted(set(keys)))}]"
+
+
+def coverage_evidence(outcome: CoverageOutcome, root: str, *, row_scope: bool,
+                      marked: Optional[Mapping[str, Sequence[str]]] = None) -> CoverageEvidence:
+    """What a coverage outcome tells the evaluation: figures, or the problem that keeps it from deciding."""
+    if outcome.problem or outcome.data is None:
+        problem = outcome.problem or f"{outcome.source} recorded nothing"
+        return lost(outcome.source, row_scope, problem, outcome.hint)
+    return CoverageEvidence(CoverageAnalysis(outcome, root, marked=marked), source=outcome.source,
+                            row_scope=row_scope, preimported=outcome.preimported)
+
+
+def lost(source: str, row_scope: bool, problem: str, hint: str) -> CoverageEvidence:
+    return CoverageEvidence(problem=problem, hint=hint, note=f"coverage not measured: {problem}",
+                            source=source, row_scope=row_scope)
 
 
 @dataclass(frozen=True)
@@ -90,8 +105,28 @@ class CoverageAnalysis:
 
     # analysis ---------------------------------------------------------
 
+    def unmeasurable(self, path: str) -> Optional[tuple[str, str]]:
+        """Why ``path`` cannot be measured from this data (message, hint), or None when it can."""
+        try:
+            self._check(path, os.path.join(self.root, path))
+        except Unmeasurable as exc:
+            return exc.reason, exc.hint
+        return None
+
     def _analysis(self, path: str, scope: Optional[RowScope]) -> _FileAnalysis:
         filename = os.path.join(self.root, path)
+        self._check(path, filename)
+        contexts = self.contexts(scope)
+        key = (path, contexts)
+        if key not in self._cache:
+            self._cache[key] = self._analyze(path, filename, contexts)
+        return self._cache[key]
+
+    def _check(self, path: str, filename: str) -> None:
+        """Raise Unmeasurable when this data cannot decide ``path``."""
+        known = self.outcome.unmeasurable.get(path)
+        if known is not None:
+            raise Unmeasurable(*known)
         measured = self.outcome.measured
         if measured is not None and path not in measured:
             raise Unmeasurable(f"'{path}' was not measured: it became a target after coverage started",
@@ -107,11 +142,6 @@ class CoverageAnalysis:
         if measured is None and filename not in self._files_in_data() and not self._would_measure(filename):
             raise Unmeasurable(f"'{path}' is outside what this run's coverage measures (its source or include)",
                                "widen --cov / [run] source to include it")
-        contexts = self.contexts(scope)
-        key = (path, contexts)
-        if key not in self._cache:
-            self._cache[key] = self._analyze(path, filename, contexts)
-        return self._cache[key]
 
     def _analyze(self, path: str, filename: str, contexts: Optional[tuple[str, ...]]) -> _FileAnalysis:
         from coverage import CoverageData

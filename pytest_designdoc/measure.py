@@ -23,7 +23,7 @@ import contextlib
 import os
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ class CoverageOutcome:
     """Targets that have data from before this session mixed into ``data``."""
     preimported: frozenset[str] = frozenset()
     """Targets imported before measuring started: their import-time lines are lost."""
+    unmeasurable: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Targets known to be unmeasurable (from a shard's evidence), with the message and hint."""
     problem: str = ""
     hint: str = ""
 

@@ -20,7 +20,8 @@ from .settings import DEFAULT_PATHS, Settings
 if TYPE_CHECKING:
     from .evaluate import CoverageEvidence
     from .evidence import Evidence
-    from .measure import CoreChoice, CoverageSource
+    from .figures import CoverageAnalysis
+    from .measure import CoreChoice, CoverageOutcome, CoverageSource
     from .model import Goal, Report
     from .plan import Plan
     from .report.data import ReportData
@@ -49,6 +50,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--designdoc-select", action="append", default=None, metavar="KEY",
                     help="check only the docs with this key (glob, e.g. 'AUTH-*'; repeatable) and run only "
                          "their tests; the rest is deselected (default: all docs).")
+    group.addoption("--designdoc-evidence", default=None, metavar="PATH",
+                    help="sharded CI: write this job's evidence (outcomes, coverage with row contexts) to PATH "
+                         "and leave the goals to 'designdoc merge' (default: decide them here).")
     group.addoption("--designdoc-coverage-scope", default=None, choices=("row", "suite"),
                     help="what coverage counts for a row's goals (default: row).")
     parser.addini("designdoc_paths", type="linelist", default=list(DEFAULT_PATHS),
@@ -335,6 +339,14 @@ class DesignDocPlugin:
 
         created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
         collect_only = bool(self.config.option.collectonly)
+        if self.settings.evidence:
+            self.report = self._write_evidence(created, collect_only)
+            self.writer.evidence = self.settings.evidence
+            self.writer.write(self.report)
+            failing = self.report.count(Severity.ERROR) or self.writer.errors
+            if failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            return
         evidence = self.evidence.recorder.freeze()
         self.report = evaluate(self.plan, evidence, self._coverage_evidence(evidence, collect_only),
                                rootdir=str(self.rootpath), created=created, collect_only=collect_only)
@@ -354,6 +366,50 @@ class DesignDocPlugin:
         if failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
+    def _write_evidence(self, created: str, collect_only: bool) -> Report:
+        """A shard job: write the evidence file; the report holds only the static findings (the merge decides)."""
+        import json
+
+        from . import shards
+        from .evaluate import static_report
+        from .report.json import write_atomic
+
+        assert self.plan is not None
+        outcome, figures = self._job_coverage() if not collect_only else (None, None)
+        data = shards.evidence_data(
+            rootdir=self.root, created=created, scope=self.settings.coverage_scope,
+            docs={doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in self.plan.docs},
+            run=self.evidence.recorder.payload(outcomes=True), outcome=outcome, figures=figures,
+            targets=self.plan.coverage_targets())
+        try:
+            write_atomic(self.settings.evidence or "", json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            self.writer.errors.append(f"cannot write the evidence {self.settings.evidence}: {exc.strerror or exc}")
+        report = static_report(self.plan, rootdir=str(self.rootpath), created=created)
+        if self.settings.baseline:
+            from . import waivers
+
+            report = waivers.apply_to_report(report, waivers.load(self.root, self.settings.baseline),
+                                             waivers.today_utc(), self.unselected_keys, stale=False)
+        return report
+
+    def _job_coverage(self) -> tuple[Optional[CoverageOutcome], Optional[CoverageAnalysis]]:
+        if self.source is None:
+            return None, None
+        from coverage.exceptions import CoverageException
+
+        from .figures import CoverageAnalysis
+        from .measure import CoverageOutcome
+
+        try:
+            outcome = self.source.outcome()
+        except CoverageException as exc:
+            return CoverageOutcome(self.source.name, problem=f"coverage.py failed to hand over its data ({exc})",
+                                   hint="run again with -p no:randomly"), None
+        if outcome.problem or outcome.data is None:
+            return outcome, None
+        return outcome, CoverageAnalysis(outcome, self.root)
+
     def _coverage_evidence(self, evidence: Evidence, collect_only: bool) -> CoverageEvidence:
         """What the run's coverage can tell the evaluation: figures, or why there are none."""
         from .evaluate import CoverageEvidence
@@ -366,25 +422,14 @@ class DesignDocPlugin:
             return CoverageEvidence(row_scope=row_scope)
         from coverage.exceptions import CoverageException
 
+        from .figures import coverage_evidence, lost
+
         try:
             outcome = source.outcome()
         except CoverageException as exc:
-            return self._lost(source.name, row_scope, f"coverage.py failed to hand over its data ({exc})",
-                              "run again with -p no:randomly to see whether a test corrupts coverage's state")
-        if outcome.problem or outcome.data is None:
-            return self._lost(outcome.source, row_scope, outcome.problem or f"{outcome.source} recorded nothing",
-                              outcome.hint)
-        from .figures import CoverageAnalysis
-
-        figures = CoverageAnalysis(outcome, self.root, marked=evidence.marked_nodeids)
-        return CoverageEvidence(figures, source=outcome.source, row_scope=row_scope, preimported=outcome.preimported)
-
-    @staticmethod
-    def _lost(source: str, row_scope: bool, problem: str, hint: str) -> CoverageEvidence:
-        from .evaluate import CoverageEvidence
-
-        return CoverageEvidence(problem=problem, hint=hint, note=f"coverage not measured: {problem}",
-                                source=source, row_scope=row_scope)
+            return lost(source.name, row_scope, f"coverage.py failed to hand over its data ({exc})",
+                        "run again with -p no:randomly to see whether a test corrupts coverage's state")
+        return coverage_evidence(outcome, self.root, row_scope=row_scope, marked=evidence.marked_nodeids)
 
 
 class EvidencePlugin:
@@ -503,27 +548,23 @@ class ReportWriter:
         self.config = config
         self.settings = settings
         self.data: Optional[ReportData] = None
+        self.evidence: Optional[str] = None
+        """Set in a shard job: where its evidence went; reports are left to ``designdoc merge``."""
         self.errors: list[str] = []
         """Reports that could not be written: they fail the run."""
         self.annotations: list[str] = []
 
     def write(self, report: Report) -> None:
-        from .report import github, render
-        from .report.json import to_dict, write_atomic
-        from .report.view import all_findings
+        from .report.json import to_dict
+        from .report.publish import publish
 
         self.data = data = to_dict(report)
-        for target in self.settings.reports:
-            try:
-                write_atomic(target.path, render(target.format, data))
-            except OSError as exc:
-                self.errors.append(f"cannot write {target.format} report {target.path}: {exc.strerror or exc}")
-        if github.enabled(self.settings.github, os.environ):
-            self.annotations = github.workflow_commands(all_findings(data))
-            try:
-                github.append_step_summary(render("md", data))
-            except OSError as exc:
-                self.errors.append(f"cannot write the GitHub step summary: {exc.strerror or exc}")
+        if self.evidence is not None:
+            return  # reports and annotations come from designdoc merge, once for all jobs
+        published = publish(data, [(target.format, target.path) for target in self.settings.reports],
+                            self.settings.github)
+        self.errors.extend(published.errors)
+        self.annotations = published.annotations
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.data is None:
@@ -531,8 +572,12 @@ class ReportWriter:
         from .report.terminal import render
 
         terminalreporter.section("designdoc")
-        for line in render(self.data, verbosity=_verbosity(self.config), strict=self.settings.strict):
+        for line in render(self.data, verbosity=_verbosity(self.config), strict=self.settings.strict,
+                           evidence=self.evidence):
             terminalreporter.write_line(line.text, **({line.color: True} if line.color else {}))
+        if self.evidence is not None and self.settings.reports:
+            terminalreporter.write_line("designdoc: reports (designdoc_report / --designdoc-report) are not written by "
+                                        "a job that writes evidence: designdoc merge writes them", yellow=True)
         for error in self.errors:
             terminalreporter.write_line(f"designdoc: {error}", red=True)
         for annotation in self.annotations:

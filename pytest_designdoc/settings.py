@@ -32,6 +32,8 @@ class Settings:
     baseline: Optional[str] = None
     """The waiver file, rootdir-relative (ini ``designdoc_baseline``)."""
     paths_from_command_line: bool = False
+    evidence: Optional[str] = None
+    """``--designdoc-evidence``: the absolute path of this job's shard evidence; goals are left to the merge."""
     select: tuple[str, ...] = ()
     """``--designdoc-select`` globs of doc keys: only those docs are checked, only their tests run."""
 
@@ -70,7 +72,13 @@ class Settings:
                          f"designdoc_github {ini_source}")
         baseline = _waiver_path(str(config.getini("designdoc_baseline")).strip(), f"designdoc_baseline {ini_source}")
         select = tuple(pattern.strip() for pattern in option("designdoc_select") or () if pattern.strip())
-        return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths), select)
+        evidence = option("designdoc_evidence")
+        if evidence is not None:
+            if not str(evidence).strip():
+                raise pytest.UsageError("--designdoc-evidence: give the path of the evidence file to write")
+            evidence = os.path.normpath(os.path.join(str(config.invocation_params.dir), str(evidence).strip()))
+        return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths), evidence,
+                   select)
 
 
 def _doc_globs(values: Sequence[str], origin: str) -> list[str]:
@@ -117,10 +125,18 @@ def _ini_bool(config: pytest.Config, name: str, origin: str) -> bool:
 
 
 def _report_target(value: str, base: str, origin: str) -> ReportTarget:
+    try:
+        return report_target(value, base)
+    except ValueError as exc:
+        raise pytest.UsageError(f"{origin}: {exc}") from None
+
+
+def report_target(value: str, base: str) -> ReportTarget:
+    """``FORMAT:PATH`` with PATH relative to ``base``; ValueError says what is wrong with it."""
     fmt, sep, path = value.partition(":")
     fmt = fmt.strip().lower()
     if not sep or not path.strip():
-        raise pytest.UsageError(f"{origin}: {value!r} must be FORMAT:PATH, e.g. json:designdoc-report.json")
+        raise ValueError(f"{value!r} must be FORMAT:PATH, e.g. json:designdoc-report.json")
     if fmt not in REPORT_FORMATS:
-        raise pytest.UsageError(f"{origin}: unknown report format {fmt!r} (known: {', '.join(REPORT_FORMATS)})")
+        raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(REPORT_FORMATS)})")
     return ReportTarget(fmt, os.path.normpath(os.path.join(base, os.path.expanduser(path.strip()))))

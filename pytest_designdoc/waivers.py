@@ -205,10 +205,11 @@ class WaiverJudge:
 
 
 def apply_to_report(report: Report, waivers: WaiverFile, today: date,
-                    unchecked_keys: frozenset[str] = frozenset()) -> Report:
+                    unchecked_keys: frozenset[str] = frozenset(), *, stale: bool = True) -> Report:
     """``report`` with the waivers applied, their stale ones and the waiver file's problems added.
 
     ``unchecked_keys``: docs this run did not check (``--designdoc-select``); their waivers are not stale.
+    ``stale=False``: this run cannot call any waiver stale (a job writing shard evidence).
     """
     judge = WaiverJudge(waivers.waivers, today)
     docs = []
@@ -226,7 +227,7 @@ def apply_to_report(report: Report, waivers: WaiverFile, today: date,
             test_file.selected or not test_file.exists for row in result.rows for test_file in row.test_files)
         return "" if waiver.code not in RUNTIME_CODES or ran else None
 
-    extra = tuple(waivers.findings) + tuple(judge.stale(decided))
+    extra = tuple(waivers.findings) + (tuple(judge.stale(decided)) if stale else ())
     return replace(report, docs=tuple(docs), findings=tuple(report.findings) + extra)
 
 

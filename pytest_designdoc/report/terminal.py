@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from ..model import percent_text
 from .data import DocData, FindingData, ReportData
-from .view import docs_worst_first, summary_text, waiver_text
+from .view import docs_worst_first, finding_counts, plural, summary_text, waiver_text
 
 _COLORS = {"error": "red", "warning": "yellow"}
 
@@ -28,10 +29,13 @@ def _finding(finding: FindingData, indent: str = "") -> Line:
     return Line(indent + finding_line(finding), _COLORS.get(finding["severity"], ""))
 
 
-def summary_line(data: ReportData, *, strict: bool = False) -> Line:
+def summary_line(data: ReportData, *, strict: bool = False, evidence: Optional[str] = None) -> Line:
     summary = data["summary"]
     errors, warnings = summary["errors"], summary["warnings"]
     text = f"designdoc: {summary_text(data)}"
+    if evidence is not None:
+        text = (f"designdoc: evidence of {plural(summary['docs'], 'doc')} written to {evidence}; "
+                f"designdoc merge decides the goals; {finding_counts(summary)}")
     note = data.get("coverage", {}).get("note")
     if summary["goals"].get("not_run") and note:
         text += f" ({note})"
@@ -41,7 +45,8 @@ def summary_line(data: ReportData, *, strict: bool = False) -> Line:
     return Line(text, "yellow" if warnings else "green")
 
 
-def render(data: ReportData, *, verbosity: int = 0, strict: bool = False) -> list[Line]:
+def render(data: ReportData, *, verbosity: int = 0, strict: bool = False,
+           evidence: Optional[str] = None) -> list[Line]:
     """The section's lines: grouped per doc, errors first.
 
     ``-q`` keeps one line per error and warning (no hints, no doc headers)
@@ -59,7 +64,7 @@ def render(data: ReportData, *, verbosity: int = 0, strict: bool = False) -> lis
                 lines.extend(_doc_lines(doc, findings, verbose=verbosity > 0))
     if verbosity >= -1:
         lines.extend(_finding(f) for f in data["findings"] if f["severity"] in shown)
-    lines.append(summary_line(data, strict=strict))
+    lines.append(summary_line(data, strict=strict, evidence=evidence))
     return lines
 
 

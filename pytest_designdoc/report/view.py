@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 from ..model import GOAL_STATUS_ORDER, Severity, percent_text
-from .data import DocData, FindingData, GoalData, ReportData, TestFileData
+from .data import DocData, FindingData, GoalData, ReportData, SummaryData, TestFileData
 
 STATUS_ORDER = tuple(status.value for status in GOAL_STATUS_ORDER)
 SEVERITY_ORDER = {severity.value: severity.rank for severity in Severity}
@@ -27,11 +27,16 @@ def summary_text(data: ReportData) -> str:
              f"{goals.get('not_run', 0)} not run"]
     if goals.get("unmeasurable"):
         parts.append(f"{goals['unmeasurable']} unmeasurable")
-    waived = f", {summary['waived']} waived" if summary.get("waived") else ""
     selection = data.get("selection")
     selected = f" ({', '.join(selection['keys'])}; {selection['not_selected']} not selected)" if selection else ""
     return (f"{plural(summary['docs'], 'doc')}{selected}, {plural(sum(goals.values()), 'goal')}: {', '.join(parts)}; "
-            f"{plural(summary['errors'], 'error')}, {plural(summary['warnings'], 'warning')}{waived}")
+            f"{finding_counts(summary)}")
+
+
+def finding_counts(summary: SummaryData) -> str:
+    """``2 errors, 1 warning, 3 waived`` (waived only when there are some)."""
+    waived = f", {summary['waived']} waived" if summary.get("waived") else ""
+    return f"{plural(summary['errors'], 'error')}, {plural(summary['warnings'], 'warning')}{waived}"
 
 
 def waiver_text(finding: FindingData) -> str:

@@ -94,6 +94,8 @@ def test_settings_come_from_the_ini_and_the_command_line_wins(tmp_path: Path) ->
                    designdoc_coverage_scope="row")
     assert (cli.paths, cli.coverage_scope) == (("other/*.md",), "row")
     assert cli.reports == (ReportTarget("md", str(tmp_path / "sub" / "r.md")),), "relative to the invocation dir"
+    shard = settings(tmp_path, designdoc_evidence="../e/one.json", designdoc_select=["AUTH-*", " "])
+    assert (shard.evidence, shard.select) == (str(tmp_path / "e" / "one.json"), ("AUTH-*",))
 
 
 @pytest.mark.parametrize(
@@ -106,6 +108,8 @@ def test_settings_come_from_the_ini_and_the_command_line_wins(tmp_path: Path) ->
         ({}, {"designdoc_report": ["pdf:r.pdf"]}, "--designdoc-report: unknown report format 'pdf'*"),
         ({}, {"designdoc_report": ["json"]}, "--designdoc-report: 'json' must be FORMAT:PATH*"),
         ({"designdoc_github": "sometimes"}, {}, "designdoc_github in *: 'sometimes' is not one of auto, true, false"),
+        ({"designdoc_baseline": "/etc/w.yaml"}, {}, "designdoc_baseline in *: '/etc/w.yaml' is not a path relative *"),
+        ({}, {"designdoc_evidence": " "}, "--designdoc-evidence: give the path of the evidence file to write"),
     ],
 )
 def test_bad_settings_are_usage_errors_that_say_where(
