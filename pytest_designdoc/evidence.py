@@ -8,7 +8,7 @@ merges it. Coverage evidence joins here in a later stage.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Sequence
 
@@ -160,6 +160,7 @@ class EvidenceRecorder:
         }
         if outcomes:
             data["outcomes"] = dict(sorted(self.outcomes.items()))
+            data["selected"] = sorted(self.selected - self.outcomes.keys())  # the outcomes' tests are selected too
             data["selection"] = {"options": list(self.selection.options),
                                  "nodeid_files": sorted(self.selection.nodeid_files)}
         return data
@@ -182,6 +183,7 @@ class EvidenceRecorder:
         for key, nodeids in payload.get("marked", {}).items():
             self.marked.setdefault(key, set()).update(nodeids)
         for nodeid, outcome in payload.get("outcomes", {}).items():
+            self.selected.add(nodeid)
             self.test_report(nodeid, outcome)
         selection = payload.get("selection")
         if selection:
@@ -189,9 +191,9 @@ class EvidenceRecorder:
             self.selection = Selection(options, self.selection.nodeid_files | frozenset(selection["nodeid_files"]))
 
     def freeze(self) -> Evidence:
-        per_file: dict[str, Counter[str]] = {}
+        per_file: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for nodeid, outcome in self.outcomes.items():
-            per_file.setdefault(file_of(nodeid), Counter())[outcome] += 1
+            per_file[file_of(nodeid)][outcome] += 1
         selected = Counter(file_of(nodeid) for nodeid in self.selected)
         deselected = Counter(file_of(nodeid) for nodeid in self.deselected - self.selected)
         paths = self.considered | set(selected) | set(deselected) | set(per_file) | self.collect_errors

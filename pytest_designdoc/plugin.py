@@ -382,7 +382,7 @@ class DesignDocPlugin:
             run=self.evidence.recorder.payload(outcomes=True), outcome=outcome, figures=figures,
             targets=self.plan.coverage_targets())
         try:
-            write_atomic(self.settings.evidence or "", json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+            write_atomic(self.settings.evidence or "", json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
         except OSError as exc:
             self.writer.errors.append(f"cannot write the evidence {self.settings.evidence}: {exc.strerror or exc}")
         report = static_report(self.plan, rootdir=str(self.rootpath), created=created)

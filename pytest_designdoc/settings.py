@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
-
-import pytest
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from .report import FORMATS as REPORT_FORMATS
+
+if TYPE_CHECKING:
+    import pytest
 
 DEFAULT_PATHS = ("docs/**/*.md",)
 COVERAGE_SCOPES = ("row", "suite")
@@ -75,7 +76,7 @@ class Settings:
         evidence = option("designdoc_evidence")
         if evidence is not None:
             if not str(evidence).strip():
-                raise pytest.UsageError("--designdoc-evidence: give the path of the evidence file to write")
+                raise _usage("--designdoc-evidence: give the path of the evidence file to write")
             evidence = os.path.normpath(os.path.join(str(config.invocation_params.dir), str(evidence).strip()))
         return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths), evidence,
                    select)
@@ -88,7 +89,7 @@ def _doc_globs(values: Sequence[str], origin: str) -> list[str]:
     for value in values:
         path = normalize(value)
         if path is None or not path:
-            raise pytest.UsageError(
+            raise _usage(
                 f"{origin}: {value!r} is not a glob relative to rootdir (no absolute paths, '~' or '..')"
             )
         globs.append(path)
@@ -102,13 +103,13 @@ def _waiver_path(value: str, origin: str) -> Optional[str]:
         return None
     path = normalize(value)
     if not path:
-        raise pytest.UsageError(f"{origin}: {value!r} is not a path relative to rootdir (no absolute paths, '~' or '..')")
+        raise _usage(f"{origin}: {value!r} is not a path relative to rootdir (no absolute paths, '~' or '..')")
     return path
 
 
 def _choice(value: str, choices: Sequence[str], origin: str) -> str:
     if value not in choices:
-        raise pytest.UsageError(f"{origin}: {value!r} is not one of {', '.join(choices)}")
+        raise _usage(f"{origin}: {value!r} is not one of {', '.join(choices)}")
     return value
 
 
@@ -121,14 +122,14 @@ def _ini_bool(config: pytest.Config, name: str, origin: str) -> bool:
         return True
     if text in ("", "0", "false", "no", "off"):
         return False
-    raise pytest.UsageError(f"{name} {origin}: {value!r} is not a boolean")
+    raise _usage(f"{name} {origin}: {value!r} is not a boolean")
 
 
 def _report_target(value: str, base: str, origin: str) -> ReportTarget:
     try:
         return report_target(value, base)
     except ValueError as exc:
-        raise pytest.UsageError(f"{origin}: {exc}") from None
+        raise _usage(f"{origin}: {exc}") from None
 
 
 def report_target(value: str, base: str) -> ReportTarget:
@@ -140,3 +141,10 @@ def report_target(value: str, base: str) -> ReportTarget:
     if fmt not in REPORT_FORMATS:
         raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(REPORT_FORMATS)})")
     return ReportTarget(fmt, os.path.normpath(os.path.join(base, os.path.expanduser(path.strip()))))
+
+
+def _usage(message: str) -> Exception:
+    """pytest's UsageError, imported only when there is one (the designdoc CLI does not import pytest)."""
+    import pytest
+
+    return pytest.UsageError(message)
