@@ -325,7 +325,9 @@ def _baseline(options: argparse.Namespace, out: TextIO) -> int:
         write_atomic(output, waivers.dump(result.waivers))
     except OSError as exc:
         return fail(f"cannot write {output}: {exc.strerror or exc}")
-    print(f"designdoc baseline: wrote {len(result.waivers)} waivers to {output} ({result.kept} kept, "
+    from .report.view import plural
+
+    print(f"designdoc baseline: wrote {plural(len(result.waivers), 'waiver')} to {output} ({result.kept} kept, "
           f"{result.added} added, {result.removed} removed)", file=out)
     return 0
 
