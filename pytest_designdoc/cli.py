@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO, cast
 
 from . import __version__
 from .report import FORMATS
-from .settings import DEFAULT_PATHS, report_target
+from .settings import DEFAULT_PATHS, report_target, shared_path
 from .static import PYTEST_NORECURSE, PYTEST_PYTHON_FILES, Layout
 
 if TYPE_CHECKING:
@@ -396,6 +396,8 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
             report_target(value, root) for value in _as_list(ini.get("designdoc_report"), ())]
     except ValueError as exc:
         return fail(f"--report {exc}")
+    if shared_path(targets):
+        return fail(shared_path(targets))
     try:
         jobs = [shards.read(path) for path in options.evidence]
         evidence = shards.merged_evidence(jobs)

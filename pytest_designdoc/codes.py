@@ -39,6 +39,8 @@ CODES: tuple[Code, ...] = (
          'coverage could not decide a goal: lost worker, stopped coverage, sysmon core, target outside the measured source (error); target ambiguous (error); no measurable target, target imported before coverage started (warning)'),
     Code('DD014', 'Row not run in this session', 'warning',
          'rows not run in this session (their test files not selected, or run only in part by `-k`, `-m`, `--lf`, node ids), one per doc'),
+    Code('DD015', 'Goal not understood', 'warning',
+         'a goal that names a percent, a file or a function but is not understood as a coverage goal: it is manual, and nobody checks it'),
     Code('DD020', 'Design doc structure or file problem', 'error / warning',
          'doc structure: table without its path column, malformed table, unreadable, binary or non-UTF-8 file'),
     Code('DD021', 'Front matter problem', 'error / warning',

@@ -17,8 +17,10 @@ from .model import Goal, GoalKind, Metric
 
 _BREAK = re.compile(r"<br\s*/?>|\n|;", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s*%")
+_BACKTICKS = re.compile(r"`+")
+_MAX_SOFT_SPLITS = 64
+"""A cell with more commas or 'and's than this is one goal: no goal list is that long, and splitting costs."""
+_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s*(?:%|\bpercent\b)\+?", re.IGNORECASE)
 _FULLY = re.compile(r"\b(?:fully\s+covered|full\s+coverage|fully)\b", re.IGNORECASE)
 _AT_LEAST = re.compile(r"≥|>=|=>|>|\bat\s+least\b|\bminimum\b|\bmin\b", re.IGNORECASE)
 _AT_MOST = re.compile(r"≤|<|\bat\s+most\b|\bmaximum\b|\bmax\b", re.IGNORECASE)
@@ -62,7 +64,7 @@ def split_goals(cell: str) -> list[str]:
 
 def _split_when_both_parse(chunk: str) -> list[str]:
     spans = _spans_outside_code(chunk, _SOFT_SEPARATOR)
-    if len(spans) < 2:
+    if len(spans) < 2 or len(spans) > _MAX_SOFT_SPLITS:
         return [chunk.strip()]
     groups: list[tuple[int, int]] = []
     first, last = spans[0]
@@ -90,9 +92,12 @@ def _spans_outside_code(text: str, separator: re.Pattern[str]) -> list[tuple[int
     """The (start, end) spans between ``separator`` matches outside code spans."""
     spans: list[tuple[int, int]] = []
     start = 0
-    protected = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
+    protected = iter(code_spans(text))
+    current = next(protected, None)
     for m in separator.finditer(text):
-        if any(lo <= m.start() < hi for lo, hi in protected):
+        while current is not None and current[1] <= m.start():
+            current = next(protected, None)
+        if current is not None and current[0] <= m.start():
             continue
         spans.append((start, m.start()))
         start = m.end()
@@ -100,9 +105,36 @@ def _spans_outside_code(text: str, separator: re.Pattern[str]) -> list[tuple[int
     return spans
 
 
+def code_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, fence length) of each code span in ``text``, in order; linear in its length.
+
+    As CommonMark reads them: a run of backticks opens a span that the next
+    run of exactly the same length closes; a run no such run follows is text.
+    """
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    closer = [-1] * len(runs)
+    latest: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        closer[index] = latest.get(length, -1)
+        latest[length] = index
+    spans = []
+    index = 0
+    while index < len(runs):
+        end = closer[index]
+        if end < 0:
+            index += 1
+            continue
+        spans.append((runs[index][0], runs[end][1], runs[index][1] - runs[index][0]))
+        index = end + 1
+    return spans
+
+
 def looks_like_file(token: str) -> bool:
-    if "/" in token:
-        return True
+    return "/" in token or _has_file_extension(token)
+
+
+def _has_file_extension(token: str) -> bool:
     stem, dot, extension = token.rpartition(".")
     return bool(dot and stem and extension.lower() in _FILE_EXTENSIONS)
 
@@ -123,10 +155,6 @@ def parse_goal(text: str, line: int) -> Goal:
     if not references.read_words(_AT_LEAST.sub(" ", body)):
         return manual
     return references.goal(text, line, required, each_file) or manual
-
-
-class _NotAGoal(Exception):
-    pass
 
 
 @dataclass
@@ -160,9 +188,10 @@ class _References:
         if len(self.metrics) > 1 or len(self.symbols) > 1:
             return None
         if self.symbols:
-            if self.files or self.metrics:
-                return None
             symbol_file, symbol = self.symbols[0]
+            if self.metrics or len(self.files) > 1 or (self.files and symbol_file):
+                return None
+            symbol_file = symbol_file or (self.files[0] if self.files else None)
             return Goal(text=text, line=line, kind=GoalKind.SYMBOL, metric=None if required is None else Metric.LINE,
                         required=required, files=(symbol_file,) if symbol_file else (), symbol=symbol)
         if required is None:
@@ -174,16 +203,16 @@ class _References:
 
 def _without_code_spans(body: str, references: _References) -> str:
     """``body`` with its code spans taken as references and its HTML tags dropped; '' when a span is neither."""
-
-    def take_code(m: re.Match[str]) -> str:
-        if not _classify_reference(m.group(2).strip(), references.files, references.symbols, code=True):
-            raise _NotAGoal
-        return " "
-
-    try:
-        return _HTML_TAG.sub(" ", _CODE_SPAN.sub(take_code, body))
-    except _NotAGoal:
-        return ""
+    pieces = []
+    start = 0
+    for lo, hi, fence in code_spans(body):
+        inner = body[lo + fence:hi - fence].strip()
+        if not inner or not _classify_reference(inner, references.files, references.symbols, code=True):
+            return ""
+        pieces.append(body[start:lo])
+        start = hi
+    pieces.append(body[start:])
+    return _HTML_TAG.sub(" ", " ".join(pieces))
 
 
 def _required_percent(body: str) -> Optional[tuple[Optional[float], str]]:
@@ -201,6 +230,26 @@ def _required_percent(body: str) -> Optional[tuple[Optional[float], str]]:
     if len(percents) > 1 or (required is not None and required > 100.0):
         return None
     return required, _FULLY.sub(" ", body)
+
+
+def looks_like_a_goal(text: str) -> str:
+    """What a manual goal's text names that a coverage goal would (a percent, a file, a function), or ''.
+
+    Prose that names none of them is a manual goal on purpose; prose that
+    does was probably meant to be checked.
+    """
+    named = []
+    percent = _PERCENT.search(text)
+    if percent:
+        named.append(f"the percent {percent.group(0).strip()}")
+    words = [word.strip("`()[]:;,.'\"") for word in _WORD_SPLIT.split(text)]
+    files = [word for word in words if _has_file_extension(word)]
+    if files:
+        named.append(f"the file {files[0]}")
+    calls = [word for word in _WORD_SPLIT.split(text) if _CALL.match(word.strip("`.,;:"))]
+    if calls:
+        named.append(f"the function {calls[0].strip('`.,;:')}")
+    return ", ".join(named)
 
 
 def _classify_reference(

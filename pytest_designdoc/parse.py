@@ -55,6 +55,7 @@ TEMPLATE_LEFTOVERS = (
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.|[a-z]\))\s+")
 _SPACES = re.compile(r"\s+")
+_DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*\Z")
 _NEWLINE = re.compile(r"\n")
 _TOKENS_READ = frozenset({"heading", "table", "paragraph"})
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -378,7 +379,7 @@ class _DocBuilder:
         offset = paragraph.get("offset", 0)
         end = self.text.find("\n\n", offset)
         lines = self.text[offset : end if end >= 0 else len(self.text)].split("\n")
-        if len(lines) < 2 or "|" not in lines[0] or not re.match(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$", lines[1]):
+        if len(lines) < 2 or "|" not in lines[0] or not _is_delimiter_row(lines[1]):
             return False
         first = self.line_of(paragraph)
         width = _cell_count(lines[0])
@@ -400,6 +401,16 @@ class _DocBuilder:
 
 
 _SECTION_TITLES = {Section.CREATE: "Files to Create", Section.MODIFY: "Files to Modify", Section.TESTS: "Test Strategy"}
+
+
+def _is_delimiter_row(line: str) -> bool:
+    """A GFM table delimiter row (``| --- | :-: |``), checked cell by cell: linear in the line."""
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|"):
+        text = text[:-1]
+    return all(_DELIMITER_CELL.match(cell) for cell in text.split("|"))
 
 
 def _cell_count(line: str) -> int:

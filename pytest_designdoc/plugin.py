@@ -234,11 +234,9 @@ class DesignDocPlugin:
         from . import safepath
         from .static import static_stage
 
-        hook = self.config.hook
         self._goal_parsers = self._count_goal_parsers()
         self.root = safepath.real_root(str(self.rootpath))
-        self.plan = static_stage(self.root, self.settings.paths, self.layout,
-                                 lambda text, line: hook.pytest_designdoc_parse_goal(text=text, line=line))
+        self.plan = static_stage(self.root, self.settings.paths, self.layout, self._parse_goal)
         if self.settings.select:
             everything = self.plan
             self.plan, unmatched = everything.select(self.settings.select)
@@ -253,6 +251,22 @@ class DesignDocPlugin:
             raise pytest.UsageError(
                 f"--designdoc found no design doc: {', '.join(self.settings.paths)} ({origin}) matches none under "
                 f"{self.rootpath}. Check the globs, or write the first doc: designdoc new KEY 'Title'")
+
+    def _parse_goal(self, text: str, line: int) -> Goal:
+        """The goal parsers' answer, or a usage error naming them when one raises or answers with no Goal."""
+        from .model import Goal
+
+        hook = self.config.hook.pytest_designdoc_parse_goal
+        try:
+            goal = hook(text=text, line=line)
+        except Exception as exc:
+            raise pytest.UsageError(f"a pytest_designdoc_parse_goal hook raised {type(exc).__name__}: {exc} "
+                                    f"(goal {text!r}, doc line {line}; hooks: {_hook_places(hook)})") from exc
+        if not isinstance(goal, Goal):
+            raise pytest.UsageError(f"a pytest_designdoc_parse_goal hook returned {type(goal).__name__}, not a "
+                                    f"pytest_designdoc.model.Goal or None (goal {text!r}, doc line {line}; hooks: "
+                                    f"{_hook_places(hook)})")
+        return goal
 
     def _count_goal_parsers(self) -> int:
         return len(self.config.hook.pytest_designdoc_parse_goal.get_hookimpls())
@@ -629,6 +643,16 @@ class ContextSwitcher:
         from .figures import context_label
 
         self.source.switch(context_label(file_of(item.nodeid), self.item_keys.get(item.nodeid, ())))
+
+
+def _hook_places(hook: Any) -> str:
+    """Where each implementation of ``hook`` but the built-in one is defined, ``path:line``."""
+    places = []
+    for impl in reversed(hook.get_hookimpls()):
+        code = getattr(impl.function, "__code__", None)
+        if code is not None and impl.function is not pytest_designdoc_parse_goal:
+            places.append(f"{code.co_filename}:{code.co_firstlineno}")
+    return ", ".join(places) or "none but the built-in one"
 
 
 def _verbosity(config: pytest.Config) -> int:

@@ -69,6 +69,9 @@ class Settings:
             reports = [_report_target(v, rootdir, f"designdoc_report {ini_source}")
                        for v in config.getini("designdoc_report")]
 
+        clash = shared_path(reports)
+        if clash:
+            raise _usage(clash)
         github = _choice(str(config.getini("designdoc_github")).strip().lower(), GITHUB_MODES,
                          f"designdoc_github {ini_source}")
         baseline = _waiver_path(str(config.getini("designdoc_baseline")).strip(), f"designdoc_baseline {ini_source}")
@@ -130,6 +133,17 @@ def _report_target(value: str, base: str, origin: str) -> ReportTarget:
         return report_target(value, base)
     except ValueError as exc:
         raise _usage(f"{origin}: {exc}") from None
+
+
+def shared_path(targets: Sequence[ReportTarget]) -> str:
+    """What is wrong when two reports would be written to one file, or ''."""
+    seen: dict[str, str] = {}
+    for target in targets:
+        if target.path in seen:
+            return (f"{target.path} is the path of both the {seen[target.path]} and the {target.format} report: "
+                    "give each report its own file")
+        seen[target.path] = target.format
+    return ""
 
 
 def report_target(value: str, base: str) -> ReportTarget:

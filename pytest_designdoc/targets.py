@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Sequence, Union
 
 from . import safepath
+from .goals import looks_like_a_goal
 from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
 from .symbols import Symbol, SymbolSyntaxError, find_symbol, parse_source
 
@@ -82,6 +83,13 @@ class TargetResolver:
         """The goal's targets and symbol; its findings are about ``subject`` (its row and place in it)."""
         self._subject = subject
         if goal.kind is GoalKind.MANUAL:
+            named = looks_like_a_goal(goal.text)
+            if named:
+                self.finding("DD015", Severity.WARNING, goal,
+                             f"goal '{goal.text}' is not understood as a coverage goal, so nobody checks it "
+                             f"(it names {named})",
+                             "write `90% of src/app.py`, `85% line coverage of src/app.py`, `login()`, "
+                             "`src/app.py::App.run 100%`; or plain words for a goal a person checks")
             return GoalPlan(goal, status=GoalStatus.MANUAL)
         if goal.files:
             files = []

@@ -51,14 +51,17 @@ def render(data: ReportData) -> str:
 def _doc_cases(doc: DocData) -> list[ET.Element]:
     """One case per Files entry, per row test file and per goal; each finding on the case its subject names."""
     key, path = doc["key"], doc["path"]
-    findings = list(doc["findings"])
+    by_subject: dict[tuple[tuple[str, object], ...], list[int]] = {}
+    for position, finding in enumerate(doc["findings"]):
+        by_subject.setdefault(_subject_key(finding.get("subject", {})), []).append(position)
+    taken_positions: set[int] = set()
     cases = []
 
     def take(wanted: SubjectData, line: Optional[int] = None) -> list[FindingData]:
-        taken = [f for f in findings if f.get("subject") == wanted and line in (None, f["line"])]
-        for finding in taken:
-            findings.remove(finding)
-        return taken
+        positions = by_subject.get(_subject_key(wanted), [])
+        taken = [p for p in positions if p not in taken_positions and line in (None, doc["findings"][p]["line"])]
+        taken_positions.update(taken)
+        return [doc["findings"][p] for p in taken]
 
     for entry in doc["files"]:
         case = ET.Element("testcase", classname=key, name=f"{entry['section']}: {entry['path']}")
@@ -75,11 +78,16 @@ def _doc_cases(doc: DocData) -> list[ET.Element]:
         cases.extend(row_cases)
         cases.extend(_goal_case(key, path, goal, take({"row": index, "goal": number}))
                      for number, goal in enumerate(row["goals"]))
-    if findings:
+    rest = [finding for position, finding in enumerate(doc["findings"]) if position not in taken_positions]
+    if rest:
         case = ET.Element("testcase", classname=key, name="document")
-        _attach(case, findings)
+        _attach(case, rest)
         cases.insert(0, case)
     return cases
+
+
+def _subject_key(subject: SubjectData) -> tuple[tuple[str, object], ...]:
+    return tuple(sorted(subject.items()))
 
 
 def _goal_case(key: str, path: str, goal: GoalData, own: list[FindingData]) -> ET.Element:

@@ -289,3 +289,23 @@ def test_designdoc_options_without_the_flag_are_a_usage_error(project: Project) 
         '[tool.pytest.ini_options]\naddopts = ["--designdoc-strict"]\ndesigndoc_report = ["json:r.json"]\n')
     assert project.pytester.runpytest().ret == pytest.ExitCode.OK, "the project's own configuration stays quiet"
     assert not (project.path / "r.json").exists()
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("return 'oops'", "*a pytest_designdoc_parse_goal hook returned str, not a pytest_designdoc.model.Goal or None "
+                      "(goal 'edge cases', doc line *; hooks: *conftest.py:3)"),
+    ("raise KeyError('boom')", "*a pytest_designdoc_parse_goal hook raised KeyError: 'boom' (goal 'edge cases', *"),
+], ids=["wrong type", "raises"])
+def test_a_goal_parser_hook_that_misbehaves_is_a_usage_error_naming_it(project: Project, body: str,
+                                                                        message: str) -> None:
+    project.standard()
+    project.write("conftest.py", f"""
+        import pytest
+
+        def pytest_designdoc_parse_goal(text, line):
+            {body}
+        """)
+    result = project.pytester.runpytest("--designdoc")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()

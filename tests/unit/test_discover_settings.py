@@ -110,6 +110,7 @@ def test_settings_come_from_the_ini_and_the_command_line_wins(tmp_path: Path) ->
         ({"designdoc_github": "sometimes"}, {}, "designdoc_github in *: 'sometimes' is not one of auto, true, false"),
         ({"designdoc_baseline": "/etc/w.yaml"}, {}, "designdoc_baseline in *: '/etc/w.yaml' is not a path relative *"),
         ({}, {"designdoc_evidence": " "}, "--designdoc-evidence: give the path of the evidence file to write"),
+        ({}, {"designdoc_report": ["json:r.out", "md:r.out"]}, "*r.out is the path of both the json and the md report*"),
     ],
 )
 def test_bad_settings_are_usage_errors_that_say_where(

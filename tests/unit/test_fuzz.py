@@ -67,3 +67,49 @@ def test_any_goal_resolves_to_a_plan_or_a_finding(tmp_path_factory: pytest.TempP
     assert plan.goal is goal
     assert all(not path.startswith(("/", "..")) for path in plan.files)
     assert all(f.line == 3 and f.path == "d.md" for f in targets.findings)
+
+
+HOSTILE_CELLS = [
+    "`" * 60_000,
+    "`a" * 30_000,
+    ", ".join(["a.py"] * 30_000),
+    " and ".join(["90% of `a.py`"] * 5_000),
+    "`x`, " * 20_000,
+    "<a" * 30_000,
+    "9" * 60_000 + "%",
+]
+
+
+@pytest.mark.parametrize("cell", HOSTILE_CELLS, ids=["backticks", "ticked letters", "commas", "ands", "spans",
+                                                      "tags", "digits"])
+def test_hostile_goal_cells_cost_a_linear_number_of_goal_parses(cell: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pytest_designdoc import goals
+
+    parses = 0
+    parse = goals.parse_goal
+
+    def counted(text: str, line: int) -> object:
+        nonlocal parses
+        parses += 1
+        return parse(text, line)
+
+    monkeypatch.setattr(goals, "parse_goal", counted)
+    texts = goals.split_goals(cell)
+    assert parses <= 2 * goals._MAX_SOFT_SPLITS, "no goal text is parsed once per comma of its cell"
+    assert 1 <= len(texts) <= goals._MAX_SOFT_SPLITS
+
+
+@settings(max_examples=10, deadline=5_000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=20_000, max_value=60_000), st.sampled_from(["`", "`a", "a.py, ", "|-", "| `x` "]))
+def test_large_hostile_docs_parse_in_linear_time(size: int, unit: str) -> None:
+    """Before the scanners were linear a 6,000-backtick cell took 9.6 s and a 60 KB delimiter 16 s."""
+    cell = unit * (size // len(unit))
+    check(f"# K-1 - T\n\n## Test Strategy\n\n| Type | Files | Goals |\n|---|---|---|\n| U | `t/test_a.py` | {cell} |\n")
+    check(f"# K-1 - T\n\n## Test Strategy\n\n| Type | Files | Goals |\n|{'-' * size}|---|---|\n| U | b | c |\n")
+
+
+def test_code_spans_close_on_a_run_of_the_same_length() -> None:
+    from pytest_designdoc.goals import code_spans
+
+    text = "`a` ``b`c`` ```unclosed `` d ``"
+    assert [text[lo:hi] for lo, hi, _ in code_spans(text)] == ["`a`", "``b`c``", "`` d ``"]

@@ -24,6 +24,9 @@ from pytest_designdoc.model import GoalKind, Metric
         ("each file ≥ 80%", Metric.TOTAL, 80.0, (), True),
         ("87.5% statements per file", Metric.LINE, 87.5, (), True),
         ("90% (branches).", Metric.BRANCH, 90.0, (), False),
+        ("85%+ line coverage of src/x.py", Metric.LINE, 85.0, ("src/x.py",), False),
+        ("80 percent of src/x.py", Metric.TOTAL, 80.0, ("src/x.py",), False),
+        ("75 Percent branches", Metric.BRANCH, 75.0, (), False),
     ],
 )
 def test_percent_goals(text: str, metric: Metric, required: float, files: tuple[str, ...], each: bool) -> None:
@@ -42,6 +45,8 @@ def test_percent_goals(text: str, metric: Metric, required: float, files: tuple[
         ("`auth.service:login`", "login", ("auth/service.py",), None),
         ("login() 100%", "login", (), 100.0),
         ("`Throttle.hit()` exercised", "Throttle.hit", (), None),
+        ("add() in src/app/calc.py", "add", ("src/app/calc.py",), None),
+        ("`Calc.div` in `calc.py` 100%", "Calc.div", ("calc.py",), 100.0),
     ],
 )
 def test_symbol_goals(text: str, symbol: str, files: tuple[str, ...], required: Optional[float]) -> None:
@@ -66,6 +71,21 @@ def test_symbol_goals(text: str, symbol: str, files: tuple[str, ...], required: 
 )
 def test_prose_is_manual(text: str) -> None:
     assert parse_goal(text, 1).kind is GoalKind.MANUAL
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("90% of users log in", "the percent 90%"),
+    ("every method of Calc in src/calc.py executed", "the file src/calc.py"),
+    ("add() and sub() both", "the function add()"),
+    ("edge cases around expiry", ""),
+    ("Integrations to test", ""),
+    ("`add()` in `a.py` and `b.py`", "the file a.py, the function add()"),
+])
+def test_manual_goals_that_name_what_a_coverage_goal_names_are_told_apart(text: str, named: str) -> None:
+    from pytest_designdoc.goals import looks_like_a_goal
+
+    assert parse_goal(text, 1).kind is GoalKind.MANUAL
+    assert looks_like_a_goal(text) == named
 
 
 @pytest.mark.parametrize(

@@ -122,6 +122,10 @@ def resolver(root: Path, listed: list[str]) -> TargetResolver:
         ("90% of `gone.py`", (), GoalStatus.UNMEASURABLE, "DD013 warning: goal target 'gone.py' is not a file"),
         ("90% of `../x.py`", (), GoalStatus.UNMEASURABLE, "DD030 error: goal target '../x.py' escapes rootdir"),
         ("90% of `src/escape.py`", (), GoalStatus.UNMEASURABLE, "DD030 error: goal target 'src/escape.py' escapes"),
+        ("every method of Auth in src/pkg/auth.py", (), GoalStatus.MANUAL,
+         "DD015 warning: goal 'every method of Auth in src/pkg/auth.py' is not understood as a coverage goal"),
+        ("edge cases around expiry", (), GoalStatus.MANUAL, None),
+        ("rules DD020/DD030 apply", (), GoalStatus.MANUAL, None),
     ],
 )
 def test_targets_resolve_by_suffix_against_the_docs_files(
