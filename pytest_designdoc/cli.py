@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import configparser
-import json
 import os
 import re
 import sys
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from .waivers import Current
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_MAX_KEY = 64
 
 
 def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> int:
@@ -66,7 +66,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
     new.add_argument("key", help="the doc's key, e.g. AUTH-42")
     new.add_argument("title", help="the doc's title")
     new.add_argument("--dir", default="docs/design", help="where to write it (default: docs/design)")
-    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file (never a symlink)")
+    new.add_argument("--template", help="a team's own template (default: the packaged feature design template)")
 
     options = parser.parse_args(argv)
     if options.command == "lint":
@@ -223,22 +224,26 @@ def _lint_patterns(paths: list[str], root: str) -> list[str] | str:
 
 def _report(options: argparse.Namespace, out: TextIO) -> int:
     from .report import render
-    from .report.json import SCHEMA, write_atomic
+    from .report.data import problem
+    from .report.json import SCHEMA, load_json, write_atomic
 
     try:
-        with open(options.report, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = load_json(options.report)
     except (OSError, ValueError) as exc:
         print(f"designdoc report: cannot read {options.report}: {exc}", file=sys.stderr)
         return 2
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         print(f"designdoc report: {options.report} is not a {SCHEMA} report", file=sys.stderr)
         return 2
+    wrong = problem(data)
+    if wrong:
+        print(f"designdoc report: {options.report} is not a valid {SCHEMA} report: {wrong}", file=sys.stderr)
+        return 2
     saved = cast("ReportData", data)
     try:
         text = render(options.format, saved)
-    except (KeyError, TypeError, ValueError) as exc:
-        print(f"designdoc report: {options.report} is incomplete ({exc!r})", file=sys.stderr)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        print(f"designdoc report: {options.report} is not a valid {SCHEMA} report ({exc!r})", file=sys.stderr)
         return 2
     for path in changed_docs(saved):
         print(f"designdoc report: {path} changed after this report was made (its sha256 differs)", file=sys.stderr)
@@ -262,8 +267,9 @@ def changed_docs(data: ReportData) -> list[str]:
     from .discover import MAX_DOC_BYTES
 
     root = data.get("rootdir")
-    if not isinstance(root, str) or not os.path.isdir(root):
-        return []
+    here, _ = find_root(".")
+    if not isinstance(root, str) or safepath.real_root(root) != safepath.real_root(here):
+        return []  # only a report of this project may make us read files, and only inside it
     real = safepath.real_root(root)
     changed = []
     for doc in data.get("docs", []):
@@ -335,13 +341,12 @@ def _baseline(options: argparse.Namespace, out: TextIO) -> int:
 def _saved_findings(path: str) -> list[Current] | str:
     """The doc findings of a saved JSON report, with their original severity, or why they cannot be read."""
     from .model import Finding, Severity, Subject
-    from .report.json import SCHEMA
+    from .report.json import SCHEMA, load_json
     from .waivers import Current
 
     current: list[Current] = []
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = load_json(path)
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             return f"{path} is not a {SCHEMA} report"
         for doc in data["docs"]:
@@ -447,24 +452,58 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
 # new ---------------------------------------------------------------------------
 
 
+def _template(path: Optional[str]) -> str:
+    if path:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(1024 * 1024)
+    return resources.files("pytest_designdoc").joinpath("templates/feature-design-template.md").read_text("utf-8")
+
+
+def _doc_with_key(key: str) -> str:
+    """The path of the project's doc that has ``key`` already, or ''."""
+    from . import safepath
+    from .discover import discover
+    from .parse import DocParser
+
+    root, ini = find_root(".")
+    found = discover(safepath.real_root(root), _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS), DocParser(),
+                     _layout(ini).skip_dir)
+    return next((os.path.join(root, doc.path) for doc in found.docs if doc.key == key), "")
+
+
 def _new(options: argparse.Namespace, out: TextIO) -> int:
+    from .report.json import write_atomic
+
+    def fail(message: str, status: int = 2) -> int:
+        print(f"designdoc new: {message}", file=sys.stderr)
+        return status
+
     key, title = options.key.strip(), " ".join(options.title.split())
-    if not _KEY.match(key):
-        print(f"designdoc new: {key!r} is not a key (letters, digits, '-', '_', '.'; e.g. AUTH-42)", file=sys.stderr)
-        return 2
+    if not _KEY.match(key) or len(key) > _MAX_KEY:
+        return fail(f"{key[:80]!r} is not a key (up to {_MAX_KEY} letters, digits, '-', '_', '.'; e.g. AUTH-42)")
     if not title:
-        print("designdoc new: the title is empty", file=sys.stderr)
-        return 2
+        return fail("the title is empty")
+    if os.path.exists(options.dir) and not os.path.isdir(options.dir):
+        return fail(f"--dir {options.dir} is not a directory")
     slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:60].strip("-")
     path = os.path.join(options.dir, f"{key}-{slug}.md" if slug else f"{key}.md")
-    if os.path.exists(path) and not options.force:
-        print(f"designdoc new: {path} exists (use --force to overwrite)", file=sys.stderr)
-        return 1
-    template = resources.files("pytest_designdoc").joinpath("templates/feature-design-template.md").read_text("utf-8")
+    if os.path.islink(path):
+        return fail(f"{path} is a symlink: not written through", 1)
+    if os.path.lexists(path) and not options.force:
+        return fail(f"{path} exists (use --force to overwrite)", 1)
+    taken = _doc_with_key(key)
+    if taken and os.path.abspath(taken) != os.path.abspath(path):
+        return fail(f"the key {key} is taken by {taken}: choose another", 1)
+    try:
+        template = _template(options.template)
+    except (OSError, UnicodeDecodeError) as exc:
+        return fail(f"cannot read the template {options.template}: {exc}")
     _title_line, _, rest = template.partition("\n")
-    text = f"---\nstatus: draft\nowners: []\n---\n# {key} - {title}\n{rest}"
-    os.makedirs(options.dir, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    text = f"---\nstatus: draft\nowners: []\n---\n# {key} - {title}\n{rest.rstrip()}\n"
+    try:
+        os.makedirs(options.dir, exist_ok=True)
+        write_atomic(path, text)
+    except OSError as exc:
+        return fail(f"cannot write {path}: {exc.strerror or exc}")
     print(f"designdoc new: wrote {path} (status: draft; fill in the tables, then set status: accepted)", file=out)
     return 0

@@ -12,7 +12,6 @@ through the project's ``[paths]``), and evaluates once.
 from __future__ import annotations
 
 import base64
-import json
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
@@ -73,9 +72,10 @@ def evidence_data(*, rootdir: str, created: str, scope: str, docs: Mapping[str, 
 
 
 def read(path: str) -> Shard:
+    from .report.json import load_json
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = load_json(path)
     except (OSError, ValueError) as exc:
         raise EvidenceError(f"cannot read {path}: {exc}") from exc
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:

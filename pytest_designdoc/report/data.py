@@ -5,7 +5,7 @@ They mirror ``docs/report-schema.json`` (a test keeps the two equal):
 from an older version may lack.
 """
 
-from typing import NotRequired, Optional, TypedDict
+from typing import Any, NotRequired, Optional, TypedDict
 
 
 class SubjectData(TypedDict, total=False):
@@ -123,3 +123,62 @@ class ReportData(TypedDict):
     selection: NotRequired[SelectionData]
     docs: list[DocData]
     findings: list[FindingData]
+
+
+def problem(data: object) -> str:
+    """What keeps ``data`` (a saved report, untrusted) from being a v1 report, or ''.
+
+    Checked against the types above, key by key, so the renderers can trust
+    every field they read; the walk follows the types, not the data, so
+    deep nesting costs nothing.
+    """
+    found = _problem(data, ReportData, "report")
+    if found or not isinstance(data, dict):
+        return found
+    for doc in data["docs"]:
+        for row in doc["rows"]:
+            for goal in row["goals"]:
+                if len(goal.get("line_range", (0, 0))) != 2:
+                    return f"a goal of {doc['path']} has a line_range that is not [first, last]"
+    return ""
+
+
+def _problem(value: object, expected: Any, where: str) -> str:
+    import typing
+
+    origin = typing.get_origin(expected)
+    if origin is typing.Union:
+        options = typing.get_args(expected)
+        if any(not _problem(value, option, where) for option in options):
+            return ""
+        return f"{where} has the wrong type ({type(value).__name__})"
+    if origin is list:
+        if not isinstance(value, list):
+            return f"{where} is not a list"
+        (item,) = typing.get_args(expected)
+        return next((found for index, entry in enumerate(value)
+                     if (found := _problem(entry, item, f"{where}[{index}]"))), "")
+    if origin is dict:
+        if not isinstance(value, dict):
+            return f"{where} is not an object"
+        _, item = typing.get_args(expected)
+        return next((found for key, entry in value.items()
+                     if (found := _problem(entry, item, f"{where}.{key}"))), "")
+    if isinstance(expected, type) and issubclass(expected, dict):
+        if not isinstance(value, dict):
+            return f"{where} is not an object"
+        missing = sorted(getattr(expected, "__required_keys__", frozenset()) - value.keys())
+        if missing:
+            return f"{where} lacks {', '.join(missing)}"
+        hints = typing.get_type_hints(expected)
+        return next((found for key, entry in value.items() if key in hints
+                     and (found := _problem(entry, hints[key], f"{where}.{key}"))), "")
+    if expected is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif expected is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif expected is type(None):
+        ok = value is None
+    else:
+        ok = isinstance(value, expected)
+    return "" if ok else f"{where} is not {getattr(expected, '__name__', expected)} ({type(value).__name__})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json as stdjson
 import os
 import uuid
 from typing import cast
@@ -130,6 +131,23 @@ def finding_dict(finding: Finding) -> FindingData:
         if waiver.owner:
             data["waiver"]["owner"] = waiver.owner
     return data
+
+
+MAX_JSON_BYTES = 64 * 1024 * 1024
+
+
+def load_json(path: str, max_bytes: int = MAX_JSON_BYTES) -> object:
+    """A saved JSON file (a report, shard evidence), read as untrusted: bounded in size, ValueError when unusable."""
+    with open(path, "rb") as handle:
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise ValueError(f"it is larger than {max_bytes // (1024 * 1024)} MiB")
+    try:
+        return stdjson.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("it is nested too deeply") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"it is not UTF-8 ({exc.reason})") from None
 
 
 def write_atomic(path: str, text: str) -> None:

@@ -88,6 +88,66 @@ def test_report_refuses_what_is_not_a_v1_report(tmp_path: Path, capsys: pytest.C
     assert run("report", str(tmp_path / "missing.json"), "-f", "md")[0] == 2
 
 
+def _sample() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((Path(__file__).parents[1] / "unit" / "data" / "report-sample.json").read_text(
+        encoding="utf-8"))
+    return data
+
+
+def _hostile(data: dict[str, Any], change: str) -> str:
+    if change == "null title":
+        data["docs"][0]["title"] = None
+    elif change == "numeric rootdir":
+        data["rootdir"] = 5
+    elif change == "deep nesting":
+        return '{"schema": "pytest-designdoc/report/v1", "docs": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    elif change == "short line range":
+        data["docs"][0]["rows"][1]["goals"][1]["line_range"] = [3]
+    elif change == "goals not a list":
+        data["docs"][0]["rows"][0]["goals"] = {"0": "x"}
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize("change", ["null title", "numeric rootdir", "deep nesting", "short line range",
+                                    "goals not a list"])
+@pytest.mark.parametrize("fmt", ["md", "html", "junit", "sarif"])
+def test_report_treats_a_saved_report_as_untrusted(tmp_path: Path, change: str, fmt: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "saved.json"
+    saved.write_text(_hostile(_sample(), change), encoding="utf-8")
+    code, _ = run("report", str(saved), "-f", fmt)
+    assert code == 2
+    assert "is not a valid pytest-designdoc/report/v1 report" in capsys.readouterr().err or change == "deep nesting"
+
+
+def test_report_never_reads_outside_the_project_a_report_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    data = _sample()
+    data["rootdir"] = "/"
+    data["docs"][0]["path"] = "etc/passwd"
+    saved = tmp_path / "saved.json"
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    opened: list[str] = []
+    real_open = open
+
+    def watching(path: Any, *args: Any, **kwargs: Any) -> Any:
+        opened.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", watching)
+    assert run("report", str(saved), "-f", "md")[0] == 0
+    assert not any("passwd" in path for path in opened)
+    assert "changed after" not in capsys.readouterr().err
+
+
+def test_report_reads_a_bounded_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero on this system")
+    assert run("report", "/dev/zero", "-f", "md")[0] == 2
+    assert "cannot read /dev/zero: it is larger than 64 MiB" in capsys.readouterr().err
+
+
 def test_new_writes_a_draft_from_the_template(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -150,3 +210,31 @@ def test_lint_annotates_in_github_actions_unless_the_ini_says_not_to(
                                  "designdoc_strict = true\n")
     code, out = run("lint")
     assert code == 1 and "::error" not in out
+
+
+def test_new_never_writes_through_a_symlink_nor_reuses_a_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    (project / "docs" / "design").mkdir(parents=True)
+    monkeypatch.chdir(project)
+    outside = tmp_path / "outside.md"
+    outside.write_text("keep me\n", encoding="utf-8")
+    (project / "docs" / "design" / "AUTH-1-login.md").symlink_to(outside)
+    (project / "docs" / "design" / "AUTH-2-gone.md").symlink_to(tmp_path / "dangling.md")
+    assert run("new", "AUTH-1", "Login", "--force")[0] == 1
+    assert run("new", "AUTH-2", "Gone")[0] == 1
+    assert outside.read_text(encoding="utf-8") == "keep me\n" and not (tmp_path / "dangling.md").exists()
+    assert "is a symlink: not written through" in capsys.readouterr().err
+    (project / "docs" / "design" / "old.md").write_text("# PAY-7 - Payments\n\n## Files to Create\n\n| File |\n|--|\n"
+                                                        "| `a.py` |\n", encoding="utf-8")
+    assert run("new", "PAY-7", "Another payments doc")[0] == 1
+    assert "the key PAY-7 is taken by" in capsys.readouterr().err
+    assert run("new", "K" * 300, "Long")[0] == 2
+    (project / "afile").write_text("", encoding="utf-8")
+    assert run("new", "NEW-1", "New", "--dir", "afile")[0] == 2
+    assert "--dir afile is not a directory" in capsys.readouterr().err
+    template = project / "team.md"
+    template.write_text("# [FEATURE_KEY] - Feature\n\n## Overview\n\nOurs.", encoding="utf-8")
+    assert run("new", "NEW-1", "New", "--template", str(template))[0] == 0
+    assert (project / "docs" / "design" / "NEW-1-new.md").read_text(encoding="utf-8").endswith("\n\nOurs.\n")
