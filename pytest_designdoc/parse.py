@@ -55,6 +55,7 @@ TEMPLATE_LEFTOVERS = (
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.|[a-z]\))\s+")
 _SPACES = re.compile(r"\s+")
+_NESTED_TABLE_ROW = re.compile(r"^ {0,3}(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t>]*\|.*\|[ \t]*$")
 _DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*\Z")
 _NEWLINE = re.compile(r"\n")
 _TOKENS_READ = frozenset({"heading", "table", "paragraph"})
@@ -214,7 +215,7 @@ class _DocBuilder:
                 if level == 1 and title_token is None:
                     title_token = token
                 if section is not None and level <= section_level:
-                    self._end_section(section, section_line, section_has_table)
+                    self._end_section(section, section_line, section_has_table, self.line_of(token))
                     section = None
                 name = self.parser.section_of(_plain(token["children"]))
                 if name is not None:
@@ -227,10 +228,10 @@ class _DocBuilder:
                     section_has_table = True
                     self._read_table(section, token)
             elif kind == "paragraph" and section is not None and not section_has_table:
-                if self._looks_like_broken_table(token):
+                if self._looks_like_broken_table(section, token):
                     section_has_table = True
         if section is not None:
-            self._end_section(section, section_line, section_has_table)
+            self._end_section(section, section_line, section_has_table, len(self._line_starts) + 1)
 
         values = self.front.values if self.front else {}
         marked = values.get("designdoc")
@@ -272,8 +273,21 @@ class _DocBuilder:
             sha256=self.sha256,
         )
 
-    def _end_section(self, section: Section, line: int, has_table: bool) -> None:
-        if not has_table:
+    def _end_section(self, section: Section, line: int, has_table: bool, end_line: int) -> None:
+        if has_table:
+            return
+        starts = self._line_starts
+        region = self.text[starts[min(line, len(starts) - 1)]:starts[end_line - 1] if end_line <= len(starts) else None]
+        nested = next((line + 1 + index for index, text in enumerate(region.split("\n"))
+                       if _NESTED_TABLE_ROW.match(text)), None)
+        if nested is not None:
+            self.finding(
+                "DD020", nested,
+                f"the table of section '{_SECTION_TITLES[section]}' is inside a blockquote or list: it was not read",
+                "move the table out of the blockquote or list (no '>' or '- ' before its rows)",
+                Severity.WARNING,
+            )
+        else:
             self.finding(
                 "DD020",
                 line,
@@ -375,7 +389,8 @@ class _DocBuilder:
             )
         return paths
 
-    def _looks_like_broken_table(self, paragraph: dict[str, Any]) -> bool:
+    def _looks_like_broken_table(self, section: Section, paragraph: dict[str, Any]) -> bool:
+        """A table mistune did not read: rows of the wrong width are read as GitHub does, with a warning."""
         offset = paragraph.get("offset", 0)
         end = self.text.find("\n\n", offset)
         lines = self.text[offset : end if end >= 0 else len(self.text)].split("\n")
@@ -389,15 +404,37 @@ class _DocBuilder:
                 "give the delimiter row one '---' per column",
             )
             return True
-        for index, row in enumerate(lines[2:]):
-            if row.strip() and _cell_count(row) != width:
-                self.finding(
-                    "DD020", first + 2 + index,
-                    f"table row has {_cell_count(row)} cells, header has {width}: the table is unreadable",
-                    "escape '|' inside cells (also inside code spans) as '\\|'",
-                )
-                return True
+        odd = [(index, _cell_count(row)) for index, row in enumerate(lines[2:]) if row.strip()
+               and _cell_count(row) != width]
+        table = next((token for token in self.parser.tokens("\n".join(
+            lines[:2] + [_as_width(row, width) for row in lines[2:]])) if token["type"] == "table"), None)
+        if table is None:
+            index, cells = odd[0] if odd else (0, width)
+            self.finding("DD020", first + 2 + index, f"table row has {cells} cells, header has {width}: "
+                         "the table is unreadable", "escape '|' inside cells (also inside code spans) as '\\|'")
+            return True
+        for index, cells in odd:
+            extra = cells - width
+            what = "padded with empty cells" if extra < 0 else f"{extra} extra cell{'s' if extra > 1 else ''} dropped"
+            self.finding("DD020", first + 2 + index, f"table row has {cells} cells, header has {width}: read as "
+                         f"GitHub shows it ({what})", "give every row one cell per column; escape '|' in a cell "
+                         "as '\\|'", Severity.WARNING)
+        table["offset"] = offset
+        self._check_leftovers(table)
+        self._read_table(section, table)
         return True
+
+
+def _as_width(row: str, width: int) -> str:
+    """A table row with ``width`` cells: padded with empty ones or cut, as GitHub renders it."""
+    if not row.strip():
+        return row
+    text = row.strip()
+    text = text[1:] if text.startswith("|") else text
+    text = text[:-1] if text.endswith("|") and not text.endswith("\\|") else text
+    cells = re.split(r"(?<!\\)\|", text)
+    cells = (cells + [""] * width)[:width]
+    return "| " + " | ".join(cell.strip() for cell in cells) + " |"
 
 
 _SECTION_TITLES = {Section.CREATE: "Files to Create", Section.MODIFY: "Files to Modify", Section.TESTS: "Test Strategy"}

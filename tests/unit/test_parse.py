@@ -199,8 +199,22 @@ def test_crlf_tabs_html_and_escaped_pipes(parser: DocParser) -> None:
 def test_unescaped_pipe_in_code_span_is_a_finding_not_silence(parser: DocParser) -> None:
     text = "# K-1 - T\n\n## Test Strategy\n\n| Test Type | Files |\n|---|---|\n| Unit | `a|b` |\n"
     doc = parse(parser, text)
-    assert codes(doc) == [("DD020", 7)]
-    assert "escape" in doc.findings[0].hint
+    assert codes(doc) == [("DD020", 7), ("DD020", 7)], "read as GitHub shows it: the row's extra cell dropped"
+    assert "escape '|'" in doc.findings[0].hint and doc.findings[0].severity is Severity.WARNING
+    assert doc.findings[1].message == "no file path found in '`a'"
+
+
+def test_rows_of_another_width_are_read_as_github_shows_them(parser: DocParser) -> None:
+    text = ("# K-1 - T\n\n## Files to Create\n\n| File Path | Purpose |\n|---|---|\n| `a.py` |\n| `b.py` | b | x |\n\n"
+            "## Test Strategy\n\n| Test Type | Files | Coverage Goals |\n|---|---|---|\n| Unit | `t/test_a.py` |\n")
+    doc = parse(parser, text)
+    assert [(f.path, f.line) for f in doc.files] == [("a.py", 7), ("b.py", 8)]
+    assert [(row.line, row.test_paths) for row in doc.rows] == [(14, ("t/test_a.py",))]
+    assert [(f.line, f.severity, f.message.split(": ", 1)[1]) for f in doc.findings] == [
+        (7, Severity.WARNING, "read as GitHub shows it (padded with empty cells)"),
+        (8, Severity.WARNING, "read as GitHub shows it (1 extra cell dropped)"),
+        (14, Severity.WARNING, "read as GitHub shows it (padded with empty cells)"),
+    ]
 
 
 def test_setext_and_front_matter_offsets(parser: DocParser) -> None:
@@ -286,3 +300,16 @@ def test_front_matter_that_is_never_closed_is_an_error_not_prose(parser: DocPars
     assert codes(doc) == [("DD021", 1)] and doc.findings[0].severity is Severity.ERROR
     assert doc.status.value == "accepted", "none of an unclosed block is read as keys"
     assert [(f.path, f.line) for f in doc.files] == [("a.py", 9)], "lines still count from the file's first"
+
+
+def test_a_table_inside_a_blockquote_or_list_is_a_warning_not_silence(parser: DocParser) -> None:
+    text = ("# K-1 - T\n\n## Files to Create\n\n> | File Path | Purpose |\n> |---|---|\n> | `a.py` | x |\n\n"
+            "## Test Strategy\n\n- | Test Type | Files |\n  |---|---|\n  | Unit | `t/test_a.py` |\n\n"
+            "## Files to Modify\n\nNothing yet.\n")
+    doc = parse(parser, text)
+    assert (doc.files, doc.rows) == ((), ())
+    assert [(f.line, f.severity, f.message) for f in doc.findings] == [
+        (5, Severity.WARNING, "the table of section 'Files to Create' is inside a blockquote or list: it was not read"),
+        (11, Severity.WARNING, "the table of section 'Test Strategy' is inside a blockquote or list: it was not read"),
+        (15, Severity.INFO, "section 'Files to Modify' has no table"),
+    ]
