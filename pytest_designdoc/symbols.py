@@ -74,6 +74,17 @@ def find_symbol(tree: ast.Module, qualname: str) -> Optional[Symbol]:
     return Symbol(qualname, "function", node.lineno, end, (_span(qualname, node),))
 
 
+def defined_names(tree: ast.Module) -> list[str]:
+    """The qualified names of the module's functions and classes, and of their classes' methods."""
+    names = []
+    for node in tree.body:
+        if isinstance(node, _DEFINITIONS):
+            names.append(node.name)
+            if isinstance(node, ast.ClassDef):
+                names.extend(f"{node.name}.{child.name}" for child in node.body if isinstance(child, _DEFINITIONS))
+    return names
+
+
 def _definition_in(body: list[ast.stmt], name: str) -> Optional[_Definition]:
     """The last definition of ``name`` in ``body``, also inside ``if``/``try`` blocks."""
     found: Optional[_Definition] = None

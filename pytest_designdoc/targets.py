@@ -18,7 +18,7 @@ from typing import Callable, Optional, Sequence, Union
 from . import safepath
 from .goals import looks_like_a_goal
 from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
-from .symbols import Symbol, SymbolSyntaxError, find_symbol, parse_source
+from .symbols import Symbol, SymbolSyntaxError, defined_names, find_symbol, parse_source
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
@@ -40,6 +40,10 @@ class GoalPlan:
     @property
     def measured(self) -> bool:
         return self.status is None and self.goal.kind is not GoalKind.MANUAL
+
+
+SOURCE_ROOTS = ("src", "lib")
+"""Where a goal's ``pkg/mod.py`` (from ``pkg.mod:func``) is also looked for when it is not at rootdir."""
 
 
 class TargetResolver:
@@ -123,13 +127,18 @@ class TargetResolver:
                          f"it matches {', '.join(candidates)}", "write more of the path to pick one file")
             return None
         found = self._resolve(candidates[0] if candidates else path)
+        if found.kind == "missing" and not candidates:
+            found = next((alternative for alternative in (self._resolve(f"{root}/{path}") for root in SOURCE_ROOTS)
+                          if alternative.kind == "file"), found)
         if found.kind == "escape":
             self.finding("DD030", Severity.ERROR, goal, f"goal target '{name}' escapes rootdir: refused, not read",
                          "symlinks out of the project are not followed")
             return None
         if found.kind != "file":
+            alike = [listed for listed in self.listed if listed.rsplit("/", 1)[-1] == path.rsplit("/", 1)[-1]]
+            guess = f"did you mean {', '.join(alike)}? " if alike else ""
             self.finding("DD013", Severity.WARNING, goal, f"goal target '{name}' is not a file in the project",
-                         "list it in the doc's Files tables or write its path from rootdir")
+                         f"{guess}list it in the doc's Files tables or write its path from rootdir")
             return None
         if not found.real.endswith(".py"):
             self.finding("DD013", Severity.WARNING, goal, f"goal target '{name}' is not a Python file",
@@ -144,13 +153,15 @@ class TargetResolver:
             tree = self.tree(goal, path)
             if tree is None:
                 return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
-            symbol = find_symbol(tree, goal.symbol)
+            symbol = find_symbol(tree, goal.symbol) or self._dotted(tree, path, goal.symbol)
             if symbol is not None:
                 found.append((path, symbol))
         if not found:
             where = ", ".join(files)
+            close = self._close_names(goal.symbol, files)
+            guess = f"did you mean {', '.join(close)}? " if close else ""
             self.finding("DD011", Severity.ERROR, goal, f"symbol '{goal.symbol}' not found in {where}",
-                         "the design names code that does not exist: was it renamed or moved? "
+                         f"{guess}the design names code that does not exist: was it renamed or moved? "
                          "Update the doc or write the code")
             return GoalPlan(goal, tuple(files), status=GoalStatus.FAILED)
         if len(found) > 1:
@@ -160,6 +171,28 @@ class TargetResolver:
             return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
         path, symbol = found[0]
         return GoalPlan(goal, (path,), symbol, path)
+
+    @staticmethod
+    def _dotted(tree: ast.Module, path: str, qualname: str) -> Optional[Symbol]:
+        """``pkg.mod.func`` as Python names it: the module part must be ``path``'s own dotted name."""
+        parts = qualname.split(".")
+        module = path[:-3].removesuffix("/__init__").split("/")
+        for cut in range(len(parts) - 1, 0, -1):
+            named = parts[:cut]
+            if module[-len(named):] == named:
+                symbol = find_symbol(tree, ".".join(parts[cut:]))
+                if symbol is not None:
+                    return symbol
+        return None
+
+    def _close_names(self, qualname: str, files: list[str]) -> list[str]:
+        import difflib
+
+        names = [name for path in files if isinstance(tree := self.trees.get(path), ast.Module)
+                 for name in defined_names(tree)]
+        last = qualname.rsplit(".", 1)[-1]
+        return difflib.get_close_matches(qualname, names, n=3) or [name for name in names if name.endswith(
+            "." + last) or name == last][:3]
 
     def tree(self, goal: Goal, path: str) -> Optional[ast.Module]:
         if path not in self.trees:

@@ -88,8 +88,9 @@ def test_unknown_symbols_are_none(qualname: str) -> None:
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     for path, text in {
-        "src/pkg/auth.py": "def login():\n    return 1\n",
+        "src/pkg/auth.py": "def login():\n    return 1\n\n\nclass Session:\n    def refresh(self):\n        pass\n",
         "src/pkg/util.py": "def login():\n    return 2\n",
+        "src/pkg/extra.py": "def helper():\n    return 3\n",
         "lib/util.py": "X = 1\n",
         "src/broken.py": "def (:\n",
         "notes.txt": "text\n",
@@ -122,6 +123,13 @@ def resolver(root: Path, listed: list[str]) -> TargetResolver:
         ("90% of `gone.py`", (), GoalStatus.UNMEASURABLE, "DD013 warning: goal target 'gone.py' is not a file"),
         ("90% of `../x.py`", (), GoalStatus.UNMEASURABLE, "DD030 error: goal target '../x.py' escapes rootdir"),
         ("90% of `src/escape.py`", (), GoalStatus.UNMEASURABLE, "DD030 error: goal target 'src/escape.py' escapes"),
+        ("`pkg.auth.login`", ("src/pkg/auth.py",), None, None),
+        ("`pkg.auth.Session.refresh`", ("src/pkg/auth.py",), None, None),
+        ("`pkg.extra:helper`", ("src/pkg/extra.py",), None, None),
+        ("`auth.py::Session.refesh`", ("src/pkg/auth.py",), GoalStatus.FAILED,
+         "DD011 error: symbol 'Session.refesh' not found in src/pkg/auth.py"),
+        ("90% of `pkg/gone/auth.py`", (), GoalStatus.UNMEASURABLE,
+         "DD013 warning: goal target 'pkg/gone/auth.py' is not a file in the project"),
         ("every method of Auth in src/pkg/auth.py", (), GoalStatus.MANUAL,
          "DD015 warning: goal 'every method of Auth in src/pkg/auth.py' is not understood as a coverage goal"),
         ("edge cases around expiry", (), GoalStatus.MANUAL, None),
@@ -140,6 +148,14 @@ def test_targets_resolve_by_suffix_against_the_docs_files(
     else:
         assert len(found) == 1 and found[0].startswith(finding), found
         assert targets.findings[0].line == 9
+
+
+def test_what_is_not_found_comes_with_the_closest_candidates(tree: Path) -> None:
+    targets = resolver(tree, ["src/pkg/auth.py", "src/pkg/util.py"])
+    targets.resolve(parse_goal("`auth.py::Session.refesh`", 4))
+    targets.resolve(parse_goal("90% of `pkg/gone/auth.py`", 5))
+    assert [f.hint.split("? ")[0] for f in targets.findings] == [
+        "did you mean Session.refresh, Session", "did you mean src/pkg/auth.py"]
 
 
 def test_no_source_files_is_a_warning_unless_they_are_missing_and_already_reported(tree: Path) -> None:
