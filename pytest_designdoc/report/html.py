@@ -17,6 +17,7 @@ from .view import (
     docs_worst_first,
     findings_in_order,
     goal_figure,
+    goal_reasons,
     goal_target,
     summary_text,
     test_file_counts,
@@ -117,7 +118,7 @@ def render(data: ReportData) -> str:
         parts.append(_findings(orphans, {}))
         parts.append("</section>")
     for doc in docs:
-        parts.append(_doc(doc))
+        parts.append(_doc(doc, data.get("coverage", {}).get("note", "")))
     parts.append(f"</main><script>{_SCRIPT}</script></body></html>\n")
     return "\n".join(parts)
 
@@ -153,7 +154,7 @@ def _filters() -> str:
             '<span id="shown" class="muted"></span></div>')
 
 
-def _doc(doc: DocData) -> str:
+def _doc(doc: DocData, note: str = "") -> str:
     path = doc["path"]
     lines = {entry["line"] for entry in doc["files"]} | {row["line"] for row in doc["rows"]}
     targets = {line: anchor(path, line) for line in lines}
@@ -180,10 +181,12 @@ def _doc(doc: DocData) -> str:
         parts.append("</tbody></table>")
     if doc["rows"]:
         parts.append("<table><thead><tr><th>Line</th><th>Type</th><th>Test files</th><th>Goals</th></tr></thead><tbody>")
-        for row in doc["rows"]:
+        reasons = goal_reasons(doc, note)
+        for row_index, row in enumerate(doc["rows"]):
             tests = "<br>".join(f"<code>{escape(t['path'])}</code> {escape(test_file_counts(t))}"
                                 for t in row["test_files"])
-            goals = "".join(_goal(goal) for goal in row["goals"])
+            goals = "".join(_goal(goal, reasons.get((row_index, index), ""))
+                            for index, goal in enumerate(row["goals"]))
             parts.append(f'<tr id="{targets[row["line"]]}"><td>{row["line"]}</td><td>{escape(row["type"])}</td>'
                          f'<td>{tests}</td><td><ul class="goals">{goals}</ul></td></tr>')
         parts.append("</tbody></table>")
@@ -191,7 +194,7 @@ def _doc(doc: DocData) -> str:
     return "\n".join(parts)
 
 
-def _goal(goal: GoalData) -> str:
+def _goal(goal: GoalData, reason: str = "") -> str:
     details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
     text = f'<li class="goal {goal["status"]}" data-status="{goal["status"]}">{escape(goal["text"])} '
     text += f'<span class="status">{goal["status"].replace("_", " ")}</span>'
@@ -199,6 +202,8 @@ def _goal(goal: GoalData) -> str:
         text += f" <span class=\"muted\">{escape(details)}</span>"
     if goal.get("missing"):
         text += _long(f"missing: {goal['missing']}", "missing")
+    if reason:
+        text += _long(f"why: {reason}", "muted")
     return text + "</li>"
 
 

@@ -88,6 +88,31 @@ def goal_figure(goal: GoalData) -> str:
     return f"{percent_text(actual, required)}% {sign} {required:g}%"
 
 
+def goal_reasons(doc: DocData, note: str = "") -> dict[tuple[int, int], str]:
+    """Why each goal that is not met has its status: its own finding, its row's, or the run's coverage note."""
+    own: dict[tuple[int, int], str] = {}
+    rows: dict[int, str] = {}
+    for finding in findings_in_order(doc["findings"]):
+        subject = finding.get("subject", {})
+        row_at, goal_at = subject.get("row"), subject.get("goal")
+        if row_at is not None and goal_at is not None:
+            own.setdefault((row_at, goal_at), finding["message"])
+        elif row_at is not None and finding["code"] == "DD014":
+            rows.setdefault(row_at, finding["message"])
+    reasons = {}
+    for row_index, row in enumerate(doc["rows"]):
+        for goal_index, goal in enumerate(row["goals"]):
+            status = goal["status"]
+            reason = own.get((row_index, goal_index), "")
+            if not reason and status == "not_run":
+                reason = rows.get(row_index) or note or "its row's tests did not run"
+            elif not reason and status == "manual":
+                reason = "a person checks it: no coverage figure decides it"
+            if reason and status != "met":
+                reasons[(row_index, goal_index)] = reason
+    return reasons
+
+
 def goal_target(goal: GoalData) -> str:
     symbol_file = goal.get("file")
     if goal["kind"] == "symbol" and symbol_file:

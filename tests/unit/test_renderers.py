@@ -240,3 +240,11 @@ def test_the_catalogue_is_the_readme_and_what_the_package_emits() -> None:
         if source.name != "codes.py":
             emitted.update(re.findall(r'"(DD\d{3})"', source.read_text(encoding="utf-8")))
     assert emitted == set(BY_CODE), "every code the package emits is catalogued, and no other"
+
+
+def test_html_says_beside_each_undecided_or_failed_goal_why(sample: dict[str, Any]) -> None:
+    page = render("html", sample)
+    assert "why: a person checks it: no coverage figure decides it" in page
+    assert "why: goal &#x27;90%&#x27; has no measurable target" in page
+    assert "why: symbol &#x27;Calc.mul&#x27; not found in src/calc.py" in page
+    assert page.count("why: ") == 8, "every goal but the two met ones says why"
