@@ -18,6 +18,9 @@ from .model import Goal, GoalKind, Metric
 _BREAK = re.compile(r"<br\s*/?>|\n|;", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _BACKTICKS = re.compile(r"`+")
+_KIND_WORDS = frozenset({"class", "function", "method", "methods", "every", "all", "each", "of"})
+_PAIR = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%\s*/\s*(\d{1,3}(?:\.\d+)?)\s*%\s+(lines?|statements?)\s*/\s*(branch(?:es)?)",
+                   re.IGNORECASE)
 _MAX_SOFT_SPLITS = 64
 """A cell with more commas or 'and's than this is one goal: no goal list is that long, and splitting costs."""
 _PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s*(?:%|\bpercent\b)\+?", re.IGNORECASE)
@@ -27,6 +30,8 @@ _AT_MOST = re.compile(r"≤|<|\bat\s+most\b|\bmaximum\b|\bmax\b", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _EACH = re.compile(r"\b(?:each|per|every)\b", re.IGNORECASE)
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_NAMED_KIND = re.compile(rf"\b(?:(?:every|all|each)\s+methods?\s+of|class|function|method)\s+({_IDENT}(?:\.{_IDENT})*)\b"
+                         rf"|\b({_IDENT}(?:\.{_IDENT})*)\s+(?:class|function|method)\b", re.IGNORECASE)
 _QUALNAME = re.compile(rf"^{_IDENT}(?:\.{_IDENT})*$")
 _CALL = re.compile(rf"^({_IDENT}(?:\.{_IDENT})*)\(\)$")
 _MODULE_SYMBOL = re.compile(rf"^({_IDENT}(?:\.{_IDENT})*):({_IDENT}(?:\.{_IDENT})*)$")
@@ -57,6 +62,12 @@ def split_goals(cell: str) -> list[str]:
     for chunk in _split_outside_code(cell, _BREAK):
         chunk = _LIST_MARKER.sub("", chunk).strip()
         if not chunk:
+            continue
+        pair = _PAIR.search(chunk)
+        if pair:
+            first, second, lines, branches = pair.groups()
+            goals.append(chunk[:pair.start()] + f"{first}% {lines}" + chunk[pair.end():])
+            goals.append(chunk[:pair.start()] + f"{second}% {branches}" + chunk[pair.end():])
             continue
         goals.extend(_split_when_both_parse(chunk))
     return goals
@@ -144,7 +155,7 @@ def parse_goal(text: str, line: int) -> Goal:
     text = text.strip()
     manual = Goal(text=text, line=line, kind=GoalKind.MANUAL)
     references = _References()
-    body = _without_code_spans(text.rstrip(".").strip(), references)
+    body = _without_code_spans(_NAMED_KIND.sub(_as_code, text.rstrip(".").strip()), references)
     if not body or _AT_MOST.search(body):
         return manual
     percent = _required_percent(body)
@@ -199,6 +210,18 @@ class _References:
         metric = next(iter(self.metrics)) if self.metrics else Metric.TOTAL
         return Goal(text=text, line=line, kind=GoalKind.PERCENT, metric=metric, required=required,
                     files=tuple(self.files), each_file=each_file)
+
+
+def _as_code(match: re.Match[str]) -> str:
+    """``HelpFormatter class``, ``function wrap_text``, ``every method of Calc``: the name as a code span.
+
+    Only names that read as code (a capital, an underscore or a dot) are
+    taken: "the class hierarchy" stays prose.
+    """
+    name = match.group(1) or match.group(2)
+    if name.lower() in _KIND_WORDS or not (name[0].isupper() or "_" in name or "." in name):
+        return match.group(0)
+    return f"`{name}`"
 
 
 def _without_code_spans(body: str, references: _References) -> str:

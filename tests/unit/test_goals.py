@@ -47,6 +47,10 @@ def test_percent_goals(text: str, metric: Metric, required: float, files: tuple[
         ("`Throttle.hit()` exercised", "Throttle.hit", (), None),
         ("add() in src/app/calc.py", "add", ("src/app/calc.py",), None),
         ("`Calc.div` in `calc.py` 100%", "Calc.div", ("calc.py",), 100.0),
+        ("HelpFormatter class fully covered", "HelpFormatter", (), 100.0),
+        ("every method of Calc executed", "Calc", (), None),
+        ("all methods of pkg.Calc", "pkg.Calc", (), None),
+        ("function wrap_text", "wrap_text", (), None),
     ],
 )
 def test_symbol_goals(text: str, symbol: str, files: tuple[str, ...], required: Optional[float]) -> None:
@@ -67,6 +71,8 @@ def test_symbol_goals(text: str, symbol: str, files: tuple[str, ...], required: 
         "80% and 90%",
         "",
         "`login` and `logout` together",
+        "test the class hierarchy",
+        "the login function works under load",
     ],
 )
 def test_prose_is_manual(text: str) -> None:
@@ -75,7 +81,7 @@ def test_prose_is_manual(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "named"), [
     ("90% of users log in", "the percent 90%"),
-    ("every method of Calc in src/calc.py executed", "the file src/calc.py"),
+    ("all public functions of src/calc.py covered", "the file src/calc.py"),
     ("add() and sub() both", "the function add()"),
     ("edge cases around expiry", ""),
     ("Integrations to test", ""),
@@ -86,6 +92,13 @@ def test_manual_goals_that_name_what_a_coverage_goal_names_are_told_apart(text: 
 
     assert parse_goal(text, 1).kind is GoalKind.MANUAL
     assert looks_like_a_goal(text) == named
+
+
+def test_a_percent_pair_over_lines_and_branches_is_two_goals() -> None:
+    texts = split_goals("90%/80% line/branch on src/x.py")
+    assert texts == ["90% line on src/x.py", "80% branch on src/x.py"]
+    assert [(parse_goal(t, 1).required, parse_goal(t, 1).metric) for t in texts] == [
+        (90.0, Metric.LINE), (80.0, Metric.BRANCH)]
 
 
 @pytest.mark.parametrize(
