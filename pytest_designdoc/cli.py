@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO, cast
 
 from . import __version__
 from .report import FORMATS
-from .settings import DEFAULT_PATHS, report_target, shared_path
+from .settings import DEFAULT_PATHS, ReportTarget, report_target, shared_path
 from .static import PYTEST_NORECURSE, PYTEST_PYTHON_FILES, Layout
 
 if TYPE_CHECKING:
-    from .report.data import ReportData
+    from .model import Finding, Report
+    from .plan import Plan
+    from .report.data import ReportData, SummaryData
     from .waivers import Current
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -148,52 +150,53 @@ def _scalar(value: Any) -> str:
 def _lint(options: argparse.Namespace, out: TextIO) -> int:
     from . import safepath
     from .evaluate import static_findings
-    from .model import Severity
-    from .report import github
     from .static import static_stage
-    from .report.json import finding_dict
-    from .report.terminal import finding_line
-    from .report.view import plural
 
-    if options.root:
-        root, ini = os.path.abspath(options.root), _pytest_ini(options.root) or {}
-    else:
-        root, ini = find_root(".")
-    real = safepath.real_root(root)
+    root, ini = _root_and_ini(options.root)
     patterns = _lint_patterns(options.paths, root) if options.paths else _as_list(ini.get("designdoc_paths"),
                                                                                   DEFAULT_PATHS)
-    if isinstance(patterns, str):
-        print(f"designdoc lint: {patterns}", file=sys.stderr)
+    baseline = safepath.normalize(str(ini.get("designdoc_baseline") or ""))
+    if isinstance(patterns, str) or baseline is None:
+        problem = patterns if isinstance(patterns, str) else "designdoc_baseline is not a path relative to the root"
+        print(f"designdoc lint: {problem}", file=sys.stderr)
         return 2
-    layout = _layout(ini)
-    strict = options.strict or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
-    checked = static_stage(real, patterns, layout)
+    real = safepath.real_root(root)
+    checked = static_stage(real, patterns, _layout(ini))
     findings = static_findings(checked)
-    baseline = ini.get("designdoc_baseline")
     if baseline:
         from . import waivers
 
-        path = safepath.normalize(str(baseline))
-        if not path:
-            print(f"designdoc lint: designdoc_baseline {baseline!r} is not a path relative to the root", file=sys.stderr)
-            return 2
         keys = {doc_plan.doc.path: doc_plan.doc.key for doc_plan in checked.docs}
-        findings = waivers.apply_to_lint(findings, keys, waivers.load(real, path), waivers.today_utc())
+        findings = waivers.apply_to_lint(findings, keys, waivers.load(real, baseline), waivers.today_utc())
+    strict = options.strict or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
+    return _print_lint(findings, len(checked.docs), _scalar(ini.get("designdoc_github", "auto")), strict, out)
+
+
+def _print_lint(findings: Sequence[Finding], docs: int, github_mode: str, strict: bool, out: TextIO) -> int:
+    """Each finding (hints of the unwaived), GitHub annotations, the closing line; the exit status."""
+    from .report import github
+    from .report.json import finding_dict
+    from .report.terminal import finding_line
+    from .report.view import finding_counts, plural
+
     found = [finding_dict(f) for f in findings]
     for finding in found:
         print(finding_line(finding), file=out)
         if "hint" in finding and finding["severity"] != "waived":
             print(f"    hint: {finding['hint']}", file=out)
-    if github.enabled(_scalar(ini.get("designdoc_github", "auto")), os.environ):
+    if github.enabled(github_mode, os.environ):
         for command in github.workflow_commands(found):
             print(command, file=out)
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
-    waived = sum(1 for f in findings if f.severity is Severity.WAIVED)
-    print(f"designdoc lint: {plural(len(checked.docs), 'doc')}; "
-          f"{plural(errors, 'error')}, {plural(warnings, 'warning')}{f', {waived} waived' if waived else ''}",
-          file=out)
-    return 1 if errors or (strict and warnings) else 0
+    counts = {severity: sum(1 for f in found if f["severity"] == severity) for severity in ("error", "warning", "waived")}
+    summary: SummaryData = {"docs": docs, "errors": counts["error"], "warnings": counts["warning"],
+                            "waived": counts["waived"], "goals": {}}
+    print(f"designdoc lint: {plural(docs, 'doc')}; {finding_counts(summary)}", file=out)
+    return 1 if counts["error"] or (strict and counts["warning"]) else 0
+
+
+def _root_and_ini(root: Optional[str]) -> tuple[str, dict[str, Any]]:
+    """``--root`` and its pytest ini, or the nearest project's."""
+    return (os.path.abspath(root), _pytest_ini(root) or {}) if root else find_root(".")
 
 
 def _layout(ini: dict[str, Any]) -> Layout:
@@ -312,7 +315,7 @@ def _baseline(options: argparse.Namespace, out: TextIO) -> int:
     reason = " ".join(options.reason.split())
     if not reason:
         return fail("--reason is empty: say why the findings are accepted")
-    root, ini = (os.path.abspath(options.root), _pytest_ini(options.root) or {}) if options.root else find_root(".")
+    root, ini = _root_and_ini(options.root)
     output = options.output or os.path.join(root, str(ini.get("designdoc_baseline") or "designdoc-waivers.yaml"))
     relative = os.path.relpath(os.path.abspath(output), root).replace(os.sep, "/")
     current = _saved_findings(options.report) if options.report else _lint_findings(root, ini)
@@ -378,63 +381,23 @@ def _lint_findings(root: str, ini: dict[str, Any]) -> list[Current]:
 # merge -------------------------------------------------------------------------
 
 
-def _merge(options: argparse.Namespace, out: TextIO) -> int:
-    import contextlib
-    from dataclasses import replace
-    from datetime import datetime, timezone
+class _Refused(Exception):
+    """A merge that cannot go on; the message says why (exit 2)."""
 
-    from . import safepath, shards
-    from .evaluate import CoverageEvidence, evaluate
+
+def _merge(options: argparse.Namespace, out: TextIO) -> int:
     from .model import Severity
     from .report.json import to_dict
     from .report.publish import publish
     from .report.terminal import render
-    from .static import static_stage
 
-    def fail(message: str) -> int:
-        print(f"designdoc merge: {message}", file=sys.stderr)
+    root, ini = _root_and_ini(options.root)
+    try:
+        targets = _merge_targets(options.report, root, ini)
+        report = _merged_report(options.evidence, root, ini)
+    except _Refused as exc:
+        print(f"designdoc merge: {exc}", file=sys.stderr)
         return 2
-
-    root, ini = (os.path.abspath(options.root), _pytest_ini(options.root) or {}) if options.root else find_root(".")
-    try:
-        targets = [report_target(value, os.getcwd()) for value in options.report] or [
-            report_target(value, root) for value in _as_list(ini.get("designdoc_report"), ())]
-    except ValueError as exc:
-        return fail(f"--report {exc}")
-    if shared_path(targets):
-        return fail(shared_path(targets))
-    try:
-        jobs = [shards.read(path) for path in options.evidence]
-        evidence = shards.merged_evidence(jobs)
-    except shards.EvidenceError as exc:
-        return fail(str(exc))
-    scopes = {job.scope for job in jobs}
-    if len(scopes) > 1:
-        return fail(f"the jobs measured with different coverage scopes ({', '.join(sorted(scopes))})")
-    real = safepath.real_root(root)
-    patterns = _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS)
-    plan = static_stage(real, patterns, _layout(ini))
-    if not plan.docs and not plan.findings:
-        return fail(f"found no design doc: {', '.join(patterns)} matches none under {root} (run it in the project, "
-                    "or give --root)")
-    row_scope = scopes == {"row"}
-    coverage = CoverageEvidence(row_scope=row_scope)
-    if plan.coverage_targets():
-        from .figures import coverage_evidence
-
-        with contextlib.chdir(root):
-            outcome = shards.merged_outcome(jobs, real, plan.coverage_targets(), needs_branches=plan.needs_branches())
-        coverage = coverage_evidence(outcome, real, row_scope=row_scope, marked=evidence.marked_nodeids)
-    created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-    report = evaluate(plan, evidence, coverage, rootdir=root, created=created)
-    changed = shards.changed_docs(jobs, {doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in plan.docs})
-    report = replace(report, findings=tuple(sorted(report.findings + tuple(changed), key=lambda f: f.sort_key)))
-    baseline = ini.get("designdoc_baseline")
-    if baseline and safepath.normalize(str(baseline)):
-        from . import waivers
-
-        report = waivers.apply_to_report(report, waivers.load(real, safepath.normalize(str(baseline)) or ""),
-                                         waivers.today_utc())
     data = to_dict(report)
     published = publish(data, [(target.format, target.path) for target in targets],
                         _scalar(ini.get("designdoc_github", "auto")))
@@ -447,6 +410,66 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
         print(annotation, file=out)
     failing = report.count(Severity.ERROR) or (strict and report.count(Severity.WARNING)) or published.errors
     return 1 if failing else 0
+
+
+def _merge_targets(values: list[str], root: str, ini: dict[str, Any]) -> list[ReportTarget]:
+    try:
+        targets = [report_target(value, os.getcwd()) for value in values] or [
+            report_target(value, root) for value in _as_list(ini.get("designdoc_report"), ())]
+    except ValueError as exc:
+        raise _Refused(f"--report {exc}") from None
+    if shared_path(targets):
+        raise _Refused(shared_path(targets))
+    return targets
+
+
+def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
+    """The jobs' evidence evaluated once against the docs under ``root``, waivers applied."""
+    import contextlib
+    from dataclasses import replace
+    from datetime import datetime, timezone
+
+    from . import safepath, shards
+    from .evaluate import CoverageEvidence, evaluate
+
+    try:
+        jobs = [shards.read(path) for path in paths]
+        evidence = shards.merged_evidence(jobs)
+    except shards.EvidenceError as exc:
+        raise _Refused(str(exc)) from None
+    scopes = {job.scope for job in jobs}
+    if len(scopes) > 1:
+        raise _Refused(f"the jobs measured with different coverage scopes ({', '.join(sorted(scopes))})")
+    real = safepath.real_root(root)
+    plan = _project_plan(real, root, ini)
+    coverage = CoverageEvidence(row_scope=scopes == {"row"})
+    if plan.coverage_targets():
+        from .figures import coverage_evidence
+
+        with contextlib.chdir(root):
+            outcome = shards.merged_outcome(jobs, real, plan.coverage_targets(), needs_branches=plan.needs_branches())
+        coverage = coverage_evidence(outcome, real, row_scope=scopes == {"row"}, marked=evidence.marked_nodeids)
+    created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    report = evaluate(plan, evidence, coverage, rootdir=root, created=created)
+    changed = shards.changed_docs(jobs, {doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in plan.docs})
+    report = replace(report, findings=tuple(sorted(report.findings + tuple(changed), key=lambda f: f.sort_key)))
+    baseline = safepath.normalize(str(ini.get("designdoc_baseline") or ""))
+    if baseline:
+        from . import waivers
+
+        report = waivers.apply_to_report(report, waivers.load(real, baseline), waivers.today_utc())
+    return report
+
+
+def _project_plan(real: str, root: str, ini: dict[str, Any]) -> Plan:
+    from .static import static_stage
+
+    patterns = _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS)
+    plan = static_stage(real, patterns, _layout(ini))
+    if not plan.docs and not plan.findings:
+        raise _Refused(f"found no design doc: {', '.join(patterns)} matches none under {root} (run it in the "
+                       "project, or give --root)")
+    return plan
 
 
 # new ---------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from .evidence import Evidence, EvidenceRecorder
 from .model import Finding, Severity
 
 if TYPE_CHECKING:
+    from coverage import CoverageData
+
     from .figures import CoverageAnalysis
     from .measure import CoverageOutcome
 
@@ -113,54 +115,63 @@ def changed_docs(shards: Sequence[Shard], current: Mapping[str, str]) -> list[Fi
 def merged_outcome(shards: Sequence[Shard], root: str, targets: Sequence[str], *,
                    needs_branches: bool) -> CoverageOutcome:
     """The jobs' coverage as one outcome, analysed with the project's configuration under ``root``."""
-    from coverage import CoverageData
-    from coverage.exceptions import CoverageException
+    from .measure import CoverageOutcome, _own_coverage
 
-    from .measure import CoverageOutcome, _own_coverage, quiet
-
-    measured = [shard for shard in shards if shard.coverage is not None]
+    measured = [(shard, shard.coverage) for shard in shards if shard.coverage is not None]
     if not measured:
         return CoverageOutcome("alone", problem="no job measured coverage",
                                hint="run the jobs with pytest --designdoc --designdoc-evidence PATH")
-    analyser, user_branch = _own_coverage(root, targets, needs_branches, None)
-    sources = sorted({str(shard.coverage["source"]) for shard in measured if shard.coverage})
-    problems = [f"{shard.path}: {shard.coverage['problem']}" for shard in measured
-                if shard.coverage and shard.coverage.get("problem")]
+    source = sorted(str(coverage["source"]) for _, coverage in measured)[0]
+    problems = [(f"{shard.path}: {coverage['problem']}", str(coverage.get("hint", ""))) for shard, coverage in measured
+                if coverage.get("problem")]
     if problems:
-        hint = next(str(s.coverage["hint"]) for s in measured if s.coverage and s.coverage.get("problem"))
-        return CoverageOutcome(sources[0], problem="; ".join(problems), hint=hint)
-    parts: list[tuple[Shard, CoverageData]] = []
-    try:
-        with quiet():
-            for shard in measured:
-                assert shard.coverage is not None
-                if shard.coverage.get("data") is not None:
-                    part = CoverageData(no_disk=True)
-                    part.loads(base64.b64decode(shard.coverage["data"]))
-                    parts.append((shard, part))
-            branches = {shard.path: bool(part.has_arcs()) for shard, part in parts}
-            if len(set(branches.values())) > 1:
-                return CoverageOutcome(sources[0], problem="the jobs measured differently: " + ", ".join(
-                    f"{path} {'branches' if arcs else 'lines only'}" for path, arcs in branches.items()),
-                    hint="measure every job the same way (all with --cov-branch / [run] branch, or none)")
-            merged = CoverageData(no_disk=True)
-            for shard, part in parts:
-                merged.update(part, map_path=_aliases(analyser, shard.rootdir, root).map)
-    except (CoverageException, ValueError, TypeError) as exc:
-        return CoverageOutcome(sources[0], problem=f"the jobs' coverage data does not merge ({exc})",
-                               hint="write the evidence again with this version of coverage.py")
-    coverages = [shard.coverage for shard in measured if shard.coverage is not None]
+        return CoverageOutcome(source, problem="; ".join(problem for problem, _ in problems), hint=problems[0][1])
+    analyser, user_branch = _own_coverage(root, targets, needs_branches, None)
+    merged = _combined([(shard, coverage) for shard, coverage in measured], analyser, root)
+    if isinstance(merged, tuple):
+        return CoverageOutcome(source, problem=merged[0], hint=merged[1])
+    coverages = [coverage for _, coverage in measured]
     unmeasurable: dict[str, tuple[str, str]] = {}
     for coverage in coverages:
         for target, (message, hint) in coverage.get("unmeasurable", {}).items():
             unmeasurable.setdefault(target, (message, hint))
-    preimported = frozenset.intersection(*(frozenset(c.get("preimported", ())) for c in coverages))
     return CoverageOutcome(
-        sources[0], merged, analyser,
+        source, merged, analyser,
         count_branches=user_branch or any(c.get("count_branches") for c in coverages),
         per_test_contexts=any(c.get("per_test_contexts") for c in coverages),
         tainted=frozenset(t for c in coverages for t in c.get("tainted", ())),
-        preimported=preimported, unmeasurable=unmeasurable)
+        preimported=frozenset.intersection(*(frozenset(c.get("preimported", ())) for c in coverages)),
+        unmeasurable=unmeasurable)
+
+
+def _combined(measured: Sequence[tuple[Shard, Mapping[str, Any]]], analyser: Any,
+              root: str) -> CoverageData | tuple[str, str]:
+    """The jobs' data in one CoverageData, paths remapped; or the problem and its hint."""
+    from coverage import CoverageData
+    from coverage.exceptions import CoverageException
+
+    from .measure import quiet
+
+    try:
+        with quiet():
+            parts = []
+            for shard, coverage in measured:
+                if coverage.get("data") is not None:
+                    part = CoverageData(no_disk=True)
+                    part.loads(base64.b64decode(coverage["data"]))
+                    parts.append((shard, part))
+            branches = {shard.path: bool(part.has_arcs()) for shard, part in parts}
+            if len(set(branches.values())) > 1:
+                return ("the jobs measured differently: " + ", ".join(
+                    f"{path} {'branches' if arcs else 'lines only'}" for path, arcs in branches.items()),
+                    "measure every job the same way (all with --cov-branch / [run] branch, or none)")
+            merged = CoverageData(no_disk=True)
+            for shard, part in parts:
+                merged.update(part, map_path=_aliases(analyser, shard.rootdir, root).map)
+            return merged
+    except (CoverageException, ValueError, TypeError) as exc:
+        return (f"the jobs' coverage data does not merge ({exc})",
+                "write the evidence again with this version of coverage.py")
 
 
 def _aliases(analyser: Any, job_root: str, root: str) -> Any:

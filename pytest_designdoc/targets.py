@@ -126,25 +126,36 @@ class TargetResolver:
             self.finding("DD013", Severity.ERROR, goal, f"goal target '{name}' is ambiguous: "
                          f"it matches {', '.join(candidates)}", "write more of the path to pick one file")
             return None
-        found = self._resolve(candidates[0] if candidates else path)
-        if found.kind == "missing" and not candidates:
-            found = next((alternative for alternative in (self._resolve(f"{root}/{path}") for root in SOURCE_ROOTS)
-                          if alternative.kind == "file"), found)
-        if found.kind == "escape":
-            self.finding("DD030", Severity.ERROR, goal, f"goal target '{name}' escapes rootdir: refused, not read",
-                         "symlinks out of the project are not followed")
+        found = self._resolve(candidates[0]) if candidates else self._in_source_roots(path)
+        problem = self._file_problem(found, name, path)
+        if problem is not None:
+            code, severity, message, hint = problem
+            self.finding(code, severity, goal, message, hint)
             return None
+        return found.real
+
+    def _in_source_roots(self, path: str) -> safepath.Resolved:
+        """``path`` from rootdir, else under a source root (``pkg/mod.py`` of ``pkg.mod:func`` in a src layout)."""
+        found = self._resolve(path)
+        if found.kind != "missing":
+            return found
+        return next((alternative for alternative in (self._resolve(f"{root}/{path}") for root in SOURCE_ROOTS)
+                     if alternative.kind == "file"), found)
+
+    def _file_problem(self, found: safepath.Resolved, name: str,
+                      path: str) -> Optional[tuple[str, Severity, str, str]]:
+        if found.kind == "escape":
+            return ("DD030", Severity.ERROR, f"goal target '{name}' escapes rootdir: refused, not read",
+                    "symlinks out of the project are not followed")
         if found.kind != "file":
             alike = [listed for listed in self.listed if listed.rsplit("/", 1)[-1] == path.rsplit("/", 1)[-1]]
             guess = f"did you mean {', '.join(alike)}? " if alike else ""
-            self.finding("DD013", Severity.WARNING, goal, f"goal target '{name}' is not a file in the project",
-                         f"{guess}list it in the doc's Files tables or write its path from rootdir")
-            return None
+            return ("DD013", Severity.WARNING, f"goal target '{name}' is not a file in the project",
+                    f"{guess}list it in the doc's Files tables or write its path from rootdir")
         if not found.real.endswith(".py"):
-            self.finding("DD013", Severity.WARNING, goal, f"goal target '{name}' is not a Python file",
-                         "coverage.py measures Python source files only")
-            return None
-        return found.real
+            return ("DD013", Severity.WARNING, f"goal target '{name}' is not a Python file",
+                    "coverage.py measures Python source files only")
+        return None
 
     def symbol(self, goal: Goal, files: list[str]) -> GoalPlan:
         assert goal.symbol is not None

@@ -148,37 +148,46 @@ def _problem(value: object, expected: Any, where: str) -> str:
 
     origin = typing.get_origin(expected)
     if origin is typing.Union:
-        options = typing.get_args(expected)
-        if any(not _problem(value, option, where) for option in options):
-            return ""
-        return f"{where} has the wrong type ({type(value).__name__})"
+        fits = any(not _problem(value, option, where) for option in typing.get_args(expected))
+        return "" if fits else f"{where} has the wrong type ({type(value).__name__})"
     if origin is list:
-        if not isinstance(value, list):
-            return f"{where} is not a list"
-        (item,) = typing.get_args(expected)
-        return next((found for index, entry in enumerate(value)
-                     if (found := _problem(entry, item, f"{where}[{index}]"))), "")
+        return _list_problem(value, typing.get_args(expected)[0], where)
     if origin is dict:
         if not isinstance(value, dict):
             return f"{where} is not an object"
-        _, item = typing.get_args(expected)
-        return next((found for key, entry in value.items()
-                     if (found := _problem(entry, item, f"{where}.{key}"))), "")
+        item = typing.get_args(expected)[1]
+        return next((found for key, entry in value.items() if (found := _problem(entry, item, f"{where}.{key}"))), "")
     if isinstance(expected, type) and issubclass(expected, dict):
-        if not isinstance(value, dict):
-            return f"{where} is not an object"
-        missing = sorted(getattr(expected, "__required_keys__", frozenset()) - value.keys())
-        if missing:
-            return f"{where} lacks {', '.join(missing)}"
-        hints = typing.get_type_hints(expected)
-        return next((found for key, entry in value.items() if key in hints
-                     and (found := _problem(entry, hints[key], f"{where}.{key}"))), "")
+        return _object_problem(value, expected, where)
+    return "" if _is_scalar(value, expected) else (
+        f"{where} is not {getattr(expected, '__name__', expected)} ({type(value).__name__})")
+
+
+def _list_problem(value: object, item: Any, where: str) -> str:
+    if not isinstance(value, list):
+        return f"{where} is not a list"
+    return next((found for index, entry in enumerate(value) if (found := _problem(entry, item, f"{where}[{index}]"))),
+                "")
+
+
+def _object_problem(value: object, expected: type, where: str) -> str:
+    import typing
+
+    if not isinstance(value, dict):
+        return f"{where} is not an object"
+    missing = sorted(getattr(expected, "__required_keys__", frozenset()) - value.keys())
+    if missing:
+        return f"{where} lacks {', '.join(missing)}"
+    hints = typing.get_type_hints(expected)
+    return next((found for key, entry in value.items()
+                 if key in hints and (found := _problem(entry, hints[key], f"{where}.{key}"))), "")
+
+
+def _is_scalar(value: object, expected: Any) -> bool:
     if expected is float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    elif expected is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    elif expected is type(None):
-        ok = value is None
-    else:
-        ok = isinstance(value, expected)
-    return "" if ok else f"{where} is not {getattr(expected, '__name__', expected)} ({type(value).__name__})"
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is type(None):
+        return value is None
+    return isinstance(value, expected)
