@@ -475,11 +475,20 @@ def _project_plan(real: str, root: str, ini: dict[str, Any]) -> Plan:
 # new ---------------------------------------------------------------------------
 
 
+_PYTHON_PATHS = (("tests/unit/path/to/test.ts", "tests/unit/path/to/test_module.py"),
+                 ("tests/integration/path/to/test.ts", "tests/integration/path/to/test_module.py"),
+                 ("path/to/file.ts", "src/path/to/module.py"))
+"""The packaged template's example paths, Python-flavoured for ``designdoc new`` (still ``path/to/``: DD022)."""
+
+
 def _template(path: Optional[str]) -> str:
     if path:
         with open(path, encoding="utf-8") as handle:
             return handle.read(1024 * 1024)
-    return resources.files("pytest_designdoc").joinpath("templates/feature-design-template.md").read_text("utf-8")
+    text = resources.files("pytest_designdoc").joinpath("templates/feature-design-template.md").read_text("utf-8")
+    for general, python in _PYTHON_PATHS:
+        text = text.replace(general, python)
+    return text
 
 
 def _doc_with_key(key: str) -> str:

@@ -18,6 +18,8 @@ from .model import Goal, GoalKind, Metric
 _BREAK = re.compile(r"<br\s*/?>|\n|;", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _BACKTICKS = re.compile(r"`+")
+_SNAKE_OR_DOTTED = re.compile(r"^[a-z_][a-z0-9]*(?:_[a-z0-9]+)+$|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+"""A bare name that reads as code outside backticks: ``wrap_text``, ``Calc.div`` (not a word like ``login``)."""
 _KIND_WORDS = frozenset({"class", "function", "method", "methods", "every", "all", "each", "of"})
 _PAIR = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%\s*/\s*(\d{1,3}(?:\.\d+)?)\s*%\s+(lines?|statements?)\s*/\s*(branch(?:es)?)",
                    re.IGNORECASE)
@@ -298,7 +300,7 @@ def _classify_reference(
     if looks_like_file(token):
         files.append(token)
         return True
-    if code and _QUALNAME.match(token):
+    if (code or _SNAKE_OR_DOTTED.match(token)) and _QUALNAME.match(token):
         symbols.append((None, token))
         return True
     return False

@@ -156,6 +156,7 @@ def test_new_writes_a_draft_from_the_template(
     path = tmp_path / "docs" / "design" / "AUTH-42-login-throttling.md"
     assert (code, out.split(" (")[0]) == (0, "designdoc new: wrote docs/design/AUTH-42-login-throttling.md")
     assert path.read_text().startswith("---\nstatus: draft\nowners: []\n---\n# AUTH-42 - Login throttling!\n\n## Overview")
+    assert "| `src/path/to/module.py` |" in path.read_text() and ".ts`" not in path.read_text(), "Python-flavoured"
     assert run("new", "AUTH-42", "Login throttling")[0] == 1
     assert run("new", "AUTH-42", "Login throttling", "--force")[0] == 0
     assert run("new", "../evil", "x")[0] == 2

@@ -51,6 +51,8 @@ def test_percent_goals(text: str, metric: Metric, required: float, files: tuple[
         ("every method of Calc executed", "Calc", (), None),
         ("all methods of pkg.Calc", "pkg.Calc", (), None),
         ("function wrap_text", "wrap_text", (), None),
+        ("wrap_text", "wrap_text", (), None),
+        ("Calc.div 100%", "Calc.div", (), 100.0),
     ],
 )
 def test_symbol_goals(text: str, symbol: str, files: tuple[str, ...], required: Optional[float]) -> None:
@@ -92,6 +94,12 @@ def test_manual_goals_that_name_what_a_coverage_goal_names_are_told_apart(text: 
 
     assert parse_goal(text, 1).kind is GoalKind.MANUAL
     assert looks_like_a_goal(text) == named
+
+
+def test_bare_names_that_read_as_code_are_goals_each() -> None:
+    assert split_goals("wrap_text, join_options") == ["wrap_text", "join_options"]
+    assert [parse_goal(text, 1).kind for text in ("e.g. cases", "the login flow", "see README.md")] == [
+        GoalKind.MANUAL] * 3
 
 
 def test_a_percent_pair_over_lines_and_branches_is_two_goals() -> None:
