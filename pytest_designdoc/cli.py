@@ -457,7 +457,7 @@ def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
     if baseline:
         from . import waivers
 
-        report = waivers.apply_to_report(report, waivers.load(real, baseline), waivers.today_utc())
+        report = waivers.applied(report, real, baseline)
     return report
 
 

@@ -47,14 +47,10 @@ def coverage_evidence(outcome: CoverageOutcome, root: str, *, row_scope: bool,
     """What a coverage outcome tells the evaluation: figures, or the problem that keeps it from deciding."""
     if outcome.problem or outcome.data is None:
         problem = outcome.problem or f"{outcome.source} recorded nothing"
-        return lost(outcome.source, row_scope, problem, outcome.hint)
+        return CoverageEvidence(problem=problem, hint=outcome.hint, note=f"coverage not measured: {problem}",
+                                source=outcome.source, row_scope=row_scope)
     return CoverageEvidence(CoverageAnalysis(outcome, root, marked=marked), source=outcome.source,
                             row_scope=row_scope, preimported=outcome.preimported)
-
-
-def lost(source: str, row_scope: bool, problem: str, hint: str) -> CoverageEvidence:
-    return CoverageEvidence(problem=problem, hint=hint, note=f"coverage not measured: {problem}",
-                            source=source, row_scope=row_scope)
 
 
 @dataclass(frozen=True)

@@ -353,30 +353,27 @@ class DesignDocPlugin:
 
         created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
         collect_only = bool(self.config.option.collectonly)
+        strict = self.settings.strict
         if self.settings.evidence:
-            self.report = self._write_evidence(created, collect_only)
+            report = self._write_evidence(created, collect_only)
             self.writer.evidence = self.settings.evidence
-            self.writer.write(self.report)
-            failing = self.report.count(Severity.ERROR) or self.writer.errors
-            if failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
-                session.exitstatus = pytest.ExitCode.TESTS_FAILED
-            return
-        evidence = self.evidence.recorder.freeze()
-        self.report = evaluate(self.plan, evidence, self._coverage_evidence(evidence, collect_only),
-                               rootdir=str(self.rootpath), created=created, collect_only=collect_only)
-        if self.settings.select:
-            self.report = replace(self.report, selection=self.settings.select,
-                                  not_selected=len(self.unselected_keys))
+            strict = False  # a job fails only on its own errors; the merge judges warnings
+        else:
+            evidence = self.evidence.recorder.freeze()
+            report = evaluate(self.plan, evidence, self._coverage_evidence(evidence, collect_only),
+                              rootdir=str(self.rootpath), created=created, collect_only=collect_only)
+            if self.settings.select:
+                report = replace(report, selection=self.settings.select, not_selected=len(self.unselected_keys))
         if self.settings.baseline:
             from . import waivers
 
-            self.report = waivers.apply_to_report(self.report, waivers.load(self.root, self.settings.baseline),
-                                                  waivers.today_utc(), self.unselected_keys)
-        self.config.hook.pytest_designdoc_report(report=self.report, config=self.config)
-        self.writer.write(self.report)
-        failing = self.report.count(Severity.ERROR) or (
-            self.settings.strict and self.report.count(Severity.WARNING)
-        ) or self.writer.errors
+            report = waivers.applied(report, self.root, self.settings.baseline, unchecked_keys=self.unselected_keys,
+                                     stale=not self.settings.evidence)
+        self.report = report
+        if not self.settings.evidence:
+            self.config.hook.pytest_designdoc_report(report=report, config=self.config)
+        self.writer.write(report)
+        failing = report.count(Severity.ERROR) or (strict and report.count(Severity.WARNING)) or self.writer.errors
         if failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -399,30 +396,30 @@ class DesignDocPlugin:
             write_atomic(self.settings.evidence or "", json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
         except OSError as exc:
             self.writer.errors.append(f"cannot write the evidence {self.settings.evidence}: {exc.strerror or exc}")
-        report = static_report(self.plan, rootdir=str(self.rootpath), created=created)
-        if self.settings.baseline:
-            from . import waivers
-
-            report = waivers.apply_to_report(report, waivers.load(self.root, self.settings.baseline),
-                                             waivers.today_utc(), self.unselected_keys, stale=False)
-        return report
+        return static_report(self.plan, rootdir=str(self.rootpath), created=created)
 
     def _job_coverage(self) -> tuple[Optional[CoverageOutcome], Optional[CoverageAnalysis]]:
+        outcome = self._outcome()
+        if outcome is None or outcome.problem or outcome.data is None:
+            return outcome, None
+        from .figures import CoverageAnalysis
+
+        return outcome, CoverageAnalysis(outcome, self.root)
+
+    def _outcome(self) -> Optional[CoverageOutcome]:
+        """What the run's coverage source hands over (None: nothing measured this run)."""
         if self.source is None:
-            return None, None
+            return None
         from coverage.exceptions import CoverageException
 
-        from .figures import CoverageAnalysis
         from .measure import CoverageOutcome
 
         try:
-            outcome = self.source.outcome()
+            return self.source.outcome()
         except CoverageException as exc:
             return CoverageOutcome(self.source.name, problem=f"coverage.py failed to hand over its data ({exc})",
-                                   hint="run again with -p no:randomly"), None
-        if outcome.problem or outcome.data is None:
-            return outcome, None
-        return outcome, CoverageAnalysis(outcome, self.root)
+                                   hint="run again with -p no:randomly to see whether a test corrupts coverage's "
+                                        "state")
 
     def _coverage_evidence(self, evidence: Evidence, collect_only: bool) -> CoverageEvidence:
         """What the run's coverage can tell the evaluation: figures, or why there are none."""
@@ -431,18 +428,11 @@ class DesignDocPlugin:
         row_scope = self.settings.coverage_scope == "row"
         if collect_only:
             return CoverageEvidence(note="coverage is not measured with --collect-only", row_scope=row_scope)
-        source = self.source
-        if source is None:
+        outcome = self._outcome()
+        if outcome is None:
             return CoverageEvidence(row_scope=row_scope)
-        from coverage.exceptions import CoverageException
+        from .figures import coverage_evidence
 
-        from .figures import coverage_evidence, lost
-
-        try:
-            outcome = source.outcome()
-        except CoverageException as exc:
-            return lost(source.name, row_scope, f"coverage.py failed to hand over its data ({exc})",
-                        "run again with -p no:randomly to see whether a test corrupts coverage's state")
         return coverage_evidence(outcome, self.root, row_scope=row_scope, marked=evidence.marked_nodeids)
 
 

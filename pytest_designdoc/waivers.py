@@ -246,6 +246,12 @@ def apply_to_lint(findings: Sequence[Finding], keys_by_path: dict[str, str], wai
     return sorted([*judged, *waivers.findings, *judge.stale(decided)], key=lambda f: f.sort_key)
 
 
+def applied(report: Report, root: str, path: str, *, unchecked_keys: frozenset[str] = frozenset(),
+            stale: bool = True) -> Report:
+    """``report`` with the waiver file ``path`` (rootdir-relative, under the real ``root``) applied as of today."""
+    return apply_to_report(report, load(root, path), today_utc(), unchecked_keys, stale=stale)
+
+
 def _goal_text(result: DocResult, subject: Subject) -> str:
     if subject.row is None or subject.goal is None or subject.row >= len(result.rows):
         return ""
