@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO, cast
+from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO
 
 from . import __version__
 from .report import FORMATS
@@ -168,7 +168,7 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
 
         keys = {doc_plan.doc.path: doc_plan.doc.key for doc_plan in checked.docs}
         findings = waivers.apply_to_lint(findings, keys, waivers.load(real, baseline), waivers.today_utc())
-    strict = options.strict or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
+    strict = _strict(options, ini)
     return _print_lint(findings, len(checked.docs), _scalar(ini.get("designdoc_github", "auto")), strict, out)
 
 
@@ -192,6 +192,11 @@ def _print_lint(findings: Sequence[Finding], docs: int, github_mode: str, strict
                             "waived": counts["waived"], "goals": {}}
     print(f"designdoc lint: {plural(docs, 'doc')}; {finding_counts(summary)}", file=out)
     return 1 if counts["error"] or (strict and counts["warning"]) else 0
+
+
+def _strict(options: argparse.Namespace, ini: dict[str, Any]) -> bool:
+    """``--strict``, else the config's ``designdoc_strict``."""
+    return bool(options.strict) or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
 
 
 def _root_and_ini(root: Optional[str]) -> tuple[str, dict[str, Any]]:
@@ -227,22 +232,13 @@ def _lint_patterns(paths: list[str], root: str) -> list[str] | str:
 
 def _report(options: argparse.Namespace, out: TextIO) -> int:
     from .report import render
-    from .report.data import problem
-    from .report.json import SCHEMA, load_json, write_atomic
+    from .report.json import SCHEMA, load_report, write_atomic
 
     try:
-        data = load_json(options.report)
-    except (OSError, ValueError) as exc:
-        print(f"designdoc report: cannot read {options.report}: {exc}", file=sys.stderr)
+        saved = load_report(options.report)
+    except ValueError as exc:
+        print(f"designdoc report: {exc}", file=sys.stderr)
         return 2
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        print(f"designdoc report: {options.report} is not a {SCHEMA} report", file=sys.stderr)
-        return 2
-    wrong = problem(data)
-    if wrong:
-        print(f"designdoc report: {options.report} is not a valid {SCHEMA} report: {wrong}", file=sys.stderr)
-        return 2
-    saved = cast("ReportData", data)
     try:
         text = render(options.format, saved)
     except (KeyError, TypeError, ValueError, IndexError) as exc:
@@ -344,27 +340,27 @@ def _baseline(options: argparse.Namespace, out: TextIO) -> int:
 def _saved_findings(path: str) -> list[Current] | str:
     """The doc findings of a saved JSON report, with their original severity, or why they cannot be read."""
     from .model import Finding, Severity, Subject
-    from .report.json import SCHEMA, load_json
+    from .report.json import load_report
     from .waivers import Current
 
     current: list[Current] = []
     try:
-        data = load_json(path)
-        if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-            return f"{path} is not a {SCHEMA} report"
+        data = load_report(path)
         for doc in data["docs"]:
             for item in doc["findings"]:
-                severity = item.get("waiver", {}).get("severity", item["severity"])
+                waiver = item.get("waiver")
                 subject = Subject(**item.get("subject", {}))
                 goal_text = ""
                 if subject.row is not None and subject.goal is not None:
                     goal_text = doc["rows"][subject.row]["goals"][subject.goal]["text"]
-                finding = Finding(item["code"], Severity(severity), item["path"], item["line"], item["message"],
-                                  item.get("hint", ""), subject)
+                finding = Finding(item["code"], Severity(waiver["severity"] if waiver else item["severity"]),
+                                  item["path"], item["line"], item["message"], item.get("hint", ""), subject)
                 current.append(Current(doc["key"], finding, goal_text))
         return current
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-        return f"cannot read {path}: {exc!r}"
+    except ValueError as exc:
+        return str(exc)
+    except IndexError as exc:
+        return f"{path} is not a valid report: a finding names a row or goal it does not have ({exc})"
 
 
 def _lint_findings(root: str, ini: dict[str, Any]) -> list[Current]:
@@ -401,7 +397,7 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
     data = to_dict(report)
     published = publish(data, [(target.format, target.path) for target in targets],
                         _scalar(ini.get("designdoc_github", "auto")))
-    strict = options.strict or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
+    strict = _strict(options, ini)
     for line in render(data, strict=strict):
         print(line.text, file=out)
     for error in published.errors:

@@ -7,9 +7,10 @@ so a saved report can be rendered again (``designdoc report``).
 from __future__ import annotations
 
 import json as stdjson
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .data import ReportData
+if TYPE_CHECKING:
+    from .data import ReportData
 
 FORMATS = ("json", "md", "html", "junit", "sarif")
 

@@ -150,6 +150,22 @@ def load_json(path: str, max_bytes: int = MAX_JSON_BYTES) -> object:
         raise ValueError(f"it is not UTF-8 ({exc.reason})") from None
 
 
+def load_report(path: str) -> ReportData:
+    """A saved v1 report, every field checked; ValueError says what keeps it from being one."""
+    from .data import problem
+
+    try:
+        data = load_json(path)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise ValueError(f"{path} is not a {SCHEMA} report")
+    wrong = problem(data)
+    if wrong:
+        raise ValueError(f"{path} is not a valid {SCHEMA} report: {wrong}")
+    return cast(ReportData, data)
+
+
 def write_atomic(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temp file in the same directory.
 
