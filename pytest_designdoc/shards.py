@@ -74,14 +74,12 @@ def evidence_data(*, rootdir: str, created: str, scope: str, docs: Mapping[str, 
 
 
 def read(path: str) -> Shard:
-    from .report.json import load_json
+    from .report.json import load_versioned
 
     try:
-        data = load_json(path)
-    except (OSError, ValueError) as exc:
-        raise EvidenceError(f"cannot read {path}: {exc}") from exc
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise EvidenceError(f"{path} is not a {SCHEMA} file (write it with pytest --designdoc --designdoc-evidence)")
+        data = load_versioned(path, SCHEMA, "file (write it with pytest --designdoc --designdoc-evidence)")
+    except ValueError as exc:
+        raise EvidenceError(str(exc)) from None
     try:
         return Shard(path, str(data["rootdir"]), str(data["coverage_scope"]), dict(data["docs"]), dict(data["run"]),
                      data["coverage"])

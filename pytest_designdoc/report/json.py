@@ -5,7 +5,7 @@ from __future__ import annotations
 import json as stdjson
 import os
 import uuid
-from typing import cast
+from typing import Any, cast
 
 from ..model import DocResult, Finding, GoalKind, GoalResult, Report, RowResult, Severity
 from .data import CoverageData, DocData, FindingData, GoalData, ReportData, RowData, SubjectData, SummaryData
@@ -150,16 +150,22 @@ def load_json(path: str, max_bytes: int = MAX_JSON_BYTES) -> object:
         raise ValueError(f"it is not UTF-8 ({exc.reason})") from None
 
 
-def load_report(path: str) -> ReportData:
-    """A saved v1 report, every field checked; ValueError says what keeps it from being one."""
-    from .data import problem
-
+def load_versioned(path: str, schema: str, what: str) -> dict[str, Any]:
+    """A saved JSON object whose ``schema`` is ``schema``; ValueError says why it is not (``what`` names it)."""
     try:
         data = load_json(path)
     except (OSError, ValueError) as exc:
         raise ValueError(f"cannot read {path}: {exc}") from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise ValueError(f"{path} is not a {SCHEMA} report")
+    if not isinstance(data, dict) or data.get("schema") != schema:
+        raise ValueError(f"{path} is not a {schema} {what}")
+    return data
+
+
+def load_report(path: str) -> ReportData:
+    """A saved v1 report, every field checked; ValueError says what keeps it from being one."""
+    from .data import problem
+
+    data = load_versioned(path, SCHEMA, "report")
     wrong = problem(data)
     if wrong:
         raise ValueError(f"{path} is not a valid {SCHEMA} report: {wrong}")
