@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Sequence, Union
 
 from . import safepath
 from .model import DesignDoc, FileCheck, Finding, GoalKind, Metric, Section, Severity, Subject, TestRow
+from .sources import ProjectSources
 from .targets import GoalPlan, ParsedSource, TargetResolver
 
 
@@ -100,8 +101,13 @@ def plan(
     is_test_file: Callable[[str], bool],
     skip_dir: Callable[[str], bool] = lambda name: False,
     extra_findings: Sequence[Finding] = (),
+    coverage_config: Union[str, bool] = True,
 ) -> Plan:
-    """Resolve every doc's files and test paths against ``root`` (a real path)."""
+    """Resolve every doc's files and test paths against ``root`` (a real path).
+
+    ``coverage_config`` is the coverage.py configuration whose ``[run] source``
+    directories are searched for code a goal names and the doc does not list.
+    """
     by_key: dict[str, list[DesignDoc]] = defaultdict(list)
     for doc in docs:
         by_key[doc.key].append(doc)
@@ -114,16 +120,18 @@ def plan(
                     Finding("DD023", Severity.ERROR, doc.path, doc.line, f"duplicate key '{key}' (also in {others})",
                             "give each design doc its own key (H1 or front matter 'key:')")
                 )
-    planner = _Planner(root, is_test_file, skip_dir)
+    planner = _Planner(root, is_test_file, skip_dir, coverage_config)
     doc_plans = [planner.doc(doc, duplicates.get(doc.path, [])) for doc in docs]
     return Plan(tuple(doc_plans), tuple(extra_findings))
 
 
 class _Planner:
-    def __init__(self, root: str, is_test_file: Callable[[str], bool], skip_dir: Callable[[str], bool]) -> None:
+    def __init__(self, root: str, is_test_file: Callable[[str], bool], skip_dir: Callable[[str], bool],
+                 coverage_config: Union[str, bool]) -> None:
         self.root = root
         self.is_test_file = is_test_file
         self.skip_dir = skip_dir
+        self.project = ProjectSources(root, self.is_source, skip_dir, coverage_config)
         self.trees: dict[str, ParsedSource] = {}
         self.resolved: dict[str, safepath.Resolved] = {}
 
@@ -135,7 +143,8 @@ class _Planner:
         checks = tuple(self.file_check(entry.section, entry.path, entry.line) for entry in doc.files)
         listed = [m for c in checks for m in c.matches]
         missing = any(not c.exists and self.is_source(c.path) for c in checks)
-        targets = TargetResolver(self.root, doc.path, listed, self.is_source, self.trees, missing, self.resolved)
+        targets = TargetResolver(self.root, doc.path, listed, self.is_source, self.trees, missing, self.resolved,
+                                 self.project)
         rows = tuple(
             RowPlan(
                 row,

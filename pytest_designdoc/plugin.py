@@ -191,7 +191,8 @@ class DesignDocPlugin:
         self.core: Optional[CoreChoice] = None
         self.distributing = False
         self.report: Optional[Report] = None
-        self.layout = Layout(tuple(config.getini("python_files")), tuple(config.getini("norecursedirs")))
+        self.layout = Layout(tuple(config.getini("python_files")), tuple(config.getini("norecursedirs")),
+                             getattr(config.option, "cov_config", None) or True)
         self._goal_parsers = 0
         self.unselected_keys: frozenset[str] = frozenset()
         """Keys of the docs ``--designdoc-select`` left out."""

@@ -1,14 +1,15 @@
 """The static stage, shared by the plugin and ``designdoc lint``: discover → parse → plan.
 
 What it needs from the pytest configuration is a :class:`Layout`: which
-files are test files and which directories to skip.
+files are test files, which directories to skip, and where coverage.py's
+configuration is (its ``[run] source`` directories hold code goals name).
 """
 
 from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence, Union
 
 if TYPE_CHECKING:
     from .model import Goal
@@ -24,6 +25,8 @@ class Layout:
 
     python_files: tuple[str, ...] = PYTEST_PYTHON_FILES
     norecursedirs: tuple[str, ...] = PYTEST_NORECURSE
+    coverage_config: Union[str, bool] = True
+    """coverage.py's configuration file (``--cov-config``), or True for its usual search."""
 
     def skip_dir(self, name: str) -> bool:
         return any(fnmatch.fnmatch(name, pattern) for pattern in self.norecursedirs)
@@ -42,4 +45,4 @@ def static_stage(root: str, patterns: Sequence[str], layout: Layout,
 
     parser = DocParser(parse_goal) if parse_goal is not None else DocParser()
     found = discover(root, patterns, parser, layout.skip_dir)
-    return plan(found.docs, root, layout.is_test_file, layout.skip_dir, found.findings)
+    return plan(found.docs, root, layout.is_test_file, layout.skip_dir, found.findings, layout.coverage_config)

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence, Union
 
-from . import safepath
+from . import safepath, sources
 from .goals import looks_like_a_goal
 from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
 from .symbols import Symbol, SymbolSyntaxError, defined_names, find_symbol, parse_source
@@ -42,10 +42,6 @@ class GoalPlan:
         return self.status is None and self.goal.kind is not GoalKind.MANUAL
 
 
-SOURCE_ROOTS = ("src", "lib")
-"""Where a goal's ``pkg/mod.py`` (from ``pkg.mod:func``) is also looked for when it is not at rootdir."""
-
-
 class TargetResolver:
     """Resolves the goals of one doc; collects its findings in ``findings``."""
 
@@ -58,9 +54,15 @@ class TargetResolver:
         trees: dict[str, ParsedSource],
         missing_sources: bool = False,
         resolved: Optional[dict[str, safepath.Resolved]] = None,
+        project: Optional[sources.ProjectSources] = None,
     ) -> None:
-        """``missing_sources``: the doc lists Python sources that do not exist (reported as DD003/DD004)."""
+        """``missing_sources``: the doc lists Python sources that do not exist (reported as DD003/DD004).
+
+        ``project`` finds what the doc does not list: module paths under the
+        source roots, bare file names among the project's source files.
+        """
         self.root = root
+        self.project = project or sources.ProjectSources(root, is_source)
         self.resolved = resolved if resolved is not None else {}
         """Paths the planner already followed (rootdir-relative → where they lead)."""
         self.doc_path = doc_path
@@ -104,6 +106,8 @@ class TargetResolver:
                 files.append(path)
         elif self.sources:
             files = list(self.sources)
+        elif goal.kind is GoalKind.SYMBOL and (by_module := self._by_module(goal)) is not None:
+            return by_module
         elif self.missing_sources:
             return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
         else:
@@ -122,11 +126,14 @@ class TargetResolver:
                          "name files relative to rootdir, without '..', '~' or a leading '/'")
             return None
         candidates = [p for p in self.listed if p == path] or [p for p in self.listed if p.endswith("/" + path)]
+        if not candidates:
+            found = self._resolve(path)
+            candidates = [found.path] if found.kind != "missing" else self._in_project(path)
         if len(candidates) > 1:
             self.finding("DD013", Severity.ERROR, goal, f"goal target '{name}' is ambiguous: "
                          f"it matches {', '.join(candidates)}", "write more of the path to pick one file")
             return None
-        found = self._resolve(candidates[0]) if candidates else self._in_source_roots(path)
+        found = self._resolve(candidates[0]) if candidates else safepath.Resolved(path, "missing")
         problem = self._file_problem(found, name, path)
         if problem is not None:
             code, severity, message, hint = problem
@@ -134,13 +141,10 @@ class TargetResolver:
             return None
         return found.real
 
-    def _in_source_roots(self, path: str) -> safepath.Resolved:
-        """``path`` from rootdir, else under a source root (``pkg/mod.py`` of ``pkg.mod:func`` in a src layout)."""
-        found = self._resolve(path)
-        if found.kind != "missing":
-            return found
-        return next((alternative for alternative in (self._resolve(f"{root}/{path}") for root in SOURCE_ROOTS)
-                     if alternative.kind == "file"), found)
+    def _in_project(self, path: str) -> list[str]:
+        """The project's source files ``path`` ends (``utils.py``, ``pkg/mod.py`` as ``pkg/mod/__init__.py``)."""
+        package = path.removesuffix(".py") + "/__init__.py" if path.endswith(".py") else ""
+        return self.project.ending_with(path) or (self.project.ending_with(package) if package else None) or []
 
     def _file_problem(self, found: safepath.Resolved, name: str,
                       path: str) -> Optional[tuple[str, Severity, str, str]]:
@@ -149,8 +153,11 @@ class TargetResolver:
                     "symlinks out of the project are not followed")
         if found.kind != "file":
             alike = [listed for listed in self.listed if listed.rsplit("/", 1)[-1] == path.rsplit("/", 1)[-1]]
+            alike = alike or self.project.like(path)
             guess = f"did you mean {', '.join(alike)}? " if alike else ""
-            return ("DD013", Severity.WARNING, f"goal target '{name}' is not a file in the project",
+            unsearched = "" if self.project.files is not None else (
+                f" (its source dirs hold more than {sources.MAX_SOURCE_FILES} Python files: not searched)")
+            return ("DD013", Severity.WARNING, f"goal target '{name}' is not a file in the project{unsearched}",
                     f"{guess}list it in the doc's Files tables or write its path from rootdir")
         if not found.real.endswith(".py"):
             return ("DD013", Severity.WARNING, f"goal target '{name}' is not a Python file",
@@ -167,6 +174,9 @@ class TargetResolver:
             symbol = find_symbol(tree, goal.symbol) or self._dotted(tree, path, goal.symbol)
             if symbol is not None:
                 found.append((path, symbol))
+        by_module = None if found or goal.files else self._by_module(goal)
+        if by_module is not None:
+            return by_module
         if not found:
             where = ", ".join(files)
             close = self._close_names(goal.symbol, files)
@@ -182,6 +192,22 @@ class TargetResolver:
             return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
         path, symbol = found[0]
         return GoalPlan(goal, (path,), symbol, path)
+
+    def _by_module(self, goal: Goal) -> Optional[GoalPlan]:
+        """``pkg.mod.func`` the doc does not list: ``pkg/mod.py`` under a source root, if it defines ``func``."""
+        assert goal.symbol is not None
+        parts = goal.symbol.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            found = self.project.module("/".join(parts[:cut]) + ".py")
+            if found is None or found.kind != "file" or not found.real.endswith(".py"):
+                continue
+            tree = self.tree(goal, found.real)
+            if tree is None:
+                return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+            symbol = find_symbol(tree, ".".join(parts[cut:]))
+            if symbol is not None:
+                return GoalPlan(goal, (found.real,), symbol, found.real)
+        return None
 
     @staticmethod
     def _dotted(tree: ast.Module, path: str, qualname: str) -> Optional[Symbol]:

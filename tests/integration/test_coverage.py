@@ -582,3 +582,25 @@ def test_a_marker_key_with_a_comma_credits_nothing(project: Project, validate_re
         "tests/test_linked.py:5 DD031 error: marker designdoc('CALC-1,OTHER-2') is not one key: it credits nothing",
     ])
     assert [g["status"] for g in report_goals(project, validate_report)] == ["failed", "met"]
+
+
+def test_code_the_doc_does_not_list_is_measured_where_python_finds_it(
+    project: Project, validate_report: Callable[[Any], Any]
+) -> None:
+    project.write("src/shop/__init__.py", "")
+    project.write("src/shop/cart.py", "def total(prices):\n    return sum(prices)\n")
+    project.write("src/shop/pricing.py", "def discount(price):\n    return price * 0.9\n\n\ndef unused():\n    return 0\n")
+    project.write("tests/test_cart.py", "from shop.cart import total\nfrom shop.pricing import discount\n\n\n"
+                  "def test_total():\n    assert total([discount(10)]) == 9\n")
+    project.doc("shop.md", "# SHOP-1 - Shop\n\n## Files to Modify\n\n| File |\n|--|\n| `src/shop/cart.py` |\n\n"
+                "## Test Strategy\n\n| Type | Files | Coverage Goals |\n|--|--|--|\n"
+                "| Unit | `tests/test_cart.py` | shop.pricing.discount; `shop.pricing:unused`; 100% of pricing.py |\n")
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json")
+    result.stdout.fnmatch_lines([
+        "*shop.md:13 DD010 error: 75.00% < 100% (total) of src/shop/pricing.py",
+        "*hint: measured over the row's tests; missing: src/shop/pricing.py: 6",
+        "*shop.md:13 DD012 error: 'unused' at src/shop/pricing.py:5-6 not executed by the row's tests",
+    ])
+    goals = report_goals(project, validate_report)
+    assert [(goal["status"], goal.get("file") or goal["files"]) for goal in goals] == [
+        ("met", "src/shop/pricing.py"), ("failed", "src/shop/pricing.py"), ("failed", ["src/shop/pricing.py"])]

@@ -85,18 +85,22 @@ def test_unknown_symbols_are_none(qualname: str) -> None:
     assert find_symbol(ast.parse(SOURCE), qualname) is None
 
 
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    for path, text in {
+    write_files(tmp_path, {
         "src/pkg/auth.py": "def login():\n    return 1\n\n\nclass Session:\n    def refresh(self):\n        pass\n",
         "src/pkg/util.py": "def login():\n    return 2\n",
         "src/pkg/extra.py": "def helper():\n    return 3\n",
         "lib/util.py": "X = 1\n",
         "src/broken.py": "def (:\n",
         "notes.txt": "text\n",
-    }.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(text)
+    })
     os.symlink("/etc/passwd", tmp_path / "src" / "escape.py")
     return tmp_path
 
@@ -173,3 +177,92 @@ def test_a_pathologically_deep_source_is_a_finding(tmp_path: Path) -> None:
     plan = targets.resolve(parse_goal("`deep.py::f`", 2))
     assert plan.status is GoalStatus.UNMEASURABLE
     assert [f.message for f in targets.findings] == ["cannot look up 'f': 'deep.py' does not parse"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A src layout and a coverage-configured dir the doc does not list; only src/click/core.py is listed."""
+    write_files(tmp_path, {
+        "src/click/__init__.py": "def echo():\n    return 0\n",
+        "src/click/core.py": "def main():\n    return 1\n",
+        "src/click/formatting.py": "def wrap_text(text):\n    return text\n",
+        "src/click/utils.py": "def safecall(f):\n    return f\n",
+        "src/click/_compat/util.py": "X = 1\n",
+        "src/click/_compat/__init__.py": "",
+        "code/plugins/util.py": "def load():\n    return 2\n",
+        "tests/test_utils.py": "def test_x():\n    pass\n",
+        "pyproject.toml": '[tool.coverage.run]\nsource = ["src/click", "code/plugins"]\n',
+    })
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("goal", "files", "symbol"),
+    [
+        ("90% of utils.py", ("src/click/utils.py",), None),
+        ("90% of `click/formatting.py`", ("src/click/formatting.py",), None),
+        ("`click.formatting.wrap_text`", ("src/click/formatting.py",), "wrap_text"),
+        ("click.formatting.wrap_text", ("src/click/formatting.py",), "wrap_text"),
+        ("`click.utils:safecall`", ("src/click/utils.py",), "safecall"),
+        ("`click:echo`", ("src/click/__init__.py",), "echo"),
+        ("`click.echo`", ("src/click/__init__.py",), "echo"),
+        ("`plugins.util:load`", ("code/plugins/util.py",), "load"),
+        ("`plugins.util.load`", ("code/plugins/util.py",), "load"),
+        ("`main()`", ("src/click/core.py",), "main"),
+    ],
+)
+def test_targets_the_doc_does_not_list_are_found_where_python_finds_them(
+    project: Path, goal: str, files: tuple[str, ...], symbol: str
+) -> None:
+    targets = resolver(project, ["src/click/core.py"])
+    plan = targets.resolve(parse_goal(goal, 3))
+    assert targets.findings == []
+    assert (plan.files, plan.status) == (files, None)
+    assert (plan.symbol.qualname if plan.symbol else None) == symbol
+
+
+@pytest.mark.parametrize(
+    ("goal", "message", "hint"),
+    [
+        ("90% of util.py", "goal target 'util.py' is ambiguous: it matches src/click/_compat/util.py, "
+                           "code/plugins/util.py", "write more of the path"),
+        ("90% of utlis.py", "goal target 'utlis.py' is not a file in the project",
+         "did you mean src/click/utils.py, src/click/_compat/util.py"),
+        ("90% of test_utils.py", "goal target 'test_utils.py' is not a file in the project", "did you mean"),
+        ("`click.formatting.wrap`", "symbol 'click.formatting.wrap' not found in src/click/core.py", ""),
+    ],
+)
+def test_what_the_project_search_cannot_pick_is_a_finding_with_candidates(
+    project: Path, goal: str, message: str, hint: str
+) -> None:
+    targets = resolver(project, ["src/click/core.py"])
+    plan = targets.resolve(parse_goal(goal, 3))
+    assert plan.status in (GoalStatus.UNMEASURABLE, GoalStatus.FAILED)
+    assert [f.message for f in targets.findings] == [message]
+    assert targets.findings[0].hint.startswith(hint)
+
+
+def test_without_coverage_configuration_only_src_lib_and_packages_are_searched(project: Path) -> None:
+    (project / "pyproject.toml").write_text("")
+    targets = resolver(project, [])
+    assert targets.resolve(parse_goal("90% of util.py", 3)).files == ("src/click/_compat/util.py",)
+    assert targets.resolve(parse_goal("`plugins.util:load`", 4)).status is GoalStatus.UNMEASURABLE
+    assert [f.code for f in targets.findings] == ["DD013"]
+
+
+def test_coverage_source_of_rootdir_searches_the_whole_project(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.coverage.run]\nsource = ["."]\n')
+    write_files(project, {"tools/gen.py": "def gen():\n    return 1\n"})
+    targets = resolver(project, [])
+    assert targets.resolve(parse_goal("90% of gen.py", 3)).files == ("tools/gen.py",)
+
+
+def test_a_project_too_large_to_search_says_its_source_dirs_were_not_searched(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pytest_designdoc.sources.MAX_SOURCE_FILES", 2)
+    targets = resolver(project, [])
+    assert targets.resolve(parse_goal("90% of utils.py", 3)).status is GoalStatus.UNMEASURABLE
+    assert [f.message for f in targets.findings] == [
+        "goal target 'utils.py' is not a file in the project (its source dirs hold more than 2 Python files: "
+        "not searched)"]
