@@ -62,8 +62,8 @@ class CoverageFigures(Protocol):
     def figure(self, files: Sequence[str], metric: Metric, scope: Optional[RowScope]) -> Figure:
         """Coverage of ``files`` taken together (like coverage.py's TOTAL)."""
 
-    def symbol_figure(self, path: str, functions: Sequence[Span], scope: Optional[RowScope]) -> Figure:
-        """Statement coverage of the functions' bodies; ``missing`` names the ones never executed."""
+    def symbol_figure(self, parts: Sequence[tuple[str, Sequence[Span]]], scope: Optional[RowScope]) -> Figure:
+        """Statement coverage of the bodies of each file's functions; ``missing`` names the ones never executed."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def _row(
     """The row's result, its findings, and why its goals were not run ('' when they were)."""
     row_plan = doc_plan.rows[index]
     path = doc_plan.doc.path
-    run = _RowRun.of(row_plan, evidence, ran_tests=evidence.ran_tests and not collect_only)
+    run = _RowRun.of(row_plan, evidence, ran_tests=evidence.ran_tests and not collect_only, collect_only=collect_only)
     findings = [Finding("DD002", severity, path, row_plan.row.line, message, hint, Subject(test=test_file, row=index))
                 for test_file, (severity, message, hint) in run.problems]
     scope = RowScope(row_plan.test_files, doc_plan.doc.key) if run.ran and not collect_only else None
@@ -207,7 +207,7 @@ class _RowRun:
     """(test file, DD002 problem) pairs."""
 
     @classmethod
-    def of(cls, row_plan: RowPlan, evidence: Evidence, *, ran_tests: bool) -> _RowRun:
+    def of(cls, row_plan: RowPlan, evidence: Evidence, *, ran_tests: bool, collect_only: bool = False) -> _RowRun:
         run = cls([TestFileOutcome(check.spec, exists=False) for check in row_plan.paths if not check.files])
         for test_file in row_plan.test_files:
             seen = evidence.file(test_file)
@@ -217,6 +217,11 @@ class _RowRun:
             narrowed = evidence.selection.partial(test_file, seen)
             if narrowed:
                 run.partial.append(f"{test_file} partly selected ({narrowed})")
+            selected = seen.collected - seen.deselected
+            unrun = selected - (seen.passed + seen.failed + seen.skipped)
+            if unrun > 0 and not collect_only:
+                run.partial.append(f"{unrun} of the {selected} selected tests of {test_file} did not run "
+                                   "(the session stopped early: -x, --maxfail, a collection error or an interrupt)")
             if not seen.considered:
                 run.not_selected.append(test_file)
                 continue
@@ -306,27 +311,8 @@ class _GoalJudge:
         goal = plan.goal
         figures = self.coverage.figures
         assert figures is not None
-        if plan.symbol is not None:
-            assert plan.symbol_file is not None
-            figure = figures.symbol_figure(plan.symbol_file, plan.symbol.functions, row)
-            where = f"{plan.symbol_file}:{plan.symbol.line}-{plan.symbol.end}"
-            if goal.required is not None:
-                met = meets(figure.actual, goal.required)
-                if not met:
-                    failed("DD010", f"{goal.symbol}: {percent_text(figure.actual)}% < {goal.required:g}% (line) "
-                                    f"of {where}",
-                           f"measured over {_whose(self.row_scope)}; missing: {figure.missing_lines}")
-            else:
-                met = not figure.missing
-                if not met:
-                    what = f"'{goal.symbol}'" if plan.symbol.kind == "function" else (
-                        f"methods of '{goal.symbol}' ({', '.join(figure.missing)})")
-                    failed("DD012", f"{what} at {where} not executed by {_whose(self.row_scope)}",
-                           "write a test in this row that calls it, or link one with "
-                           f"@pytest.mark.designdoc({scope.key!r})")
-            return GoalResult(goal, GoalStatus.MET if met else GoalStatus.FAILED, figure.actual, plan.files,
-                              plan.symbol_file, _line_range(plan), figure.missing_lines)
-
+        if plan.function_parts:
+            return self._functions_verdict(plan, figures.symbol_figure(plan.function_parts, row), scope, failed)
         assert goal.metric is not None and goal.required is not None
         groups = [(f,) for f in plan.files] if goal.each_file else [plan.files]
         results = [(group, figures.figure(group, goal.metric, row)) for group in groups]
@@ -338,6 +324,38 @@ class _GoalJudge:
         lowest = min(figure.actual for _, figure in results)
         missing = "; ".join(m for _, figure in results for m in figure.missing)
         return GoalResult(goal, GoalStatus.FAILED if failing else GoalStatus.MET, lowest, plan.files, missing=missing)
+
+
+    def _functions_verdict(self, plan: GoalPlan, figure: Figure, scope: RowScope,
+                           failed: Callable[[str, str, str], None]) -> GoalResult:
+        """A symbol or public-API goal: its share of the bodies' statements, or every function executed."""
+        goal = plan.goal
+        where = f"{plan.symbol_file}:{plan.symbol.line}-{plan.symbol.end}" if plan.symbol else ", ".join(plan.files)
+        if goal.required is not None:
+            met = meets(figure.actual, goal.required)
+            if not met:
+                name = goal.symbol if not goal.public else " of ".join(filter(None, ("public API", goal.symbol)))
+                failed("DD010", f"{name}: {percent_text(figure.actual)}% < {goal.required:g}% (line) of {where}",
+                       f"measured over {_whose(self.row_scope)}; missing: {figure.missing_lines}")
+        else:
+            met = not figure.missing
+            if not met:
+                failed("DD012", f"{_unexecuted(plan, figure, where)} not executed by {_whose(self.row_scope)}",
+                       "write a test in this row that calls it, or link one with "
+                       f"@pytest.mark.designdoc({scope.key!r})")
+        return GoalResult(goal, GoalStatus.MET if met else GoalStatus.FAILED, figure.actual, plan.files,
+                          plan.symbol_file, _line_range(plan), figure.missing_lines)
+
+
+def _unexecuted(plan: GoalPlan, figure: Figure, where: str) -> str:
+    """What a symbol or public-API goal names that never ran, and where it is."""
+    missing = ", ".join(figure.missing)
+    if plan.symbol is None:
+        return f"public functions and methods of {where} ({missing})"
+    if plan.symbol.kind == "function":
+        return f"'{plan.goal.symbol}' at {where}"
+    methods = "public methods" if plan.goal.public else "methods"
+    return f"{methods} of '{plan.goal.symbol}' ({missing}) at {where}"
 
 
 def _line_range(plan: GoalPlan) -> Optional[tuple[int, int]]:

@@ -277,22 +277,26 @@ class CoverageAnalysis:
                 missing.append(f"{path}: {', '.join(parts)}")
         return Figure(total.pc_covered, tuple(missing))
 
-    def symbol_figure(self, path: str, functions: Sequence[Span], scope: Optional[RowScope]) -> Figure:
+    def symbol_figure(self, parts: Sequence[tuple[str, Sequence[Span]]], scope: Optional[RowScope]) -> Figure:
         from coverage.results import Numbers, format_lines
 
-        analysis = self._analysis(path, scope)
         total = Numbers()
         unexecuted = []
-        statements: set[int] = set()
-        for function in functions:
-            body = function.body_lines(analysis.statements)
-            body_missing = body & analysis.missing
-            statements |= body
-            total += Numbers(n_files=1, n_statements=len(body), n_missing=len(body_missing))
-            if body and body_missing == body:
-                unexecuted.append(function.name)
-        missing_lines = format_lines(statements, statements & analysis.missing)
-        return Figure(total.pc_covered, tuple(unexecuted), missing_lines)
+        missing_lines = []
+        for path, functions in parts:
+            analysis = self._analysis(path, scope)
+            statements: set[int] = set()
+            for function in functions:
+                body = function.body_lines(analysis.statements)
+                body_missing = body & analysis.missing
+                statements |= body
+                total += Numbers(n_files=1, n_statements=len(body), n_missing=len(body_missing))
+                if body and body_missing == body:
+                    unexecuted.append(function.name if len(parts) == 1 else f"{path}::{function.name}")
+            lines = format_lines(statements, statements & analysis.missing)
+            if len(parts) == 1 or lines:
+                missing_lines.append(lines if len(parts) == 1 else f"{path}: {lines}")
+        return Figure(total.pc_covered, tuple(unexecuted), "; ".join(missing_lines))
 
 
 def _globs(patterns: list[str]) -> Union[re.Pattern[str], bool]:

@@ -34,6 +34,10 @@ _EACH = re.compile(r"\b(?:each|per|every)\b", re.IGNORECASE)
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAMED_KIND = re.compile(rf"\b(?:(?:every|all|each)\s+methods?\s+of|class|function|method)\s+({_IDENT}(?:\.{_IDENT})*)\b"
                          rf"|\b({_IDENT}(?:\.{_IDENT})*)\s+(?:class|function|method)\b", re.IGNORECASE)
+_PUBLIC = re.compile(r"\b(public\s+(?:api|interface|functions?(?:\s+and\s+methods?)?|methods?))\b"
+                     r"(?:\s+(?:of|in|on)\s+([^\s,;]+))?", re.IGNORECASE)
+"""``public API of X``, ``all public functions of X``: X's public functions and methods (SPEC §2, Symbols)."""
+_COVERAGE_WORD = re.compile(r"\bcover|\bexecut|\bexercis|\btested\b", re.IGNORECASE)
 _QUALNAME = re.compile(rf"^{_IDENT}(?:\.{_IDENT})*$")
 _CALL = re.compile(rf"^({_IDENT}(?:\.{_IDENT})*)\(\)$")
 _MODULE_SYMBOL = re.compile(rf"^({_IDENT}(?:\.{_IDENT})*):({_IDENT}(?:\.{_IDENT})*)$")
@@ -44,6 +48,7 @@ _FILE_EXTENSIONS = frozenset(
     "py pyi pyx pxd js jsx ts tsx mjs cjs json yaml yml toml cfg ini txt md rst html css "
     "sql sh go rs java kt rb c h cc cpp hpp cs swift php".split()
 )
+_SYMBOL_KINDS = frozenset({"class", "function", "method", "methods"})
 _LINE_WORDS = frozenset({"line", "lines", "statement", "statements", "stmt", "stmts"})
 _BRANCH_WORDS = frozenset({"branch", "branches"})
 _FILLER = frozenset(
@@ -156,18 +161,34 @@ def parse_goal(text: str, line: int) -> Goal:
     """Parse one goal text (already split from its cell)."""
     text = text.strip()
     manual = Goal(text=text, line=line, kind=GoalKind.MANUAL)
-    references = _References()
-    body = _without_code_spans(_NAMED_KIND.sub(_as_code, text.rstrip(".").strip()), references)
+    body = text.rstrip(".").strip()
+    public = _PUBLIC.search(body)
+    if public:
+        if _PUBLIC.search(body, public.end()):
+            return manual
+        body = f"{body[:public.start()]} {_public_scope(public.group(2))} {body[public.end():]}"
+    references = _References(public=bool(public))
+    body = _without_code_spans(_NAMED_KIND.sub(_as_code, body), references)
     if not body or _AT_MOST.search(body):
         return manual
     percent = _required_percent(body)
     if percent is None:
         return manual
     required, body = percent
-    each_file = bool(_EACH.search(body))
+    each_file = bool(_EACH.search(body)) and not public
     if not references.read_words(_AT_LEAST.sub(" ", body)):
         return manual
     return references.goal(text, line, required, each_file) or manual
+
+
+def _public_scope(scope: Optional[str]) -> str:
+    """What ``public API of X`` names: X as a code span when it reads as a name ("of Calc", "of click.utils")."""
+    if not scope:
+        return ""
+    name = scope.rstrip(".")
+    if "`" in name or looks_like_file(name) or not _QUALNAME.match(name) or name.lower() in _FILLER:
+        return scope
+    return f"`{name}`"
 
 
 @dataclass
@@ -177,6 +198,9 @@ class _References:
     files: list[str] = field(default_factory=list)
     symbols: list[tuple[Optional[str], str]] = field(default_factory=list)
     metrics: set[Metric] = field(default_factory=set)
+    public: bool = False
+    kinds: bool = False
+    """The text says what a symbol is ("`Calc` class"): fine beside a symbol, no goal without one."""
 
     def read_words(self, body: str) -> bool:
         """Take the words outside code spans; False when one is neither filler nor a reference."""
@@ -190,6 +214,8 @@ class _References:
                 self.metrics.add(Metric.LINE)
             elif lowered in _BRANCH_WORDS:
                 self.metrics.add(Metric.BRANCH)
+            elif lowered in _SYMBOL_KINDS:
+                self.kinds = True
             elif lowered not in _FILLER and lowered not in ("-", "–", "—", ":", "=") and not _classify_reference(
                 word, self.files, self.symbols, code=False
             ):
@@ -199,6 +225,10 @@ class _References:
     def goal(self, text: str, line: int, required: Optional[float], each_file: bool) -> Optional[Goal]:
         """The symbol or percent goal the references make, or None when they make no single goal."""
         if len(self.metrics) > 1 or len(self.symbols) > 1:
+            return None
+        if self.public:
+            return self._public_goal(text, line, required)
+        if self.kinds and not self.symbols:
             return None
         if self.symbols:
             symbol_file, symbol = self.symbols[0]
@@ -212,6 +242,16 @@ class _References:
         metric = next(iter(self.metrics)) if self.metrics else Metric.TOTAL
         return Goal(text=text, line=line, kind=GoalKind.PERCENT, metric=metric, required=required,
                     files=tuple(self.files), each_file=each_file)
+
+
+    def _public_goal(self, text: str, line: int, required: Optional[float]) -> Optional[Goal]:
+        """The public functions of the class or module named, or of the files named, or of the doc's sources."""
+        symbol_file, symbol = self.symbols[0] if self.symbols else (None, None)
+        if Metric.BRANCH in self.metrics or Metric.TOTAL in self.metrics or (symbol_file and self.files):
+            return None
+        return Goal(text=text, line=line, kind=GoalKind.SYMBOL, metric=None if required is None else Metric.LINE,
+                    required=required, files=(symbol_file,) if symbol_file else tuple(self.files), symbol=symbol,
+                    public=True)
 
 
 def _as_code(match: re.Match[str]) -> str:
@@ -274,6 +314,14 @@ def looks_like_a_goal(text: str) -> str:
     calls = [word for word in _WORD_SPLIT.split(text) if _CALL.match(word.strip("`.,;:"))]
     if calls:
         named.append(f"the function {calls[0].strip('`.,;:')}")
+    public = _PUBLIC.search(text)
+    if public and _COVERAGE_WORD.search(text):
+        named.append(f"the {public.group(1)}")
+    if not named:
+        code = [text[lo + fence:hi - fence].strip() for lo, hi, fence in code_spans(text)]
+        names = [name for name in code if _QUALNAME.match(name.removesuffix("()")) or looks_like_file(name)]
+        if names and _COVERAGE_WORD.search(text):
+            named.append(f"the code `{names[0]}`")
     return ", ".join(named)
 
 

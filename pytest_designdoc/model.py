@@ -175,6 +175,9 @@ class Goal:
     files: tuple[str, ...] = ()
     symbol: Optional[str] = None
     each_file: bool = False
+    public: bool = False
+    """A public-API goal: the public functions and methods of ``symbol`` (a class or module), of ``files``
+    or of the doc's source files."""
 
 
 @dataclass(frozen=True)

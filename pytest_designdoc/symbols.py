@@ -58,7 +58,7 @@ def find_symbol(tree: ast.Module, qualname: str) -> Optional[Symbol]:
     scope: list[ast.stmt] = tree.body
     node: Optional[_Definition] = None
     for part in qualname.split("."):
-        node = _definition_in(scope, part)
+        node = _definitions(scope).get(part)
         if node is None:
             return None
         scope = node.body
@@ -85,22 +85,66 @@ def defined_names(tree: ast.Module) -> list[str]:
     return names
 
 
-def _definition_in(body: list[ast.stmt], name: str) -> Optional[_Definition]:
-    """The last definition of ``name`` in ``body``, also inside ``if``/``try`` blocks."""
-    found: Optional[_Definition] = None
+def public_functions(tree: ast.Module) -> tuple[Span, ...]:
+    """The module's public API: its public functions and the public methods of its public classes.
+
+    Public is what ``__all__`` lists when it is a literal list of names,
+    otherwise a name without a leading ``_``; methods are public without
+    a leading ``_`` (``__init__`` and other dunders are left out).
+    """
+    exported = _literal_all(tree)
+    spans: list[Span] = []
+    for name, node in _definitions(tree.body).items():
+        if (name in exported) if exported is not None else not name.startswith("_"):
+            spans.extend(_public_spans(name, node))
+    return tuple(spans)
+
+
+def public_part(symbol: Symbol) -> Symbol:
+    """A class symbol with only its public methods (a function symbol as it is)."""
+    if symbol.kind != "class":
+        return symbol
+    public = tuple(span for span in symbol.functions if not span.name.rsplit(".", 1)[-1].startswith("_"))
+    return Symbol(symbol.qualname, symbol.kind, symbol.line, symbol.end, public)
+
+
+def _public_spans(qualname: str, node: _Definition) -> list[Span]:
+    if not isinstance(node, ast.ClassDef):
+        return [_span(qualname, node)]
+    return [span for name, child in _definitions(node.body).items() if not name.startswith("_")
+            for span in _public_spans(f"{qualname}.{name}", child)]
+
+
+def _definitions(body: list[ast.stmt]) -> dict[str, _Definition]:
+    """The functions and classes ``body`` defines, by name, also inside ``if``/``try`` blocks; the last one wins."""
+    found: dict[str, _Definition] = {}
     for statement in body:
-        if isinstance(statement, _DEFINITIONS) and statement.name == name:
-            found = statement
+        if isinstance(statement, _DEFINITIONS):
+            found[statement.name] = statement
         elif isinstance(statement, (ast.If, ast.Try)) or type(statement).__name__ == "TryStar":
-            for block in ("body", "orelse", "finalbody"):
-                inner = _definition_in(getattr(statement, block, []), name)
-                if inner is not None:
-                    found = inner
-            for handler in getattr(statement, "handlers", []):
-                inner = _definition_in(handler.body, name)
-                if inner is not None:
-                    found = inner
+            blocks = [getattr(statement, block, []) for block in ("body", "orelse", "finalbody")]
+            for block in blocks + [handler.body for handler in getattr(statement, "handlers", [])]:
+                found.update(_definitions(block))
     return found
+
+
+def _literal_all(tree: ast.Module) -> Optional[frozenset[str]]:
+    """The names of a literal ``__all__ = [...]``; None when there is none or it is computed."""
+    assigned = [statement for statement in tree.body if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+                and any(isinstance(target, ast.Name) and target.id == "__all__" for target in _targets(statement))]
+    if len(assigned) != 1 or assigned[0].value is None or isinstance(assigned[0], ast.AugAssign):
+        return None
+    try:
+        names = ast.literal_eval(assigned[0].value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(names, (list, tuple)) and all(isinstance(name, str) for name in names):
+        return frozenset(names)
+    return None
+
+
+def _targets(statement: Union[ast.Assign, ast.AugAssign, ast.AnnAssign]) -> list[ast.expr]:
+    return statement.targets if isinstance(statement, ast.Assign) else [statement.target]
 
 
 def _span(name: str, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> Span:

@@ -18,7 +18,8 @@ from typing import Callable, Optional, Sequence, Union
 from . import safepath, sources
 from .goals import looks_like_a_goal
 from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
-from .symbols import Symbol, SymbolSyntaxError, defined_names, find_symbol, parse_source
+from .symbols import (Span, Symbol, SymbolSyntaxError, defined_names, find_symbol, parse_source, public_functions,
+                      public_part)
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
@@ -36,6 +37,15 @@ class GoalPlan:
     symbol: Optional[Symbol] = None
     symbol_file: Optional[str] = None
     status: Optional[GoalStatus] = None
+    functions: tuple[tuple[str, tuple[Span, ...]], ...] = ()
+    """A public-API goal of modules: each file and its public functions and methods."""
+
+    @property
+    def function_parts(self) -> tuple[tuple[str, tuple[Span, ...]], ...]:
+        """Each file and the functions a symbol or public-API goal measures; () for other goals."""
+        if self.symbol is not None and self.symbol_file is not None:
+            return ((self.symbol_file, self.symbol.functions),)
+        return self.functions
 
     @property
     def measured(self) -> bool:
@@ -115,6 +125,8 @@ class TargetResolver:
                          "the doc lists no Python source file: name the file in the goal "
                          "(`90% of src/app.py`) or list it under Files to Create / Files to Modify")
             return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+        if goal.public and goal.symbol is None:
+            return self._public_api(goal, files if goal.files else [path for path in files if _public_module(path)])
         if goal.kind is GoalKind.SYMBOL:
             return self.symbol(goal, files)
         return GoalPlan(goal, tuple(files))
@@ -191,23 +203,67 @@ class TargetResolver:
                          f"name the file: `path/to/file.py::{goal.symbol}`")
             return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
         path, symbol = found[0]
+        return self._symbol_plan(goal, path, symbol)
+
+    def _symbol_plan(self, goal: Goal, path: str, symbol: Symbol) -> GoalPlan:
+        if goal.public:
+            symbol = public_part(symbol)
+            if not symbol.functions:
+                return self._no_public_api(goal, f"'{symbol.qualname}' ({path})")
         return GoalPlan(goal, (path,), symbol, path)
 
-    def _by_module(self, goal: Goal) -> Optional[GoalPlan]:
-        """``pkg.mod.func`` the doc does not list: ``pkg/mod.py`` under a source root, if it defines ``func``."""
-        assert goal.symbol is not None
-        parts = goal.symbol.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            found = self.project.module("/".join(parts[:cut]) + ".py")
-            if found is None or found.kind != "file" or not found.real.endswith(".py"):
-                continue
-            tree = self.tree(goal, found.real)
+    def _public_api(self, goal: Goal, files: Sequence[str]) -> GoalPlan:
+        """The public functions and methods of ``files`` taken together."""
+        functions = []
+        for path in files:
+            tree = self.tree(goal, path)
             if tree is None:
                 return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+            spans = public_functions(tree)
+            if spans:
+                functions.append((path, spans))
+        if not functions:
+            return self._no_public_api(goal, ", ".join(files) or "the doc's source files (private modules only)")
+        measured = tuple(path for path, _ in functions)
+        return GoalPlan(goal, measured, symbol_file=measured[0] if len(measured) == 1 else None,
+                        functions=tuple(functions))
+
+    def _no_public_api(self, goal: Goal, where: str) -> GoalPlan:
+        self.finding("DD013", Severity.WARNING, goal, f"goal '{goal.text}' has nothing to measure: "
+                     f"no public function or method in {where}",
+                     "public means listed in a literal __all__, or named without a leading '_'")
+        return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+
+    def _by_module(self, goal: Goal) -> Optional[GoalPlan]:
+        """``pkg.mod.func`` the doc does not list: ``pkg/mod.py`` under a source root, if it defines ``func``.
+
+        A public-API goal may name the module itself (``public API of pkg.mod``).
+        """
+        assert goal.symbol is not None
+        parts = goal.symbol.split(".")
+        for cut in range(len(parts) if goal.public else len(parts) - 1, 0, -1):
+            path = self._module_file(parts[:cut])
+            if path is None:
+                continue
+            tree = self.tree(goal, path)
+            if tree is None:
+                return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+            if cut == len(parts):
+                return self._public_api(goal, [path])
             symbol = find_symbol(tree, ".".join(parts[cut:]))
             if symbol is not None:
-                return GoalPlan(goal, (found.real,), symbol, found.real)
+                return self._symbol_plan(goal, path, symbol)
         return None
+
+    def _module_file(self, module: Sequence[str]) -> Optional[str]:
+        """The Python file of a dotted module name: a doc's source file, else one under a source root."""
+        path = "/".join(module) + ".py"
+        for wanted in (path, "/".join(module) + "/__init__.py"):
+            listed = [source for source in self.sources if source == wanted or source.endswith("/" + wanted)]
+            if len(listed) == 1:
+                return listed[0]
+        found = self.project.module(path)
+        return found.real if found is not None and found.kind == "file" and found.real.endswith(".py") else None
 
     @staticmethod
     def _dotted(tree: ast.Module, path: str, qualname: str) -> Optional[Symbol]:
@@ -257,3 +313,9 @@ class TargetResolver:
             return parse_source(source, path)
         except SymbolSyntaxError as exc:
             return str(exc)
+
+
+def _public_module(path: str) -> bool:
+    """Not a private module (``_compat.py``; ``__init__.py`` is its package's)."""
+    name = path.rsplit("/", 1)[-1]
+    return not name.startswith("_") or name == "__init__.py"

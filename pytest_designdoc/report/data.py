@@ -66,6 +66,7 @@ class GoalData(TypedDict):
     each_file: NotRequired[bool]
     missing: NotRequired[str]
     symbol: NotRequired[Optional[str]]
+    public: NotRequired[bool]
     file: NotRequired[Optional[str]]
     line_range: NotRequired[list[int]]
 

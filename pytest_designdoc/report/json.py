@@ -98,8 +98,12 @@ def _goal(result: GoalResult) -> GoalData:
         data["files"] = list(result.files or goal.files)
         data["each_file"] = goal.each_file
     elif goal.kind is GoalKind.SYMBOL:
-        data["symbol"] = goal.symbol
+        if goal.symbol is not None:
+            data["symbol"] = goal.symbol
         data["file"] = result.symbol_file or (goal.files[0] if goal.files else None)
+        if goal.public:
+            data["public"] = True
+            data["files"] = list(result.files or goal.files)
         if goal.required is not None:
             data["required"] = goal.required
         if goal.required is not None or result.actual is not None:

@@ -604,3 +604,75 @@ def test_code_the_doc_does_not_list_is_measured_where_python_finds_it(
     goals = report_goals(project, validate_report)
     assert [(goal["status"], goal.get("file") or goal["files"]) for goal in goals] == [
         ("met", "src/shop/pricing.py"), ("failed", "src/shop/pricing.py"), ("failed", ["src/shop/pricing.py"])]
+
+
+API = '''
+def total(prices):
+    return sum(prices)
+
+
+def discount(price, rate):
+    if rate > 1:
+        raise ValueError(rate)
+    return price * (1 - rate)
+
+
+def _round(value):
+    return round(value, 2)
+
+
+class Cart:
+    def add(self, price):
+        self.price = price
+
+    def clear(self):
+        self.price = 0
+
+    def _audit(self):
+        return self.price
+'''
+
+
+@pytest.mark.parametrize("mode", ["alone", "cov", "xdist"])
+def test_public_api_goals_count_the_public_functions_and_methods(
+    project: Project, validate_report: Callable[[Any], Any], mode: str
+) -> None:
+    project.write("src/shop.py", API)
+    project.write("tests/test_shop.py", "from shop import Cart, discount, total\n\n\n"
+                  "def test_shop():\n    assert total([discount(10, 0.5)]) == 5\n    Cart().add(1)\n")
+    project.doc("shop.md", "# SHOP-2 - Shop\n\n## Files to Create\n\n| File |\n|--|\n| `src/shop.py` |\n\n"
+                "## Test Strategy\n\n| Type | Files | Coverage Goals |\n|--|--|--|\n"
+                "| Unit | `tests/test_shop.py` | all public functions of shop.py covered; 100% of public API; "
+                "public methods of Cart executed; 50% of the public API |\n")
+    options = {"alone": [], "cov": ["--cov=src"], "xdist": ["-n", "2"]}[mode]
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json", *options)
+    result.stdout.fnmatch_lines([
+        "*shop.md:13 DD010 error: public API: 66.66% < 100% (line) of src/shop.py",
+        "*hint: measured over the row's tests; missing: 7, 20",
+        "*shop.md:13 DD012 error: public functions and methods of src/shop.py (Cart.clear) not executed by "
+        "the row's tests",
+        "*shop.md:13 DD012 error: public methods of 'Cart' (Cart.clear) at src/shop.py:15-23 not executed by "
+        "the row's tests",
+    ])
+    goals = report_goals(project, validate_report)
+    assert [(goal["status"], goal.get("public"), goal.get("actual")) for goal in goals] == [
+        ("failed", True, pytest.approx(200 / 3)), ("failed", True, pytest.approx(200 / 3)),
+        ("failed", True, 50.0), ("met", True, pytest.approx(200 / 3))]
+
+
+@pytest.mark.parametrize("stop", ["-x", "collection error"])
+def test_a_session_that_stopped_early_leaves_its_rows_not_run(
+    project: Project, validate_report: Callable[[Any], Any], stop: str
+) -> None:
+    calculator(project, "90% of `calc.py`", "`divide()`")
+    if stop == "-x":
+        project.write("tests/test_add.py", "def test_first():\n    assert False\n\n\n" + TEST_ADD)
+        args = ["-x"]
+    else:
+        project.write("tests/test_broken.py", "import not_a_module_anywhere\n")
+        args = []
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json", *args)
+    result.stdout.fnmatch_lines(["*calc.md:14 DD014 warning: * did not run (the session stopped early: *"])
+    assert result.ret != pytest.ExitCode.OK
+    assert "DD010" not in result.stdout.str() and "DD012" not in result.stdout.str()
+    assert [g["status"] for g in report_goals(project, validate_report)] == ["not_run", "not_run"]

@@ -90,9 +90,9 @@ class FakeFigures:
             raise Unmeasurable("branch coverage was not measured", "turn it on")
         return Figure(self.actual, ("src/a.py: 3-4",))
 
-    def symbol_figure(self, path: str, functions: Sequence[Span], scope: Optional[RowScope]) -> Figure:
+    def symbol_figure(self, parts: Sequence[tuple[str, Sequence[Span]]], scope: Optional[RowScope]) -> Figure:
         self.scopes.append(scope)
-        unexecuted = () if self.actual else tuple(f.name for f in functions)
+        unexecuted = () if self.actual else tuple(f.name for _, functions in parts for f in functions)
         return Figure(self.actual, unexecuted, "" if self.actual == 100 else "4-5")
 
 
@@ -241,3 +241,54 @@ def test_a_failure_hint_lists_the_first_missing_ranges_only() -> None:
     (finding,) = report.all_findings()
     assert finding.hint.endswith("missing: src/a.py: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, … (28 more)")
     assert report.docs[0].rows[0].goals[0].missing.endswith("39, 40"), "the goal keeps them all"
+
+
+def _public_plan(goal: Goal) -> Plan:
+    """A public-API goal: of class S in src/a.py when it names a symbol, else of src/a.py and src/b.py."""
+    row = TestRow(line=9, test_type="Unit", test_paths=("t/test_a.py",), goals=(goal,))
+    doc = DesignDoc(path="docs/a.md", key="K-1", title="T", line=1, rows=(row,))
+    checks = (TestPathCheck("t/test_a.py", ("t/test_a.py",)),)
+    if goal.symbol:
+        methods = (Span("S.a", 2, 3, ((3, 3),)), Span("S.b", 4, 5, ((5, 5),)))
+        goal_plan = GoalPlan(goal, ("src/a.py",), Symbol("S", "class", 1, 5, methods), "src/a.py")
+    else:
+        parts = (("src/a.py", (Span("f", 1, 2, ((2, 2),)),)), ("src/b.py", (Span("g", 1, 2, ((2, 2),)),)))
+        goal_plan = GoalPlan(goal, ("src/a.py", "src/b.py"), functions=parts)
+    return Plan((DocPlan(doc, rows=(RowPlan(row, checks, (goal_plan,)),)),))
+
+
+@pytest.mark.parametrize(
+    ("symbol", "required", "actual", "status", "message"),
+    [
+        ("S", None, 0.0, GoalStatus.FAILED,
+         "DD012 public methods of 'S' (S.a, S.b) at src/a.py:1-5 not executed by the row's tests"),
+        (None, None, 0.0, GoalStatus.FAILED,
+         "DD012 public functions and methods of src/a.py, src/b.py (f, g) not executed by the row's tests"),
+        (None, None, 50.0, GoalStatus.MET, None),
+        ("S", 100.0, 50.0, GoalStatus.FAILED, "DD010 public API of S: 50.00% < 100% (line) of src/a.py:1-5"),
+        (None, 100.0, 99.0, GoalStatus.FAILED, "DD010 public API: 99.00% < 100% (line) of src/a.py, src/b.py"),
+        (None, 90.0, 90.0, GoalStatus.MET, None),
+    ],
+)
+def test_public_api_goals(
+    symbol: Optional[str], required: Optional[float], actual: float, status: GoalStatus, message: Optional[str]
+) -> None:
+    goal = Goal("public API", 9, GoalKind.SYMBOL, symbol=symbol, required=required,
+                metric=Metric.LINE if required else None, public=True)
+    figures = FakeFigures(actual)
+    report = evaluate(_public_plan(goal), _ran().freeze(), measured_by(figures), rootdir="/r", created="x")
+    (result,) = report.docs[0].rows[0].goals
+    assert (result.status, result.actual) == (status, actual)
+    assert [f"{f.code} {f.message}" for f in report.all_findings()] == ([message] if message else [])
+
+
+@pytest.mark.parametrize("collect_only", [False, True])
+def test_a_row_whose_selected_tests_did_not_all_run_is_not_run(collect_only: bool) -> None:
+    recorder = _ran()
+    recorder.collected_items(["t/test_a.py::test_y", "t/test_a.py::test_z"])
+    report = evaluate(_measured_plan(), recorder.freeze(), measured_by(FakeFigures(10.0)), rootdir="/r",
+                      created="x", collect_only=collect_only)
+    assert report.docs[0].rows[0].goals[0].status is GoalStatus.NOT_RUN
+    stopped = ("row not run in this session: 2 of the 3 selected tests of t/test_a.py did not run (the session "
+               "stopped early: -x, --maxfail, a collection error or an interrupt)")
+    assert [f.message for f in report.all_findings() if f.code == "DD014"] == ([] if collect_only else [stopped])

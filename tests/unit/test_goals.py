@@ -75,6 +75,10 @@ def test_symbol_goals(text: str, symbol: str, files: tuple[str, ...], required: 
         "`login` and `logout` together",
         "test the class hierarchy",
         "the login function works under load",
+        "public functions raise on bad input",
+        "public API of the calc module",
+        "90% branch coverage of the public API",
+        "public API of a.py and public methods of Calc",
     ],
 )
 def test_prose_is_manual(text: str) -> None:
@@ -83,7 +87,8 @@ def test_prose_is_manual(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "named"), [
     ("90% of users log in", "the percent 90%"),
-    ("all public functions of src/calc.py covered", "the file src/calc.py"),
+    ("public API of the calc module covered", "the public API"),
+    ("public functions raise on bad input", ""),
     ("add() and sub() both", "the function add()"),
     ("edge cases around expiry", ""),
     ("Integrations to test", ""),
@@ -94,6 +99,32 @@ def test_manual_goals_that_name_what_a_coverage_goal_names_are_told_apart(text: 
 
     assert parse_goal(text, 1).kind is GoalKind.MANUAL
     assert looks_like_a_goal(text) == named
+
+
+@pytest.mark.parametrize(
+    ("text", "symbol", "files", "required"),
+    [
+        ("all public functions of src/app/calc.py covered", None, ("src/app/calc.py",), None),
+        ("every public function of `calc.py` executed", None, ("calc.py",), None),
+        ("public functions and methods of calc.py and other.py", None, ("calc.py", "other.py"), None),
+        ("100% of public API", None, (), 100.0),
+        ("the public API fully covered", None, (), 100.0),
+        ("90% line coverage of the public API of utils.py", None, ("utils.py",), 90.0),
+        ("all public methods of Calc executed", "Calc", (), None),
+        ("public interface of `pkg.mod:Calc` 80%", "Calc", ("pkg/mod.py",), 80.0),
+        ("public API of click.formatting", "click.formatting", (), None),
+        ("public functions of utils covered", "utils", (), None),
+    ],
+)
+def test_public_api_goals(text: str, symbol: Optional[str], files: tuple[str, ...], required: Optional[float]) -> None:
+    goal = parse_goal(text, 1)
+    assert (goal.kind, goal.public, goal.symbol, goal.files, goal.required) == (
+        GoalKind.SYMBOL, True, symbol, files, required)
+
+
+def test_two_public_api_goals_in_one_cell_are_split() -> None:
+    assert split_goals("public API of a.py and public methods of Calc") == ["public API of a.py",
+                                                                           "public methods of Calc"]
 
 
 def test_bare_names_that_read_as_code_are_goals_each() -> None:

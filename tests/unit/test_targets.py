@@ -11,7 +11,7 @@ import pytest
 
 from pytest_designdoc.goals import parse_goal
 from pytest_designdoc.model import GoalStatus
-from pytest_designdoc.symbols import find_symbol
+from pytest_designdoc.symbols import find_symbol, import_time_lines, public_part
 from pytest_designdoc.targets import ParsedSource, TargetResolver
 
 SOURCE = textwrap.dedent('''
@@ -134,8 +134,9 @@ def resolver(root: Path, listed: list[str]) -> TargetResolver:
          "DD011 error: symbol 'Session.refesh' not found in src/pkg/auth.py"),
         ("90% of `pkg/gone/auth.py`", (), GoalStatus.UNMEASURABLE,
          "DD013 warning: goal target 'pkg/gone/auth.py' is not a file in the project"),
-        ("all public functions of src/pkg/auth.py covered", (), GoalStatus.MANUAL,
-         "DD015 warning: goal 'all public functions of src/pkg/auth.py covered' is not understood as a coverage goal"),
+        ("all public functions of src/pkg/auth.py covered", ("src/pkg/auth.py",), None, None),
+        ("80% of `50 percent` of auth.py", (), GoalStatus.MANUAL,
+         "DD015 warning: goal '80% of `50 percent` of auth.py' is not understood as a coverage goal"),
         ("edge cases around expiry", (), GoalStatus.MANUAL, None),
         ("rules DD020/DD030 apply", (), GoalStatus.MANUAL, None),
     ],
@@ -266,3 +267,90 @@ def test_a_project_too_large_to_search_says_its_source_dirs_were_not_searched(
     assert [f.message for f in targets.findings] == [
         "goal target 'utils.py' is not a file in the project (its source dirs hold more than 2 Python files: "
         "not searched)"]
+
+
+API = textwrap.dedent('''
+    __all__ = ["exported", "_exported_private", "Shape"]
+
+
+    def exported():
+        return 1
+
+
+    def _exported_private():
+        return 2
+
+
+    def not_exported():
+        return 3
+
+
+    class Shape:
+        def area(self):
+            return 0
+
+        def _cache(self):
+            pass
+
+        def __init__(self):
+            pass
+
+        class Unit:
+            def name(self):
+                return "m"
+    ''').lstrip()
+
+
+@pytest.mark.parametrize(
+    ("goal", "files", "functions"),
+    [
+        ("all public functions of src/click/core.py covered", ("src/click/core.py",), [["main"]]),
+        ("public API of utils.py", ("src/click/utils.py",), [["safecall"]]),
+        ("public API of src/click/api.py", ("src/click/api.py",),
+         [["exported", "_exported_private", "Shape.area", "Shape.Unit.name"]]),
+        ("all public methods of Shape executed", ("src/click/api.py",), [["Shape.area"]]),
+        ("public API of click.formatting", ("src/click/formatting.py",), [["wrap_text"]]),
+        ("public API of click.api.Shape", ("src/click/api.py",), [["Shape.area"]]),
+        ("100% of public API", ("src/click/core.py", "src/click/api.py"),
+         [["main"], ["exported", "_exported_private", "Shape.area", "Shape.Unit.name"]]),
+    ],
+)
+def test_public_api_goals_measure_the_public_functions_and_methods(
+    project: Path, goal: str, files: tuple[str, ...], functions: list[list[str]]
+) -> None:
+    write_files(project, {"src/click/api.py": API, "src/click/_private.py": "def hidden():\n    pass\n"})
+    targets = resolver(project, ["src/click/core.py", "src/click/api.py", "src/click/_private.py"])
+    plan = targets.resolve(parse_goal(goal, 3))
+    assert targets.findings == []
+    assert (plan.files, plan.status) == (files, None)
+    assert [[span.name for span in spans] for _, spans in plan.function_parts] == functions
+
+
+def test_a_public_api_goal_with_no_public_function_has_nothing_to_measure(project: Path) -> None:
+    write_files(project, {"src/click/_private.py": "def _hidden():\n    pass\n\n\nclass Box:\n    def _x(self):\n        pass\n"})
+    targets = resolver(project, ["src/click/_private.py"])
+    assert targets.resolve(parse_goal("public API of _private.py", 3)).status is GoalStatus.UNMEASURABLE
+    assert targets.resolve(parse_goal("public methods of Box", 4)).status is GoalStatus.UNMEASURABLE
+    assert targets.resolve(parse_goal("100% of public API", 5)).status is GoalStatus.UNMEASURABLE
+    assert [f.message for f in targets.findings] == [
+        "goal 'public API of _private.py' has nothing to measure: no public function or method in "
+        "src/click/_private.py",
+        "goal 'public methods of Box' has nothing to measure: no public function or method in 'Box' "
+        "(src/click/_private.py)",
+        "goal '100% of public API' has nothing to measure: no public function or method in the doc's source files "
+        "(private modules only)"]
+    assert all(f.code == "DD013" and f.severity.value == "warning" for f in targets.findings)
+
+
+def test_import_time_lines_are_everything_outside_function_bodies() -> None:
+    lines = import_time_lines(ast.parse(SOURCE), SOURCE.count("\n"))
+    assert sorted(lines) == [1, 2, 3, 4, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 25, 26, 28, 29, 30, 32, 33,
+                             34, 35, 37, 38]
+
+
+def test_the_public_part_of_a_function_is_the_function() -> None:
+    function = find_symbol(ast.parse(SOURCE), "plain")
+    assert function is not None and public_part(function) is function
+    service = find_symbol(ast.parse(SOURCE), "Service")
+    assert service is not None and [span.name for span in public_part(service).functions] == [
+        "Service.name", "Service.refresh"]
