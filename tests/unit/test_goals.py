@@ -156,3 +156,28 @@ def test_a_percent_pair_over_lines_and_branches_is_two_goals() -> None:
 )
 def test_split_goals(cell: str, goals: list[str]) -> None:
     assert split_goals(cell) == goals
+
+
+def test_every_goal_form_the_usage_guide_shows_is_read_as_its_kind() -> None:
+    from pathlib import Path
+
+    from pytest_designdoc.goals import code_spans
+
+    guide = (Path(__file__).parents[2] / "docs" / "usage.md").read_text(encoding="utf-8")
+    table = guide.split("## Coverage goals", 1)[1].split("\n\n")[2]
+    kinds = {"percent": {GoalKind.PERCENT}, "symbol": {GoalKind.SYMBOL}, "public API": {GoalKind.SYMBOL},
+             "manual": {GoalKind.MANUAL}}
+    checked = 0
+    for row in table.splitlines()[2:]:
+        kind, examples = row.strip("|").split("|", 1)
+        spans = code_spans(examples)
+        prose = list(examples)
+        for lo, hi, _ in spans:
+            prose[lo:hi] = " " * (hi - lo)
+        for lo, hi, fence in spans:
+            if "".join(prose[:lo]).count("(") > "".join(prose[:lo]).count(")"):
+                continue  # an aside in parentheses, not an example
+            text = examples[lo + fence:hi - fence].strip()
+            assert {parse_goal(goal, 1).kind for goal in split_goals(text)} <= kinds[kind.strip()], text
+            checked += 1
+    assert checked > 30
