@@ -36,7 +36,7 @@ CODES: tuple[Code, ...] = (
     Code('DD012', "Symbol not executed by its row's tests", 'error',
          "symbol not executed by the row's tests (for a public-API goal: the public functions that did not run)"),
     Code('DD013', 'Goal cannot be measured', 'error / warning',
-         'coverage could not decide a goal: lost worker, stopped coverage, sysmon core, target outside the measured source (error); target ambiguous (error); target not found (with candidates), no measurable target or public function, target imported before coverage started (warning)'),
+         'coverage could not decide a goal: lost worker, stopped coverage, sysmon core, target outside the measured source, target ambiguous or not found, with candidates (error); no measurable target or public function, target imported before coverage started (warning)'),
     Code('DD014', 'Row not run in this session', 'warning',
          'rows not run in this session (their test files not selected, run only in part by `-k`, `-m`, `--lf`, node ids, or stopped early by `-x`, `--maxfail`, a collection error), one per doc'),
     Code('DD015', 'Goal not understood', 'warning',

@@ -169,8 +169,9 @@ class TargetResolver:
             guess = f"did you mean {', '.join(alike)}? " if alike else ""
             unsearched = "" if self.project.files is not None else (
                 f" (its source dirs hold more than {sources.MAX_SOURCE_FILES} Python files: not searched)")
-            return ("DD013", Severity.WARNING, f"goal target '{name}' is not a file in the project{unsearched}",
-                    f"{guess}list it in the doc's Files tables or write its path from rootdir")
+            return ("DD013", Severity.ERROR, f"goal target '{name}' is not a file in the project{unsearched}",
+                    f"{guess}the goal names a file that does not exist: was it renamed or moved? "
+                    "Write its path from rootdir, or list it in the doc's Files tables")
         if not found.real.endswith(".py"):
             return ("DD013", Severity.WARNING, f"goal target '{name}' is not a Python file",
                     "coverage.py measures Python source files only")

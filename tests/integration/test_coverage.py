@@ -442,7 +442,7 @@ def test_marked_tests_count_for_every_row_of_their_doc(
         ("`calc:add` 100%", "met", "*0 errors*"),
         ("`Stack.pop`", "failed", "*DD011 error: symbol 'Stack.pop' not found in src/calc.py, src/other.py"),
         ("`debug_only()`", "met", "*0 errors*"),
-        ("90% of `README.txt`", "unmeasurable", "*DD013 warning: goal target 'README.txt' is not a file in the project"),
+        ("90% of `README.txt`", "unmeasurable", "*DD013 error: goal target 'README.txt' is not a file in the project"),
         ("each file ≥ 60%", "failed", "*DD010 error: 16.66% < 60% (total) of src/other.py"),
         ("90% of `src/omitted.py`", "unmeasurable",
          "*DD013 error: goal '90% of `src/omitted.py`' cannot be measured: 'src/omitted.py' is omitted by the coverage*"),
