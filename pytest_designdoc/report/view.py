@@ -83,7 +83,7 @@ def goal_figure(goal: GoalData) -> str:
         return ""
     required = goal.get("required")
     if required is None:
-        return f"{percent_text(actual)}% of its body ran"
+        return f"{percent_text(actual)}% of {'their bodies' if goal.get('public') else 'its body'} ran"
     sign = "≥" if goal["status"] == "met" else "<"
     return f"{percent_text(actual, required)}% {sign} {required:g}%"
 

@@ -248,3 +248,14 @@ def test_html_says_beside_each_undecided_or_failed_goal_why(sample: dict[str, An
     assert "why: goal &#x27;90%&#x27; has no measurable target" in page
     assert "why: symbol &#x27;Calc.mul&#x27; not found in src/calc.py" in page
     assert page.count("why: ") == 8, "every goal but the two met ones says why"
+
+
+def test_a_goal_figure_says_whose_statements_ran() -> None:
+    from pytest_designdoc.report.data import GoalData
+    from pytest_designdoc.report.view import goal_figure
+
+    function: GoalData = {"text": "`f`", "kind": "symbol", "status": "met", "actual": 50.0}
+    public: GoalData = {"text": "public API of a.py", "kind": "symbol", "status": "met", "actual": 50.0, "public": True}
+    unmeasured: GoalData = {"text": "public API", "kind": "symbol", "status": "not_run", "public": True}
+    assert [goal_figure(function), goal_figure(public), goal_figure(unmeasured)] == [
+        "50.00% of its body ran", "50.00% of their bodies ran", ""]
