@@ -7,11 +7,12 @@ evidence → evaluate → report). Nothing heavy is imported unless
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import pytest
 
@@ -278,7 +279,8 @@ class DesignDocPlugin:
         if self.plan.coverage_targets() and self.settings.coverage_scope == "row":
             from .measure import request_core
 
-            self.core = request_core(getattr(options, "cov_config", None) or True)
+            with _coverage_configuration():
+                self.core = request_core(getattr(options, "cov_config", None) or True)
             if self.core.ask:
                 previous = os.environ.get("COVERAGE_CORE")
                 self.config.add_cleanup(lambda: _restore_env("COVERAGE_CORE", previous))
@@ -292,16 +294,17 @@ class DesignDocPlugin:
         from .measure import CoreChoice, start_source, will_distribute
 
         self.distributing = will_distribute(options)
-        self.source = start_source(
-            options,
-            self.config.pluginmanager,
-            self.root,
-            targets,
-            needs_branches=self.plan.needs_branches(),
-            row_scope=self.settings.coverage_scope == "row",
-            distributing=self.distributing,
-            core=self.core or CoreChoice(),
-        )
+        with _coverage_configuration():
+            self.source = start_source(
+                options,
+                self.config.pluginmanager,
+                self.root,
+                targets,
+                needs_branches=self.plan.needs_branches(),
+                row_scope=self.settings.coverage_scope == "row",
+                distributing=self.distributing,
+                core=self.core or CoreChoice(),
+            )
         self.config.add_cleanup(self.source.stop)
 
     def pytest_report_header(self, config: pytest.Config) -> Optional[str]:
@@ -650,6 +653,17 @@ def _verbosity(config: pytest.Config) -> int:
     """``Config.get_verbosity()``, which pytest has since 8.0."""
     get_verbosity = getattr(config, "get_verbosity", None)
     return int(get_verbosity() if get_verbosity is not None else config.getoption("verbose"))
+
+
+@contextlib.contextmanager
+def _coverage_configuration() -> Iterator[None]:
+    """coverage.py's configuration cannot be read: a usage error naming the problem, not a traceback."""
+    from coverage.exceptions import ConfigError, CoverageException
+
+    try:
+        yield
+    except (ConfigError, CoverageException) as exc:
+        raise pytest.UsageError(f"pytest-designdoc: coverage.py cannot use its configuration: {exc}") from None
 
 
 def _restore_env(name: str, value: Optional[str]) -> None:

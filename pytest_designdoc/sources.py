@@ -106,19 +106,21 @@ class ProjectSources:
 def _coverage_source(root: str, config_file: Union[str, bool]) -> list[str]:
     """coverage.py's configured ``[run] source`` (and ``source_dirs``), read from ``root``; [] when unreadable."""
     import coverage
+    from coverage.exceptions import ConfigError
 
+    unreadable = (coverage.CoverageException, ConfigError)  # not a CoverageException in coverage.py 7.7
     if isinstance(config_file, str):
         config_file = os.path.abspath(config_file)
     entries: list[str] = []
     try:
         with contextlib.chdir(root):
             cov = coverage.Coverage(data_file=None, config_file=config_file)
-    except coverage.CoverageException:
+    except unreadable:
         return entries
     for option in ("run:source", "run:source_dirs"):
         try:
             value = cov.get_option(option)
-        except coverage.CoverageException:
+        except unreadable:
             continue
         if isinstance(value, list):
             entries.extend(entry for entry in value if isinstance(entry, str))

@@ -676,3 +676,14 @@ def test_a_session_that_stopped_early_leaves_its_rows_not_run(
     assert result.ret != pytest.ExitCode.OK
     assert "DD010" not in result.stdout.str() and "DD012" not in result.stdout.str()
     assert [g["status"] for g in report_goals(project, validate_report)] == ["not_run", "not_run"]
+
+
+@pytest.mark.parametrize("scope", ["row", "suite"])
+def test_a_coverage_configuration_coverage_cannot_read_is_a_usage_error(project: Project, scope: str) -> None:
+    calculator(project)
+    project.write(".coveragerc", "[run]\nbranch = maybe\n")
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-coverage-scope", scope)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: pytest-designdoc: coverage.py cannot use its configuration: Couldn't read "
+                                 "config file .coveragerc: *maybe*"])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
