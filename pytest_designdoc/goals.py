@@ -243,7 +243,6 @@ class _References:
         return Goal(text=text, line=line, kind=GoalKind.PERCENT, metric=metric, required=required,
                     files=tuple(self.files), each_file=each_file)
 
-
     def _public_goal(self, text: str, line: int, required: Optional[float]) -> Optional[Goal]:
         """The public functions of the class or module named, or of the files named, or of the doc's sources."""
         symbol_file, symbol = self.symbols[0] if self.symbols else (None, None)
