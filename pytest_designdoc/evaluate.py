@@ -340,22 +340,23 @@ class _GoalJudge:
         else:
             met = not figure.missing
             if not met:
-                failed("DD012", f"{_unexecuted(plan, figure, where)} not executed by {_whose(self.row_scope)}",
+                failed("DD012", _not_executed(plan, figure, where, _whose(self.row_scope)),
                        "write a test in this row that calls it, or link one with "
                        f"@pytest.mark.designdoc({scope.key!r})")
         return GoalResult(goal, GoalStatus.MET if met else GoalStatus.FAILED, figure.actual, plan.files,
                           plan.symbol_file, _line_range(plan), figure.missing_lines)
 
 
-def _unexecuted(plan: GoalPlan, figure: Figure, where: str) -> str:
-    """What a symbol or public-API goal names that never ran, and where it is."""
+def _not_executed(plan: GoalPlan, figure: Figure, where: str, whose: str) -> str:
+    """DD012's message: what a symbol or public-API goal names that never ran, and where it is."""
     missing = ", ".join(figure.missing)
     if plan.symbol is None:
-        return f"public functions and methods of {where} ({missing})"
+        scope = f"'{plan.goal.symbol}' ({where})" if plan.goal.symbol else where
+        return f"public functions and methods of {scope} not executed by {whose}: {missing}"
     if plan.symbol.kind == "function":
-        return f"'{plan.goal.symbol}' at {where}"
+        return f"'{plan.goal.symbol}' at {where} not executed by {whose}"
     methods = "public methods" if plan.goal.public else "methods"
-    return f"{methods} of '{plan.goal.symbol}' ({missing}) at {where}"
+    return f"{methods} of '{plan.goal.symbol}' ({missing}) at {where} not executed by {whose}"
 
 
 def _line_range(plan: GoalPlan) -> Optional[tuple[int, int]]:

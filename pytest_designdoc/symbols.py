@@ -100,6 +100,32 @@ def public_functions(tree: ast.Module) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+@dataclass(frozen=True)
+class Import:
+    """``from {'.' * level}{module} import {name}``: a name a package's ``__init__`` makes public."""
+
+    level: int
+    module: str
+    name: str
+    """The imported name as its module defines it, or ``*``."""
+    only: Optional[frozenset[str]] = None
+    """For ``*``: the names the importing module's ``__all__`` keeps public (None: every public name)."""
+
+
+def public_imports(tree: ast.Module) -> tuple[Import, ...]:
+    """The ``from ... import`` names the module re-exports: public by ``__all__``, or by their name there."""
+    exported = _literal_all(tree)
+    found = []
+    for statement in tree.body:
+        if not isinstance(statement, ast.ImportFrom):
+            continue
+        for alias in statement.names:
+            name = alias.asname or alias.name
+            if alias.name == "*" or ((name in exported) if exported is not None else not name.startswith("_")):
+                found.append(Import(statement.level, statement.module or "", alias.name, exported))
+    return tuple(found)
+
+
 def public_part(symbol: Symbol) -> Symbol:
     """A class symbol with only its public methods (a function symbol as it is)."""
     if symbol.kind != "class":

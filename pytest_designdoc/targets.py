@@ -18,8 +18,8 @@ from typing import Callable, Optional, Sequence, Union
 from . import safepath, sources
 from .goals import looks_like_a_goal
 from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
-from .symbols import (Span, Symbol, SymbolSyntaxError, defined_names, find_symbol, parse_source, public_functions,
-                      public_part)
+from .symbols import (Import, Span, Symbol, SymbolSyntaxError, defined_names, find_symbol, parse_source,
+                      public_functions, public_imports, public_part)
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
@@ -214,20 +214,54 @@ class TargetResolver:
         return GoalPlan(goal, (path,), symbol, path)
 
     def _public_api(self, goal: Goal, files: Sequence[str]) -> GoalPlan:
-        """The public functions and methods of ``files`` taken together."""
-        functions = []
+        """The public functions and methods of ``files`` taken together, with what their ``__init__`` re-exports."""
+        by_file: dict[str, dict[str, Span]] = {}
         for path in files:
             tree = self.tree(goal, path)
             if tree is None:
                 return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
-            spans = public_functions(tree)
-            if spans:
-                functions.append((path, spans))
+            parts = [(path, public_functions(tree))]
+            if path.rsplit("/", 1)[-1] == "__init__.py":
+                parts.extend(self._reexported(goal, path, tree))
+            for where, spans in parts:
+                by_file.setdefault(where, {}).update((span.name, span) for span in spans)
+        functions = [(path, tuple(spans.values())) for path, spans in by_file.items() if spans]
         if not functions:
             return self._no_public_api(goal, ", ".join(files) or "the doc's source files (private modules only)")
         measured = tuple(path for path, _ in functions)
         return GoalPlan(goal, measured, symbol_file=measured[0] if len(measured) == 1 else None,
                         functions=tuple(functions))
+
+    def _reexported(self, goal: Goal, init: str, tree: ast.Module) -> list[tuple[str, tuple[Span, ...]]]:
+        """What a package's ``__init__.py`` imports into its public API: each defining file and the functions."""
+        package = init.rpartition("/")[0]
+        parts = []
+        for name in public_imports(tree):
+            path = self._imported_file(package, name)
+            module = self.tree(goal, path) if path is not None and path != init else None
+            if path is None or module is None:
+                continue
+            if name.name == "*":
+                parts.append((path, tuple(span for span in public_functions(module)
+                                          if name.only is None or span.name.split(".")[0] in name.only)))
+            elif (symbol := find_symbol(module, name.name)) is not None:
+                parts.append((path, public_part(symbol).functions))
+        return parts
+
+    def _imported_file(self, package: str, name: Import) -> Optional[str]:
+        """The project's Python file a ``from ... import`` reads (relative to ``package`` when it is relative)."""
+        if not name.level:
+            return self._module_file(name.module.split("."))
+        base = package.split("/") if package else []
+        up = name.level - 1
+        if up > len(base):
+            return None
+        stem = "/".join(base[:len(base) - up] + (name.module.split(".") if name.module else []))
+        for candidate in (f"{stem}.py", f"{stem}/__init__.py") if stem else ():
+            found = self._resolve(candidate)
+            if found.kind == "file" and found.real.endswith(".py"):
+                return found.real
+        return None
 
     def _no_public_api(self, goal: Goal, where: str) -> GoalPlan:
         self.finding("DD013", Severity.WARNING, goal, f"goal '{goal.text}' has nothing to measure: "
@@ -293,7 +327,7 @@ class TargetResolver:
             self.trees[path] = self._read_tree(path)
         tree = self.trees[path]
         if isinstance(tree, str):
-            self.finding("DD011", Severity.ERROR, goal, f"cannot look up '{goal.symbol}': {tree}",
+            self.finding("DD011", Severity.ERROR, goal, f"cannot look up '{goal.symbol or goal.text}': {tree}",
                          "fix the source file so that Python can parse it")
             return None
         return tree

@@ -649,8 +649,8 @@ def test_public_api_goals_count_the_public_functions_and_methods(
     result.stdout.fnmatch_lines([
         "*shop.md:13 DD010 error: public API: 66.66% < 100% (line) of src/shop.py",
         "*hint: measured over the row's tests; missing: 7, 20",
-        "*shop.md:13 DD012 error: public functions and methods of src/shop.py (Cart.clear) not executed by "
-        "the row's tests",
+        "*shop.md:13 DD012 error: public functions and methods of src/shop.py not executed by the row's tests: "
+        "Cart.clear",
         "*shop.md:13 DD012 error: public methods of 'Cart' (Cart.clear) at src/shop.py:15-23 not executed by "
         "the row's tests",
     ])
@@ -687,3 +687,24 @@ def test_a_coverage_configuration_coverage_cannot_read_is_a_usage_error(project:
     result.stderr.fnmatch_lines(["ERROR: pytest-designdoc: coverage.py cannot use its configuration: Couldn't read "
                                  "config file .coveragerc: *maybe*"])
     assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_a_packages_public_api_is_what_its_init_re_exports(
+    project: Project, validate_report: Callable[[Any], Any]
+) -> None:
+    project.write("src/shop/__init__.py", "from ._cart import Cart\nfrom ._prices import *\n")
+    project.write("src/shop/_cart.py", "class Cart:\n    def add(self):\n        return 1\n\n    def clear(self):\n"
+                                       "        return 0\n\n\ndef _audit():\n    return 2\n")
+    project.write("src/shop/_prices.py", "def total():\n    return 3\n")
+    project.write("tests/test_shop.py", "from shop import Cart, total\n\n\n"
+                  "def test_shop():\n    assert Cart().add() + total() == 4\n")
+    project.doc("shop.md", "# SHOP-3 - Shop\n\n## Files to Create\n\n| File |\n|--|\n| `src/shop/__init__.py` |\n\n"
+                "## Test Strategy\n\n| Type | Files | Coverage Goals |\n|--|--|--|\n"
+                "| Unit | `tests/test_shop.py` | all public functions of shop covered |\n")
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json")
+    result.stdout.fnmatch_lines([
+        "*shop.md:13 DD012 error: public functions and methods of 'shop' (src/shop/_cart.py, src/shop/_prices.py) "
+        "not executed by the row's tests: src/shop/_cart.py::Cart.clear"])
+    (goal,) = report_goals(project, validate_report)
+    assert (goal["status"], goal["files"], goal["actual"]) == (
+        "failed", ["src/shop/_cart.py", "src/shop/_prices.py"], pytest.approx(200 / 3))

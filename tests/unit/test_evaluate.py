@@ -263,7 +263,7 @@ def _public_plan(goal: Goal) -> Plan:
         ("S", None, 0.0, GoalStatus.FAILED,
          "DD012 public methods of 'S' (S.a, S.b) at src/a.py:1-5 not executed by the row's tests"),
         (None, None, 0.0, GoalStatus.FAILED,
-         "DD012 public functions and methods of src/a.py, src/b.py (f, g) not executed by the row's tests"),
+         "DD012 public functions and methods of src/a.py, src/b.py not executed by the row's tests: f, g"),
         (None, None, 50.0, GoalStatus.MET, None),
         ("S", 100.0, 50.0, GoalStatus.FAILED, "DD010 public API of S: 50.00% < 100% (line) of src/a.py:1-5"),
         (None, 100.0, 99.0, GoalStatus.FAILED, "DD010 public API: 99.00% < 100% (line) of src/a.py, src/b.py"),

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from typing import Optional
 
 from pytest_designdoc.goals import parse_goal
 from pytest_designdoc.model import GoalStatus
@@ -355,3 +356,40 @@ def test_the_public_part_of_a_function_is_the_function() -> None:
     service = find_symbol(ast.parse(SOURCE), "Service")
     assert service is not None and [span.name for span in public_part(service).functions] == [
         "Service.name", "Service.refresh"]
+
+
+PACKAGE = {
+    "src/shop/__init__.py": "from .core import Cart, total as sum_up\nfrom ._util import *\nfrom . import core\n"
+                            "from .gone import nothing\nfrom os import path\nfrom .core import _hidden\n"
+                            "from shop.extra import ping\n\n\ndef echo():\n    return 0\n",
+    "src/shop/core.py": "class Cart:\n    def add(self):\n        pass\n\n    def _x(self):\n        pass\n\n\n"
+                        "def total():\n    return 1\n\n\ndef other():\n    return 2\n\n\ndef _hidden():\n    pass\n",
+    "src/shop/_util.py": "__all__ = ['wrap']\n\n\ndef wrap():\n    pass\n\n\ndef unwrap():\n    pass\n",
+    "src/shop/extra.py": "def ping():\n    return 3\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("all_", "goal", "listed", "functions"),
+    [
+        (None, "public API of shop", [], [("src/shop/__init__.py", ["echo"]), ("src/shop/core.py", ["Cart.add", "total"]),
+                                          ("src/shop/_util.py", ["wrap"]), ("src/shop/extra.py", ["ping"])]),
+        ('["Cart", "echo"]', "public API of shop", [], [("src/shop/__init__.py", ["echo"]),
+                                                         ("src/shop/core.py", ["Cart.add"])]),
+        (None, "100% of public API", ["src/shop/core.py", "src/shop/__init__.py"],
+         [("src/shop/core.py", ["Cart.add", "total", "other"]), ("src/shop/__init__.py", ["echo"]),
+          ("src/shop/_util.py", ["wrap"]), ("src/shop/extra.py", ["ping"])]),
+    ],
+)
+def test_a_packages_public_api_includes_what_its_init_re_exports(
+    tmp_path: Path, all_: Optional[str], goal: str, listed: list[str], functions: list[tuple[str, list[str]]]
+) -> None:
+    files = dict(PACKAGE)
+    if all_:
+        files["src/shop/__init__.py"] = f"__all__ = {all_}\n" + files["src/shop/__init__.py"]
+    write_files(tmp_path, files)
+    targets = resolver(tmp_path, listed)
+    plan = targets.resolve(parse_goal(goal, 3))
+    assert targets.findings == []
+    assert [(path, [span.name for span in spans]) for path, spans in plan.function_parts] == functions
+    assert plan.files == tuple(path for path, _ in functions)
