@@ -126,6 +126,16 @@ def public_imports(tree: ast.Module) -> tuple[Import, ...]:
     return tuple(found)
 
 
+def import_of(tree: ast.Module, name: str) -> Optional[Import]:
+    """The top-level ``from ... import`` that binds ``name`` in the module, if one does."""
+    for statement in reversed(tree.body):
+        if isinstance(statement, ast.ImportFrom):
+            for alias in statement.names:
+                if (alias.asname or alias.name) == name and alias.name != "*":
+                    return Import(statement.level, statement.module or "", alias.name)
+    return None
+
+
 def public_part(symbol: Symbol) -> Symbol:
     """A class symbol with only its public methods (a function symbol as it is)."""
     if symbol.kind != "class":

@@ -18,7 +18,7 @@ from typing import Callable, Optional, Sequence, Union
 from . import safepath, sources
 from .goals import looks_like_a_goal
 from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
-from .symbols import (Import, Span, Symbol, SymbolSyntaxError, defined_names, find_symbol, parse_source,
+from .symbols import (Import, Span, Symbol, SymbolSyntaxError, defined_names, find_symbol, import_of, parse_source,
                       public_functions, public_imports, public_part)
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
@@ -234,24 +234,39 @@ class TargetResolver:
 
     def _reexported(self, goal: Goal, init: str, tree: ast.Module) -> list[tuple[str, tuple[Span, ...]]]:
         """What a package's ``__init__.py`` imports into its public API: each defining file and the functions."""
-        package = init.rpartition("/")[0]
         parts = []
         for name in public_imports(tree):
-            path = self._imported_file(package, name)
-            module = self.tree(goal, path) if path is not None and path != init else None
-            if path is None or module is None:
-                continue
             if name.name == "*":
-                parts.append((path, tuple(span for span in public_functions(module)
-                                          if name.only is None or span.name.split(".")[0] in name.only)))
-            elif (symbol := find_symbol(module, name.name)) is not None:
-                parts.append((path, public_part(symbol).functions))
+                path = self._imported_file(init, name)
+                module = self.tree(goal, path) if path is not None and path != init else None
+                if path is not None and module is not None:
+                    parts.append((path, tuple(span for span in public_functions(module)
+                                              if name.only is None or span.name.split(".")[0] in name.only)))
+            elif (defined := self._definition(goal, init, name)) is not None:
+                parts.append((defined[0], public_part(defined[1]).functions))
         return parts
 
-    def _imported_file(self, package: str, name: Import) -> Optional[str]:
-        """The project's Python file a ``from ... import`` reads (relative to ``package`` when it is relative)."""
+    def _definition(self, goal: Goal, importer: str, name: Import) -> Optional[tuple[str, Symbol]]:
+        """Where an imported name is defined in the project, following re-exports a few modules deep."""
+        for _ in range(_MAX_REEXPORTS):
+            path = self._imported_file(importer, name)
+            module = self.tree(goal, path) if path is not None and path != importer else None
+            if path is None or module is None:
+                return None
+            symbol = find_symbol(module, name.name)
+            if symbol is not None:
+                return path, symbol
+            further = import_of(module, name.name)
+            if further is None:
+                return None
+            importer, name = path, further
+        return None
+
+    def _imported_file(self, importer: str, name: Import) -> Optional[str]:
+        """The project's Python file a ``from ... import`` in ``importer`` reads."""
         if not name.level:
             return self._module_file(name.module.split("."))
+        package = importer.rpartition("/")[0]
         base = package.split("/") if package else []
         up = name.level - 1
         if up > len(base):
@@ -348,6 +363,10 @@ class TargetResolver:
             return parse_source(source, path)
         except SymbolSyntaxError as exc:
             return str(exc)
+
+
+_MAX_REEXPORTS = 5
+"""How many modules deep a package's re-exported name is followed to its definition."""
 
 
 def _public_module(path: str) -> bool:

@@ -361,11 +361,14 @@ def test_the_public_part_of_a_function_is_the_function() -> None:
 PACKAGE = {
     "src/shop/__init__.py": "from .core import Cart, total as sum_up\nfrom ._util import *\nfrom . import core\n"
                             "from .gone import nothing\nfrom os import path\nfrom .core import _hidden\n"
-                            "from shop.extra import ping\n\n\ndef echo():\n    return 0\n",
+                            "from shop.extra import ping\nfrom .api import deep, spin\n\n\ndef echo():\n    return 0\n",
     "src/shop/core.py": "class Cart:\n    def add(self):\n        pass\n\n    def _x(self):\n        pass\n\n\n"
                         "def total():\n    return 1\n\n\ndef other():\n    return 2\n\n\ndef _hidden():\n    pass\n",
     "src/shop/_util.py": "__all__ = ['wrap']\n\n\ndef wrap():\n    pass\n\n\ndef unwrap():\n    pass\n",
     "src/shop/extra.py": "def ping():\n    return 3\n",
+    "src/shop/api.py": "from shop._deep import deep\nfrom .loop import spin\n",
+    "src/shop/_deep.py": "def deep():\n    return 4\n",
+    "src/shop/loop.py": "from .api import spin\n",
 }
 
 
@@ -373,12 +376,13 @@ PACKAGE = {
     ("all_", "goal", "listed", "functions"),
     [
         (None, "public API of shop", [], [("src/shop/__init__.py", ["echo"]), ("src/shop/core.py", ["Cart.add", "total"]),
-                                          ("src/shop/_util.py", ["wrap"]), ("src/shop/extra.py", ["ping"])]),
+                                          ("src/shop/_util.py", ["wrap"]), ("src/shop/extra.py", ["ping"]),
+                                          ("src/shop/_deep.py", ["deep"])]),
         ('["Cart", "echo"]', "public API of shop", [], [("src/shop/__init__.py", ["echo"]),
                                                          ("src/shop/core.py", ["Cart.add"])]),
         (None, "100% of public API", ["src/shop/core.py", "src/shop/__init__.py"],
          [("src/shop/core.py", ["Cart.add", "total", "other"]), ("src/shop/__init__.py", ["echo"]),
-          ("src/shop/_util.py", ["wrap"]), ("src/shop/extra.py", ["ping"])]),
+          ("src/shop/_util.py", ["wrap"]), ("src/shop/extra.py", ["ping"]), ("src/shop/_deep.py", ["deep"])]),
     ],
 )
 def test_a_packages_public_api_includes_what_its_init_re_exports(
