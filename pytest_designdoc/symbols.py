@@ -122,7 +122,8 @@ def public_imports(tree: ast.Module) -> tuple[Import, ...]:
         for alias in statement.names:
             name = alias.asname or alias.name
             if alias.name == "*" or ((name in exported) if exported is not None else not name.startswith("_")):
-                found.append(Import(statement.level, statement.module or "", alias.name, exported))
+                only = exported if alias.name == "*" else None
+                found.append(Import(statement.level, statement.module or "", alias.name, only))
     return tuple(found)
 
 
