@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Iterator, Optional, Union
 
 _Definition = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -115,26 +115,47 @@ class Import:
 def public_imports(tree: ast.Module) -> tuple[Import, ...]:
     """The ``from ... import`` names the module re-exports: public by ``__all__``, or by their name there."""
     exported = _literal_all(tree)
-    found = []
-    for statement in tree.body:
-        if not isinstance(statement, ast.ImportFrom):
-            continue
+    found: dict[str, Import] = {}
+    for statement in _import_froms(tree.body):
         for alias in statement.names:
             name = alias.asname or alias.name
             if alias.name == "*" or ((name in exported) if exported is not None else not name.startswith("_")):
                 only = exported if alias.name == "*" else None
-                found.append(Import(statement.level, statement.module or "", alias.name, only))
-    return tuple(found)
+                key = f"*{statement.level}{statement.module}" if alias.name == "*" else name
+                found.setdefault(key, Import(statement.level, statement.module or "", alias.name, only))
+    return tuple(found.values())
 
 
 def import_of(tree: ast.Module, name: str) -> Optional[Import]:
-    """The top-level ``from ... import`` that binds ``name`` in the module, if one does."""
-    for statement in reversed(tree.body):
-        if isinstance(statement, ast.ImportFrom):
-            for alias in statement.names:
-                if (alias.asname or alias.name) == name and alias.name != "*":
-                    return Import(statement.level, statement.module or "", alias.name)
+    """The ``from ... import`` that binds ``name`` in the module, if one does."""
+    for statement in _import_froms(tree.body):
+        for alias in statement.names:
+            if (alias.asname or alias.name) == name and alias.name != "*":
+                return Import(statement.level, statement.module or "", alias.name)
     return None
+
+
+def _import_froms(body: list[ast.stmt]) -> Iterator[ast.ImportFrom]:
+    """The module-level ``from ... import`` statements, a ``try`` body's before its fallbacks.
+
+    Imports under ``if TYPE_CHECKING:`` bind nothing at run time and are left out.
+    """
+    for statement in body:
+        if isinstance(statement, ast.ImportFrom):
+            yield statement
+        elif isinstance(statement, ast.If) and not _is_type_checking(statement.test):
+            yield from _import_froms(statement.body)
+            yield from _import_froms(statement.orelse)
+        elif isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
+            for block in ("body", "orelse", "finalbody"):
+                yield from _import_froms(getattr(statement, block, []))
+            for handler in getattr(statement, "handlers", []):
+                yield from _import_froms(handler.body)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def public_part(symbol: Symbol) -> Symbol:

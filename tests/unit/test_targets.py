@@ -361,7 +361,9 @@ def test_the_public_part_of_a_function_is_the_function() -> None:
 PACKAGE = {
     "src/shop/__init__.py": "from .core import Cart, total as sum_up\nfrom ._util import *\nfrom . import core\n"
                             "from .gone import nothing\nfrom os import path\nfrom .core import _hidden\n"
-                            "from shop.extra import ping\nfrom .api import deep, spin\n\n\ndef echo():\n    return 0\n",
+                            "from shop.extra import ping\nfrom .api import deep, spin\nfrom typing import TYPE_CHECKING\n"
+                            "try:\n    from ._fast import quick\nexcept ImportError:\n    from ._slow import quick\n"
+                            "if TYPE_CHECKING:\n    from .hints import Hint\n\n\ndef echo():\n    return 0\n",
     "src/shop/core.py": "class Cart:\n    def add(self):\n        pass\n\n    def _x(self):\n        pass\n\n\n"
                         "def total():\n    return 1\n\n\ndef other():\n    return 2\n\n\ndef _hidden():\n    pass\n",
     "src/shop/_util.py": "__all__ = ['wrap']\n\n\ndef wrap():\n    pass\n\n\ndef unwrap():\n    pass\n",
@@ -369,6 +371,9 @@ PACKAGE = {
     "src/shop/api.py": "from shop._deep import deep\nfrom .loop import spin\n",
     "src/shop/_deep.py": "def deep():\n    return 4\n",
     "src/shop/loop.py": "from .api import spin\n",
+    "src/shop/_fast.py": "def quick():\n    return 5\n",
+    "src/shop/_slow.py": "def quick():\n    return 5\n",
+    "src/shop/hints.py": "class Hint:\n    def check(self):\n        pass\n",
 }
 
 
@@ -377,12 +382,13 @@ PACKAGE = {
     [
         (None, "public API of shop", [], [("src/shop/__init__.py", ["echo"]), ("src/shop/core.py", ["Cart.add", "total"]),
                                           ("src/shop/_util.py", ["wrap"]), ("src/shop/extra.py", ["ping"]),
-                                          ("src/shop/_deep.py", ["deep"])]),
+                                          ("src/shop/_deep.py", ["deep"]), ("src/shop/_fast.py", ["quick"])]),
         ('["Cart", "echo"]', "public API of shop", [], [("src/shop/__init__.py", ["echo"]),
                                                          ("src/shop/core.py", ["Cart.add"])]),
         (None, "100% of public API", ["src/shop/core.py", "src/shop/__init__.py"],
          [("src/shop/core.py", ["Cart.add", "total", "other"]), ("src/shop/__init__.py", ["echo"]),
-          ("src/shop/_util.py", ["wrap"]), ("src/shop/extra.py", ["ping"]), ("src/shop/_deep.py", ["deep"])]),
+          ("src/shop/_util.py", ["wrap"]), ("src/shop/extra.py", ["ping"]), ("src/shop/_deep.py", ["deep"]),
+          ("src/shop/_fast.py", ["quick"])]),
     ],
 )
 def test_a_packages_public_api_includes_what_its_init_re_exports(
