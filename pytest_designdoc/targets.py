@@ -192,7 +192,7 @@ class TargetResolver:
             return by_module
         if not found:
             where = ", ".join(files)
-            close = self._close_names(goal.symbol, files)
+            close = self._defined_elsewhere(goal.symbol, files) or self._close_names(goal.symbol, files)
             guess = f"did you mean {', '.join(close)}? " if close else ""
             self.finding("DD011", Severity.ERROR, goal, f"symbol '{goal.symbol}' not found in {where}",
                          f"{guess}the design names code that does not exist: was it renamed or moved? "
@@ -347,7 +347,31 @@ class TargetResolver:
             return None
         return tree
 
-    def _read_tree(self, path: str) -> ParsedSource:
+    def _defined_elsewhere(self, qualname: str, searched: Sequence[str]) -> list[str]:
+        """Up to three ``path::name`` definitions of ``qualname`` in the project's other source files.
+
+        A hint only: a goal is never resolved to code outside the files it
+        names or its doc lists, where a same-named function may be unrelated.
+        """
+        last = qualname.rsplit(".", 1)[-1].encode()
+        found: list[str] = []
+        for path in (self.project.files or ())[:_MAX_FILES_FOR_HINTS]:
+            if path in searched or len(found) == 3:
+                continue
+            tree = self.trees.get(path)
+            if tree is None:
+                data = self._source_bytes(path)
+                if isinstance(data, bytes) and last not in data:
+                    continue
+                tree = self.trees[path] = self._read_tree(path, data)
+            symbol = (find_symbol(tree, qualname) or self._dotted(tree, path, qualname)
+                      if isinstance(tree, ast.Module) else None)
+            if symbol is not None:
+                found.append(f"{path}::{symbol.qualname}")
+        return found
+
+    def _source_bytes(self, path: str) -> Union[bytes, str]:
+        """The file's bytes, or why they cannot be had."""
         try:
             with open(os.path.join(self.root, path), "rb") as handle:
                 data = handle.read(MAX_SOURCE_BYTES + 1)
@@ -355,6 +379,12 @@ class TargetResolver:
             return f"'{path}' cannot be read ({exc.strerror or exc})"
         if len(data) > MAX_SOURCE_BYTES:
             return f"'{path}' is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB"
+        return data
+
+    def _read_tree(self, path: str, data: Union[bytes, str, None] = None) -> ParsedSource:
+        data = self._source_bytes(path) if data is None else data
+        if isinstance(data, str):
+            return data
         try:
             source = importlib.util.decode_source(data)
         except (SyntaxError, UnicodeDecodeError, LookupError):
@@ -365,6 +395,8 @@ class TargetResolver:
             return str(exc)
 
 
+_MAX_FILES_FOR_HINTS = 5000
+"""How many of the project's source files a not-found symbol is looked for in, for a hint."""
 _MAX_REEXPORTS = 5
 """How many modules deep a package's re-exported name is followed to its definition."""
 

@@ -233,6 +233,8 @@ def test_targets_the_doc_does_not_list_are_found_where_python_finds_them(
         ("90% of test_utils.py", "goal target 'test_utils.py' is not a file in the project", "did you mean"),
         ("90% of xyzzy.py", "goal target 'xyzzy.py' is not a file in the project", "the goal names a file that does"),
         ("`click.formatting.wrap`", "symbol 'click.formatting.wrap' not found in src/click/core.py", ""),
+        ("`safecall()`", "symbol 'safecall' not found in src/click/core.py",
+         "did you mean src/click/utils.py::safecall? the design names code that does not exist"),
     ],
 )
 def test_what_the_project_search_cannot_pick_is_a_finding_with_candidates(
