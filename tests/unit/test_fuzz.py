@@ -50,7 +50,8 @@ def test_table_like_noise_never_raises(text: str) -> None:
 
 
 GOAL_PIECES = ["90%", "`", "::", ":", "()", ".", "/", "..", "\\x00", "src/a.py", "a.py", "each file", "branches",
-               "A.b", "login()", "100% of", "~/x.py", "/etc/passwd", "C:\\\\x.py", "*", "\x00", " "]
+               "A.b", "login()", "100% of", "~/x.py", "/etc/passwd", "C:\\\\x.py", "*", "\x00", " ",
+               "public API of ", "all public functions of ", "public methods of ", "pkg", "pkg.m", "loop"]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -61,6 +62,13 @@ def test_any_goal_resolves_to_a_plan_or_a_finding(tmp_path_factory: pytest.TempP
         (root / "src").mkdir(parents=True)
         (root / "src" / "a.py").write_text("class A:\n    def b(self):\n        pass\n\n\ndef login():\n    pass\n")
         (root / "src" / "bad.py").write_bytes(b"def \xff(:\n")
+        (root / "src" / "pkg").mkdir()
+        (root / "src" / "pkg" / "__init__.py").write_text(
+            "from .m import *\nfrom ...... import x\nfrom .pkg import y\nfrom pkg.m import f\nfrom .loop import z\n"
+            "try:\n    from .bad import q\nexcept ImportError:\n    pass\n")
+        (root / "src" / "pkg" / "m.py").write_text("from . import *\n\n\ndef f():\n    pass\n")
+        (root / "src" / "pkg" / "loop.py").write_text("from .loop import z\n")
+        (root / "src" / "pkg" / "bad.py").write_bytes(b"def \xff(:\n")
     targets = TargetResolver(str(root), "d.md", ["src/a.py", "src/bad.py"], lambda p: p.endswith(".py"), {})
     goal = parse_goal(text, 3)
     plan = targets.resolve(goal)
