@@ -181,7 +181,7 @@ def _row(
     """The row's result, its findings, and why its goals were not run ('' when they were)."""
     row_plan = doc_plan.rows[index]
     path = doc_plan.doc.path
-    run = _RowRun.of(row_plan, evidence, ran_tests=evidence.ran_tests and not collect_only, collect_only=collect_only)
+    run = _RowRun.of(row_plan, evidence, collect_only=collect_only)
     findings = [Finding("DD002", severity, path, row_plan.row.line, message, hint, Subject(test=test_file, row=index))
                 for test_file, (severity, message, hint) in run.problems]
     scope = RowScope(row_plan.test_files, doc_plan.doc.key) if run.ran and not collect_only else None
@@ -207,7 +207,8 @@ class _RowRun:
     """(test file, DD002 problem) pairs."""
 
     @classmethod
-    def of(cls, row_plan: RowPlan, evidence: Evidence, *, ran_tests: bool, collect_only: bool = False) -> _RowRun:
+    def of(cls, row_plan: RowPlan, evidence: Evidence, *, collect_only: bool = False) -> _RowRun:
+        ran_tests = evidence.ran_tests and not collect_only
         run = cls([TestFileOutcome(check.spec, exists=False) for check in row_plan.paths if not check.files])
         for test_file in row_plan.test_files:
             seen = evidence.file(test_file)

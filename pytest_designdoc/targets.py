@@ -236,23 +236,23 @@ class TargetResolver:
         """What a package's ``__init__.py`` imports into its public API: each defining file and the functions."""
         parts = []
         for name in public_imports(tree):
-            if name.name == "*":
-                path = self._imported_file(init, name)
-                module = self.tree(goal, path) if path is not None and path != init else None
-                if path is not None and module is not None:
-                    parts.append((path, tuple(span for span in public_functions(module)
-                                              if name.only is None or span.name.split(".")[0] in name.only)))
-            elif (defined := self._definition(goal, init, name)) is not None:
-                parts.append((defined[0], public_part(defined[1]).functions))
+            if name.name != "*":
+                defined = self._definition(goal, init, name)
+                if defined is not None:
+                    parts.append((defined[0], public_part(defined[1]).functions))
+            elif (imported := self._imported_module(goal, init, name)) is not None:
+                path, module = imported
+                parts.append((path, tuple(span for span in public_functions(module)
+                                          if name.only is None or span.name.split(".")[0] in name.only)))
         return parts
 
     def _definition(self, goal: Goal, importer: str, name: Import) -> Optional[tuple[str, Symbol]]:
         """Where an imported name is defined in the project, following re-exports a few modules deep."""
         for _ in range(_MAX_REEXPORTS):
-            path = self._imported_file(importer, name)
-            module = self.tree(goal, path) if path is not None and path != importer else None
-            if path is None or module is None:
+            imported = self._imported_module(goal, importer, name)
+            if imported is None:
                 return None
+            path, module = imported
             symbol = find_symbol(module, name.name)
             if symbol is not None:
                 return path, symbol
@@ -261,6 +261,12 @@ class TargetResolver:
                 return None
             importer, name = path, further
         return None
+
+    def _imported_module(self, goal: Goal, importer: str, name: Import) -> Optional[tuple[str, ast.Module]]:
+        """The project's module a ``from ... import`` in ``importer`` reads, parsed; None outside the project."""
+        path = self._imported_file(importer, name)
+        module = self.tree(goal, path) if path is not None and path != importer else None
+        return (path, module) if path is not None and module is not None else None
 
     def _imported_file(self, importer: str, name: Import) -> Optional[str]:
         """The project's Python file a ``from ... import`` in ``importer`` reads."""
