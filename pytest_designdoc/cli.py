@@ -439,14 +439,19 @@ def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
     real = safepath.real_root(root)
     plan = _project_plan(real, root, ini)
     coverage = CoverageEvidence(row_scope=scopes == {"row"})
-    if plan.coverage_targets():
-        from .figures import coverage_evidence
-
-        with contextlib.chdir(root):
-            outcome = shards.merged_outcome(jobs, real, plan.coverage_targets(), needs_branches=plan.needs_branches())
-        coverage = coverage_evidence(outcome, real, row_scope=scopes == {"row"}, marked=evidence.marked_nodeids)
     created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-    report = evaluate(plan, evidence, coverage, rootdir=root, created=created)
+    with contextlib.ExitStack() as opened:
+        if plan.coverage_targets():
+            from .compat import close_data
+            from .figures import coverage_evidence
+
+            with contextlib.chdir(root):
+                outcome = shards.merged_outcome(jobs, real, plan.coverage_targets(),
+                                                needs_branches=plan.needs_branches())
+            if outcome.data is not None:
+                opened.callback(close_data, outcome.data)
+            coverage = coverage_evidence(outcome, real, row_scope=scopes == {"row"}, marked=evidence.marked_nodeids)
+        report = evaluate(plan, evidence, coverage, rootdir=root, created=created)
     changed = shards.changed_docs(jobs, {doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in plan.docs})
     report = replace(report, findings=tuple(sorted(report.findings + tuple(changed), key=lambda f: f.sort_key)))
     baseline = safepath.normalize(str(ini.get("designdoc_baseline") or ""))

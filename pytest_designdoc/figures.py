@@ -144,10 +144,12 @@ class CoverageAnalysis:
         from coverage.exceptions import CoverageException
         from coverage.results import analysis_from_file_reporter
 
+        from .compat import close_data
+
+        row = CoverageData(no_disk=True)
         try:
             with quiet():
                 lines, arcs = self._recorded(path, filename, contexts)
-                row = CoverageData(no_disk=True)
                 if self.has_arcs():
                     row.add_arcs({filename: arcs})
                 else:
@@ -157,6 +159,8 @@ class CoverageAnalysis:
                 missing_text = analysis.missing_formatted()
         except (CoverageException, OSError, SyntaxError, RecursionError, MemoryError, SymbolSyntaxError) as exc:
             raise Unmeasurable(f"coverage.py cannot analyse it ({exc})") from exc
+        finally:
+            close_data(row)
         return _FileAnalysis(frozenset(analysis.statements), len(analysis.excluded), frozenset(analysis.missing),
                              missing_text, branches)
 

@@ -84,26 +84,26 @@ class CoverageOutcome:
 class CoreChoice:
     ask: Optional[str] = None
     """The core to ask for before any coverage starts (``ctrace``), if any."""
-    error: str = ""
 
 
-def choose_core(environ: Mapping[str, str], configured: Optional[str], sysmon_default: bool,
-                sysmon_available: bool = True) -> CoreChoice:
+def choose_core(environ: Mapping[str, str], configured: Optional[str], sysmon_default: bool) -> CoreChoice:
     """Row scope needs a core that records context switches; sysmon ignores them.
 
-    Where sysmon is not available (before Python 3.12) coverage.py falls
-    back to ctrace itself, so a choice of sysmon there is harmless.
+    Where coverage.py would pick sysmon by default (Python 3.14+), ask for
+    ctrace. A core the user chose is theirs: whether coverage.py really
+    uses sysmon (it falls back to ctrace where sysmon cannot measure
+    branches, before Python 3.14, or is missing) is seen on the live
+    tracer, and a sysmon tracer makes row scope an error, not a guess.
     """
-    explicit = environ.get("COVERAGE_CORE") or configured
-    if explicit == "sysmon" and sysmon_available:
-        return CoreChoice(error="the coverage core is sysmon (chosen in COVERAGE_CORE or [run] core), and sysmon "
-                                "ignores context switches: row-scoped figures are impossible")
-    if explicit or not sysmon_default:
+    if environ.get("COVERAGE_CORE") or configured or not sysmon_default:
         return CoreChoice()
     return CoreChoice(ask="ctrace")
 
 
-CORE_HINT = "use the ctrace core (COVERAGE_CORE=ctrace or [run] core = ctrace), or designdoc_coverage_scope = suite"
+SYSMON_PROBLEM = ("coverage.py measures this run with the sysmon core (COVERAGE_CORE, [run] core, or its default on "
+                  "Python 3.14+), which ignores context switches: row-scoped figures are impossible")
+CORE_HINT = ("use the ctrace core (COVERAGE_CORE=ctrace, or [run] core = \"ctrace\"), or "
+             "designdoc_coverage_scope = suite for whole-suite figures")
 
 
 def request_core(config_file: Any) -> CoreChoice:
@@ -113,8 +113,7 @@ def request_core(config_file: Any) -> CoreChoice:
 
     with quiet():
         configured = getattr(coverage.Coverage(data_file=None, config_file=config_file).config, "core", None)
-    choice = choose_core(os.environ, configured, bool(getattr(coverage.env, "SYSMON_DEFAULT", False)),
-                         bool(getattr(coverage.env.PYBEHAVIOR, "pep669", False)))
+    choice = choose_core(os.environ, configured, bool(getattr(coverage.env, "SYSMON_DEFAULT", False)))
     if choice.ask:
         os.environ["COVERAGE_CORE"] = choice.ask
     return choice
@@ -134,6 +133,8 @@ class CoverageSource:
         self.hint = ""
         self.preimported: frozenset[str] = frozenset()
         self._label: Optional[str] = None
+        self._opened: list[CoverageData] = []
+        """Data this source made (merged payloads): closed with the source, never someone else's."""
 
     @property
     def per_test_contexts(self) -> bool:
@@ -173,14 +174,23 @@ class CoverageSource:
             return
         self._label = label
         messages = [str(w.message).lower() for w in caught]
-        ignored = not getattr(getattr(tracer, "_core", None), "supports_dynamic_contexts", True) or any(
-            "sysmon" in m for m in messages)
-        if ignored:
-            self.lose("the coverage core, sysmon, ignores context switches: row-scoped figures are impossible",
-                      CORE_HINT)
-        elif any("dynamic context" in m for m in messages):
+        if not self.check_core():
+            return
+        if any("dynamic context" in m for m in messages):
             self.lose("[run] dynamic_context is configured, so coverage ignores the row contexts",
                       "drop [run] dynamic_context (use --cov-context=test), or designdoc_coverage_scope = suite")
+
+    def check_core(self) -> bool:
+        """Whether the live tracer records context switches; a sysmon tracer loses row scope (with the remedy)."""
+        tracer = self.tracer()
+        if not self.switching or tracer is None:
+            return True
+        from .compat import ignores_contexts
+
+        if ignores_contexts(tracer):
+            self.lose(SYSMON_PROBLEM, CORE_HINT)
+            return False
+        return True
 
     def switch_outside(self) -> None:
         """Back to the context of what runs outside any test file's collection or tests."""
@@ -198,11 +208,24 @@ class CoverageSource:
                       "so what ran afterwards was not measured", _STOPPED_HINT)
 
     def payload(self) -> Optional[bytes]:
-        """What an xdist worker sends the controller (None: nothing to send)."""
+        """The coverage data an xdist worker sends the controller (None: nothing to send)."""
         return None
 
-    def receive(self, worker: str, payload: Optional[bytes]) -> None:
-        """One xdist worker finished and sent ``payload``."""
+    def worker_output(self) -> dict[str, Any]:
+        """What an xdist worker sends the controller: its data, and why it cannot decide, if it cannot."""
+        return {"data": self.payload(), "problem": self.problem, "hint": self.hint}
+
+    def receive(self, worker: str, output: Any) -> None:
+        """One xdist worker finished and sent its :meth:`worker_output`: its problem is the run's problem too."""
+        if not isinstance(output, Mapping):
+            self.lose(f"xdist worker {worker} sent no coverage outcome", "run again; report it if it persists")
+            return
+        if output.get("problem"):
+            self.lose(f"{output['problem']} (on xdist worker {worker})", str(output.get("hint") or ""))
+        self.receive_data(worker, output.get("data"))
+
+    def receive_data(self, worker: str, payload: Optional[bytes]) -> None:
+        """The coverage data one xdist worker recorded (None: it sent none)."""
 
     def worker_lost(self, worker: str) -> None:
         self.lose(f"xdist worker {worker} went down, and its coverage data with it",
@@ -210,6 +233,19 @@ class CoverageSource:
 
     def stop(self) -> None:
         """Stop what this source started (only our own coverage)."""
+
+    def close(self) -> None:
+        """After the session: stop, and close the data this source opened (pytest-cov's stays open)."""
+        self.stop()
+        from .compat import close_data
+
+        while self._opened:
+            close_data(self._opened.pop())
+
+    def _merged(self, payloads: Iterable[bytes]) -> CoverageData:
+        data = _merged(payloads)
+        self._opened.append(data)
+        return data
 
     def outcome(self) -> CoverageOutcome:
         raise NotImplementedError
@@ -245,6 +281,13 @@ class OwnCoverage(CoverageSource):
             with quiet():
                 self.cov.stop()
             self.running = False
+
+    def close(self) -> None:
+        super().close()
+        from .compat import close_data
+
+        with quiet():
+            close_data(self.cov.get_data())
 
     def payload(self) -> Optional[bytes]:
         return _dumps(self.cov)
@@ -295,7 +338,7 @@ class PytestCovSource(CoverageSource):
     def payload(self) -> Optional[bytes]:
         return self.snapshots[0] if self.snapshots else None
 
-    def receive(self, worker: str, payload: Optional[bytes]) -> None:
+    def receive_data(self, worker: str, payload: Optional[bytes]) -> None:
         if not self.append:
             return  # pytest-cov combines the workers' data itself
         if payload is None:
@@ -310,7 +353,7 @@ class PytestCovSource(CoverageSource):
             return CoverageOutcome(PYTEST_COV, problem=self.problem or "pytest-cov did not measure this run",
                                    hint=self.hint or "check pytest-cov's own output")
         with quiet():
-            data = _merged(self.snapshots) if self.append else cov.get_data()
+            data = self._merged(self.snapshots) if self.append else cov.get_data()
             arcs = bool(data.has_arcs())
         return CoverageOutcome(PYTEST_COV, data, cov, arcs, self._per_test, preimported=self.preimported,
                                problem=self.problem, hint=self.hint)
@@ -364,7 +407,7 @@ class WorkersSource(CoverageSource):
         self.setup = (root, tuple(targets), needs_branches)
         self.payloads: list[bytes] = []
 
-    def receive(self, worker: str, payload: Optional[bytes]) -> None:
+    def receive_data(self, worker: str, payload: Optional[bytes]) -> None:
         if payload is None:
             self.lose(f"xdist worker {worker} sent no coverage data (another coverage measured it, "
                       "e.g. coverage run with patch = subprocess)", "use --cov, or run without -n")
@@ -377,7 +420,7 @@ class WorkersSource(CoverageSource):
         from coverage.exceptions import CoverageException
 
         try:
-            data = _merged(self.payloads)
+            data = self._merged(self.payloads)
         except CoverageException as exc:
             return CoverageOutcome(OWN, problem=f"the workers' coverage data does not merge ({exc})",
                                    hint="run without -n to see which worker measured differently")
@@ -398,8 +441,7 @@ def start_source(
 ) -> CoverageSource:
     """Pick this session's coverage source; when it is ours, start measuring."""
     source = _pick_source(options, pluginmanager, root, targets, needs_branches, row_scope, distributing, core)
-    if core.error and row_scope:
-        source.lose(core.error, CORE_HINT)
+    source.check_core()
     return source
 
 
@@ -417,8 +459,7 @@ def _pick_source(options: Any, pluginmanager: Any, root: str, targets: Sequence[
         if getattr(current, _OWNER_FLAG, False):
             return NestedSource()
         return CoverageRunSource(current, root, targets, row_scope=row_scope)
-    own = OwnCoverage(root, targets, needs_branches=needs_branches, row_scope=row_scope,
-                      core="ctrace" if not core.error else None)
+    own = OwnCoverage(root, targets, needs_branches=needs_branches, row_scope=row_scope, core=core.ask)
     own.start()
     return own
 
@@ -543,11 +584,16 @@ def _merged(payloads: Iterable[bytes]) -> CoverageData:
     """One in-memory CoverageData holding every payload (``CoverageData.dumps()`` bytes)."""
     from coverage import CoverageData
 
+    from .compat import close_data
+
     merged = CoverageData(no_disk=True)
     for payload in payloads:
         part = CoverageData(no_disk=True)
-        part.loads(payload)
-        merged.update(part)
+        try:
+            part.loads(payload)
+            merged.update(part)
+        finally:
+            close_data(part)
     return merged
 
 
@@ -604,8 +650,7 @@ def _recorded_before(cov: Coverage, root: str, targets: Sequence[str]) -> frozen
     except (CoverageException, OSError):
         return frozenset(targets)
     finally:
-        close = getattr(earlier, "close", None)  # coverage.py 7.10+
-        if close is not None:
-            with quiet():
-                close()
+        from .compat import close_data
+
+        close_data(earlier)
     return frozenset(path for path in targets if os.path.join(root, path) in files)

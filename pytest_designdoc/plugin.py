@@ -305,7 +305,7 @@ class DesignDocPlugin:
                 distributing=self.distributing,
                 core=self.core or CoreChoice(),
             )
-        self.config.add_cleanup(self.source.stop)
+        self.config.add_cleanup(self.source.close)
 
     def pytest_report_header(self, config: pytest.Config) -> Optional[str]:
         if _verbosity(config) > 0 and self.plan is not None:
@@ -348,7 +348,7 @@ class DesignDocPlugin:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if hasattr(self.config, "workerinput"):
             if self.source is not None:
-                self.config.workeroutput[WORKER_COVERAGE_KEY] = self.source.payload()  # type: ignore[attr-defined]
+                self.config.workeroutput[WORKER_COVERAGE_KEY] = self.source.worker_output()  # type: ignore[attr-defined]
             return
         if self.plan is None:
             return

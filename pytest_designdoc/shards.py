@@ -150,26 +150,33 @@ def _combined(measured: Sequence[tuple[Shard, Mapping[str, Any]]], analyser: Any
 
     from .measure import quiet
 
+    from .compat import close_data
+
+    parts: list[tuple[Shard, CoverageData]] = []
+    merged = CoverageData(no_disk=True)
     try:
         with quiet():
-            parts = []
             for shard, coverage in measured:
                 if coverage.get("data") is not None:
                     part = CoverageData(no_disk=True)
-                    part.loads(base64.b64decode(coverage["data"]))
                     parts.append((shard, part))
+                    part.loads(base64.b64decode(coverage["data"]))
             branches = {shard.path: bool(part.has_arcs()) for shard, part in parts}
             if len(set(branches.values())) > 1:
+                close_data(merged)
                 return ("the jobs measured differently: " + ", ".join(
                     f"{path} {'branches' if arcs else 'lines only'}" for path, arcs in branches.items()),
                     "measure every job the same way (all with --cov-branch / [run] branch, or none)")
-            merged = CoverageData(no_disk=True)
             for shard, part in parts:
                 merged.update(part, map_path=_aliases(analyser, shard.rootdir, root).map)
             return merged
     except (CoverageException, ValueError, TypeError) as exc:
+        close_data(merged)
         return (f"the jobs' coverage data does not merge ({exc})",
                 "write the evidence again with this version of coverage.py")
+    finally:
+        for _, part in parts:
+            close_data(part)
 
 
 def _aliases(analyser: Any, job_root: str, root: str) -> Any:

@@ -292,6 +292,7 @@ def test_row_figures_are_coverage_pys_for_the_rows_tests_in_every_mode(
         "      hint: measured over the row's tests; missing: src/calc.py: 16, 35, 38-39",
     ])
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in result.stderr.str(), "nothing left open or unraisable (Python 3.13 warns of both)"
     if "--cov-append" in args:
         after = coverage_json(project, ".*")["files"]["src/calc.py"]["executed_lines"]
         assert set(before) <= set(after), "the user's data file keeps the earlier run's data"
@@ -314,7 +315,8 @@ def test_coverage_run_append_cannot_tell_old_data_apart_and_says_so(project: Pro
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-@pytest.mark.parametrize("args", [[], ["--cov", "--cov-report="]], ids=["alone", "pytest-cov"])
+@pytest.mark.parametrize("args", [[], ["--cov", "--cov-report="], ["-n", "2"], ["-n", "2", "--cov", "--cov-report="]],
+                         ids=["alone", "pytest-cov", "xdist", "xdist and pytest-cov"])
 def test_a_test_that_stops_coverage_is_an_error_not_a_crash(
     project: Project, validate_report: Callable[[Any], Any], args: list[str]
 ) -> None:
@@ -556,28 +558,68 @@ def test_a_target_outside_pytest_covs_source_is_an_unmeasurable_error(
     assert {g["status"] for g in report_goals(project, validate_report)} == {"unmeasurable"}
 
 
-@pytest.mark.parametrize("args", [[], ["--cov", "--cov-report="]], ids=["alone", "pytest-cov"])
-def test_a_sysmon_choice_where_coverage_cannot_use_sysmon_keeps_row_scope(
-    project: Project, validate_report: Callable[[Any], Any], args: list[str]
-) -> None:
-    """Before Python 3.12 coverage.py itself falls back to ctrace (its no-sysmon warning): figures stay exact.
+SYSMON_ADD_GOALS = "100% line coverage of `calc.py`; 10% of `other.py`; `Stack`; `Stack.top` 100%"
+SYSMON_DIVIDE_GOALS = "10% of `calc.py`; 50% of `other.py`"
+_SYSMON_TRUTH: dict[bool, list[float]] = {}
 
-    Configured as humanize configures it: ``core = "sysmon"``, with the 3.11 warning disabled.
-    """
+
+def _sysmon_truth(project: Project, branch: bool) -> list[float]:
+    """coverage.py's own figures for the rows (each test file alone, per-test contexts, the ctrace core)."""
+    if branch not in _SYSMON_TRUTH:
+        add = row_alone(project, "tests/test_add.py")
+        divide = row_alone(project, "tests/test_divide.py")
+        _SYSMON_TRUTH[branch] = [
+            percent(add["src/calc.py"], "line"),
+            add["src/other.py"]["summary"]["percent_covered"],
+            divide["src/calc.py"]["summary"]["percent_covered"],
+            divide.get("src/other.py", ZERO)["summary"]["percent_covered"],
+        ]
+    return _SYSMON_TRUTH[branch]
+
+
+@pytest.mark.parametrize("branch", [True, False], ids=["branch", "lines"])
+@pytest.mark.parametrize("choice", ["COVERAGE_CORE=sysmon", "[run] core = sysmon"])
+@pytest.mark.parametrize(("command", "args"), [MODES["alone"], MODES["pytest-cov"], MODES["coverage run"],
+                                               MODES["xdist"], MODES["xdist and bare --cov"]],
+                         ids=["alone", "pytest-cov", "coverage run", "xdist", "xdist and pytest-cov"])
+def test_a_sysmon_choice_is_exact_where_coverage_falls_back_and_an_error_where_it_measures(
+    project: Project, validate_report: Callable[[Any], Any], monkeypatch: pytest.MonkeyPatch, command: list[str],
+    args: list[str], choice: str, branch: bool,
+) -> None:
+    """The user's sysmon is used when coverage.py can: it records each line once per process, so row scope is
+    an error naming the remedy. Where coverage.py cannot (no sys.monitoring before 3.12, branches before 3.14)
+    it falls back to ctrace itself, and the figures are coverage.py's own. Never a figure from sysmon."""
     import coverage
     import coverage.env
 
-    if coverage.env.PYBEHAVIOR.pep669:
-        pytest.skip("sysmon is available here: the choice is an error (unit-tested in test_measure)")
-    if "core" not in coverage.Coverage(data_file=None).config.__dict__:
+    if choice.startswith("[run]") and "core" not in coverage.Coverage(data_file=None).config.__dict__:
         pytest.skip(f"coverage {coverage.__version__} has no [run] core option")
-    calculator(project, "`add()`", "`Stack.push`")
+    calculator(project, SYSMON_ADD_GOALS, SYSMON_DIVIDE_GOALS)
     config = project.path / "pyproject.toml"
-    config.write_text(config.read_text().replace(
-        "branch = true\n", 'branch = true\ncore = "sysmon"\ndisable_warnings = ["no-sysmon"]\n'))
-    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json", *args)
-    assert [g["status"] for g in report_goals(project, validate_report)] == ["met", "failed"]
-    result.stdout.fnmatch_lines(["*DD012 error: 'Stack.push' at src/calc.py:26-27 not executed by the row's tests"])
+    config.write_text(config.read_text().replace("branch = true\n", f"branch = {str(branch).lower()}\n"))
+    truth = _sysmon_truth(project, branch)
+    chosen = 'core = "sysmon"\n' if choice.startswith("[run]") else ""
+    # coverage.py warns where it falls back, and the project turns warnings into errors: as a user would, quiet it.
+    config.write_text(config.read_text().replace("source = [", f'{chosen}disable_warnings = ["no-sysmon"]\nsource = ['))
+    if not chosen:
+        monkeypatch.setenv("COVERAGE_CORE", "sysmon")
+    result = project.pytester.run(sys.executable, "-m", *command, "--designdoc",
+                                  "--designdoc-report", "json:report.json", *args)
+    goals = report_goals(project, validate_report)
+    behaviour = coverage.env.PYBEHAVIOR
+    if behaviour.pep669 and (not branch or getattr(behaviour, "branch_right_left", False)):
+        result.stdout.fnmatch_lines([
+            "*calc.md:1 DD013 error: coverage goals could not be measured: coverage.py measures this run with the "
+            "sysmon core*row-scoped figures are impossible*",
+            "      hint: use the ctrace core (COVERAGE_CORE=ctrace, or [run] core = \"ctrace\"), or "
+            "designdoc_coverage_scope = suite for whole-suite figures",
+        ])
+        assert {goal["status"] for goal in goals if goal["kind"] != "manual"} == {"unmeasurable"}
+    else:
+        assert measured(goals) == pytest.approx(truth, abs=1e-9)
+        assert [goal["status"] for goal in goals if goal["kind"] == "symbol"] == ["failed", "met"]
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
 
 
 def test_a_marker_key_with_a_comma_credits_nothing(project: Project, validate_report: Callable[[Any], Any]) -> None:

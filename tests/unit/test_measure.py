@@ -11,6 +11,7 @@ from coverage.exceptions import CoverageException, CoverageWarning
 from pytest_designdoc.figures import context_label
 from pytest_designdoc.measure import (
     CoreChoice,
+    SYSMON_PROBLEM,
     CoverageSource,
     ImportsOutside,
     _imports_something_new,
@@ -55,31 +56,59 @@ def test_the_context_switches_once_per_test_file() -> None:
     assert source.problem == ""
 
 
-@pytest.mark.parametrize(
-    ("message", "why"),
-    [
-        ("Dynamic contexts aren't supported with core=sysmon; context data may be incomplete",
-         "the coverage core, sysmon, ignores context switches"),
-        ("Conflicting dynamic contexts", "[run] dynamic_context is configured"),
-    ],
-)
-def test_a_coverage_that_ignores_context_switches_is_a_problem_not_wrong_figures(message: str, why: str) -> None:
-    cov = StandInCoverage(message)
+def test_a_configured_dynamic_context_is_a_problem_not_wrong_figures() -> None:
+    cov = StandInCoverage("Conflicting dynamic contexts")
     source = StandInSource(cov)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         source.switch("t/test_a.py")
         source.switch("t/test_b.py")
     assert cov.switched == ["t/test_a.py"]
-    assert source.problem.startswith(why) and source.hint
+    assert source.problem.startswith("[run] dynamic_context is configured") and source.hint
 
 
-def test_a_sysmon_core_is_detected_without_a_warning() -> None:
+class SysMonitor:
+    """Named as coverage.py's sysmon tracer class."""
+
+
+@pytest.mark.parametrize("core", [
+    type("Core", (), {"supports_dynamic_contexts": False})(),
+    type("Core", (), {"tracer_class": SysMonitor})(),
+], ids=["coverage 7.17: supports_dynamic_contexts", "coverage 7.7: the SysMonitor tracer"])
+@pytest.mark.parametrize("when", ["at start", "at the first switch (pytest-cov's worker starts later)"])
+def test_a_sysmon_tracer_loses_row_scope_with_the_remedy(core: Any, when: str) -> None:
     cov = StandInCoverage()
-    cov._core = type("Core", (), {"supports_dynamic_contexts": False})()  # type: ignore[attr-defined]
+    cov._core = core  # type: ignore[attr-defined]
     source = StandInSource(cov)
+    if when == "at start":
+        assert not source.check_core()
     source.switch("t/test_a.py")
-    assert "sysmon" in source.problem and not source.switching
+    source.switch("t/test_b.py")
+    assert source.problem == SYSMON_PROBLEM and "COVERAGE_CORE=ctrace" in source.hint and not source.switching
+    assert cov.switched == ([] if when == "at start" else ["t/test_a.py"])
+
+
+@pytest.mark.parametrize("core", [None, type("Core", (), {"supports_dynamic_contexts": True})(),
+                                  type("Core", (), {"tracer_class": type("CTracer", (), {})})()],
+                         ids=["not started", "coverage 7.17 ctrace", "coverage 7.7 ctrace"])
+def test_a_tracer_that_records_contexts_keeps_row_scope(core: Any) -> None:
+    cov = StandInCoverage()
+    cov._core = core  # type: ignore[attr-defined]
+    source = StandInSource(cov)
+    assert source.check_core() and source.problem == ""
+    source.switch("t/test_a.py")
+    assert cov.switched == ["t/test_a.py"]
+
+
+@pytest.mark.parametrize(("output", "problem"), [
+    ({"data": None, "problem": "coverage stopped recording during the run", "hint": "do not stop it"},
+     "coverage stopped recording during the run (on xdist worker gw1)"),
+    (None, "xdist worker gw1 sent no coverage outcome"),
+], ids=["the worker's problem", "nothing"])
+def test_what_a_worker_could_not_measure_is_the_runs_problem(output: Any, problem: str) -> None:
+    source = StandInSource(StandInCoverage())
+    source.receive("gw1", output)
+    assert source.problem == problem and source.hint
 
 
 def test_coverage_stopped_by_a_test_is_a_problem_not_a_crash() -> None:
@@ -92,6 +121,7 @@ def test_coverage_stopped_by_a_test_is_a_problem_not_a_crash() -> None:
 
 def test_nothing_is_switched_while_no_coverage_is_recording() -> None:
     source = StandInSource(None)
+    assert source.check_core()
     source.switch("t/test_a.py")
     cov = StandInCoverage()
     source.cov = cov
@@ -106,22 +136,16 @@ def test_nothing_is_switched_while_no_coverage_is_recording() -> None:
         ({}, None, False, CoreChoice()),
         ({"COVERAGE_CORE": "ctrace"}, None, True, CoreChoice()),
         ({}, "pytrace", True, CoreChoice()),
-        ({"COVERAGE_CORE": "sysmon"}, None, True, "error"),
-        ({}, "sysmon", False, "error"),
-        ({"COVERAGE_CORE": "ctrace"}, "sysmon", True, CoreChoice()),
+        ({"COVERAGE_CORE": "sysmon"}, None, True, CoreChoice()),
+        ({}, "sysmon", True, CoreChoice()),
     ],
-    ids=["3.14 default", "before 3.14", "env ctrace", "config pytrace", "env sysmon", "config sysmon", "env wins"],
+    ids=["3.14 default", "before 3.14", "env ctrace", "config pytrace", "env sysmon", "config sysmon"],
 )
 def test_row_scope_asks_for_ctrace_unless_the_user_chose_a_core(
-    environ: dict[str, str], configured: Optional[str], sysmon_default: bool, choice: Any
+    environ: dict[str, str], configured: Optional[str], sysmon_default: bool, choice: CoreChoice
 ) -> None:
-    chosen = choose_core(environ, configured, sysmon_default)
-    assert choose_core(environ, configured, sysmon_default, sysmon_available=False).error == "", (
-        "where sysmon is unavailable coverage.py uses ctrace itself")
-    if choice == "error":
-        assert chosen.ask is None and "sysmon ignores context switches" in chosen.error
-    else:
-        assert chosen == choice
+    """A chosen core is the user's; whether it is sysmon in the end is read off the live tracer."""
+    assert choose_core(environ, configured, sysmon_default) == choice
 
 
 class Options:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import pytest
 from coverage import CoverageData
 
+from pytest_designdoc.compat import close_data
 from pytest_designdoc.evidence import EvidenceRecorder, Selection
 from pytest_designdoc.measure import CoverageOutcome
 from pytest_designdoc.shards import EvidenceError, Shard, evidence_data, merged_evidence, merged_outcome
@@ -59,8 +60,20 @@ def _coverage(root: Path, **overrides: Any) -> dict[str, Any]:
     outcome = CoverageOutcome("alone", _data(root, arcs=overrides.pop("arcs", False)))
     coverage: dict[str, Any] = evidence_data(rootdir=str(root), created="", scope="row", docs={}, run={},
                                              outcome=outcome, figures=None, targets=["src/m.py"])["coverage"]
+    assert outcome.data is not None
+    close_data(outcome.data)
     coverage.update(overrides)
     return coverage
+
+
+@pytest.fixture
+def closing() -> Iterator[Callable[[CoverageOutcome], CoverageOutcome]]:
+    """Closes the merged data of the outcomes it is given when the test ends (Python 3.13 warns otherwise)."""
+    outcomes: list[CoverageOutcome] = []
+    yield lambda outcome: outcomes.append(outcome) or outcome
+    for outcome in outcomes:
+        if outcome.data is not None:
+            close_data(outcome.data)
 
 
 @pytest.fixture
@@ -71,21 +84,22 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_a_jobs_data_at_another_path_lands_on_the_merges_files(project: Path) -> None:
+def test_a_jobs_data_at_another_path_lands_on_the_merges_files(project: Path, closing: Any) -> None:
     job = Shard("1.json", "/ci/job-1/checkout", "row", {}, {}, _coverage(Path("/ci/job-1/checkout")))
-    outcome = merged_outcome([job], str(project), ["src/m.py"], needs_branches=False)
+    outcome = closing(merged_outcome([job], str(project), ["src/m.py"], needs_branches=False))
     assert outcome.problem == ""
     assert outcome.data is not None and outcome.data.measured_files() == {str(project / "src" / "m.py")}
     assert outcome.data.measured_contexts() == {"tests/test_a.py"}
 
 
-def test_the_projects_paths_remap_data_from_elsewhere(project: Path) -> None:
+def test_the_projects_paths_remap_data_from_elsewhere(project: Path, closing: Any) -> None:
     (project / ".coveragerc").write_text("[paths]\nsource =\n    src/\n    /elsewhere/lib/\n", encoding="utf-8")
     data = CoverageData(no_disk=True)
     data.add_lines({"/elsewhere/lib/m.py": {1}})
     coverage = _coverage(project, data=base64.b64encode(data.dumps()).decode("ascii"))
-    outcome = merged_outcome([Shard("1.json", "/ci/x", "row", {}, {}, coverage)], str(project), ["src/m.py"],
-                             needs_branches=False)
+    close_data(data)
+    outcome = closing(merged_outcome([Shard("1.json", "/ci/x", "row", {}, {}, coverage)], str(project),
+                                     ["src/m.py"], needs_branches=False))
     assert outcome.data is not None
     assert {os.path.realpath(f) for f in outcome.data.measured_files()} == {str(project / "src" / "m.py")}
 
@@ -97,10 +111,10 @@ def test_the_projects_paths_remap_data_from_elsewhere(project: Path) -> None:
     ([{"data": "bm90IGNvdmVyYWdlIGRhdGE="}], "the jobs' coverage data does not merge"),
 ], ids=["none", "a job's problem", "lines and branches", "corrupt data"])
 def test_what_keeps_the_jobs_coverage_from_deciding_is_a_problem(project: Path, jobs: list[Any],
-                                                                  problem: str) -> None:
+                                                                  problem: str, closing: Any) -> None:
     shards = [Shard(f"{n}.json", str(project), "row", {}, {}, None if job is None else _coverage(project, **job))
               for n, job in enumerate(jobs, 1)]
-    outcome = merged_outcome(shards, str(project), ["src/m.py"], needs_branches=False)
+    outcome = closing(merged_outcome(shards, str(project), ["src/m.py"], needs_branches=False))
     assert outcome.problem.startswith(problem) and outcome.hint
 
 
