@@ -64,6 +64,12 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
     merge.add_argument("--strict", action="store_true", help="warnings fail too (default: designdoc_strict)")
     merge.add_argument("--root", help="project root (default: where the nearest pytest config file is, else .)")
 
+    compare = commands.add_parser("compare", help="pull requests: what head's report changes against base's, "
+                                                  "as Markdown; exit 1 when a goal met on base fails on head")
+    compare.add_argument("base", metavar="BASE.json", help="the report of the base branch's run")
+    compare.add_argument("head", metavar="HEAD.json", help="the report of the pull request's run")
+    compare.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
+
     new = commands.add_parser("new", help="write a new design doc from the template")
     new.add_argument("key", help="the doc's key, e.g. AUTH-42")
     new.add_argument("title", help="the doc's title")
@@ -80,6 +86,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
         return _baseline(options, stdout)
     if options.command == "merge":
         return _merge(options, stdout)
+    if options.command == "compare":
+        return _compare(options, stdout)
     return _new(options, stdout)
 
 
@@ -539,4 +547,35 @@ def _new(options: argparse.Namespace, out: TextIO) -> int:
     except OSError as exc:
         return fail(f"cannot write {path}: {exc.strerror or exc}")
     print(f"designdoc new: wrote {path} (status: draft; fill in the tables, then set status: accepted)", file=out)
+    return 0
+
+
+# compare -------------------------------------------------------------------------
+
+
+def _compare(options: argparse.Namespace, out: TextIO) -> int:
+    from .report.compare import compare, markdown
+    from .report.json import load_report, write_atomic
+    from .report.view import plural
+
+    try:
+        base, head = load_report(options.base), load_report(options.head)
+    except ValueError as exc:
+        print(f"designdoc compare: {exc}", file=sys.stderr)
+        return 4
+    comparison = compare(base, head)
+    text = markdown(comparison)
+    if options.output == "-":
+        out.write(text)
+    else:
+        try:
+            write_atomic(options.output, text)
+        except OSError as exc:
+            print(f"designdoc compare: cannot write {options.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 4
+        print(f"designdoc compare: wrote {options.output}", file=out)
+    if comparison.regressions:
+        print(f"designdoc compare: {plural(comparison.regressions, 'goal')} met on base and not on head",
+              file=sys.stderr)
+        return 1
     return 0
