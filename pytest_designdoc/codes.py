@@ -29,6 +29,8 @@ CODES: tuple[Code, ...] = (
          'Files to Create entry is missing'),
     Code('DD004', 'File listed in Files to Modify is missing', 'error',
          'Files to Modify entry is missing'),
+    Code('DD005', 'Git history contradicts a Files entry', 'error / warning',
+         'a Files to Modify entry no commit changed since the doc was added, or a Files to Create entry that existed before it (error for `implemented` docs, warning for `accepted`); info when history cannot tell (an uncommitted doc, a shallow clone)'),
     Code('DD010', 'Coverage goal not met', 'error',
          'percent goal not met: actual, required, metric, files, missing lines'),
     Code('DD011', 'Symbol named by a goal not found', 'error',

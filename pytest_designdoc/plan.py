@@ -50,6 +50,8 @@ class DocPlan:
 class Plan:
     docs: tuple[DocPlan, ...]
     findings: tuple[Finding, ...] = ()
+    history_note: str = ""
+    """Why the docs' Files entries were not checked against git history ('' when they were, or had none)."""
 
     @property
     def keys(self) -> frozenset[str]:
@@ -62,7 +64,7 @@ class Plan:
         unmatched = [pattern for pattern in patterns if not any(fnmatchcase(key, pattern) for key in self.keys)]
         docs = tuple(d for d in self.docs if any(fnmatchcase(d.doc.key, pattern) for pattern in patterns))
         paths = {d.doc.path for d in docs}
-        return Plan(docs, tuple(f for f in self.findings if f.path in paths)), unmatched
+        return Plan(docs, tuple(f for f in self.findings if f.path in paths), self.history_note), unmatched
 
     def measured_goals(self) -> list[GoalPlan]:
         """Percent and symbol goals of checked docs (drafts too) that need coverage data."""

@@ -307,7 +307,7 @@ class DesignDocPlugin:
             )
         self.config.add_cleanup(self.source.close)
 
-    def pytest_report_header(self, config: pytest.Config) -> Optional[str]:
+    def pytest_report_header(self, config: pytest.Config) -> Optional[list[str]]:
         if _verbosity(config) > 0 and self.plan is not None:
             from .report.view import plural
 
@@ -318,8 +318,11 @@ class DesignDocPlugin:
                     coverage += f", core {self.core.ask} (asked for: the sysmon core ignores row contexts)"
             selected = (f" selected by {', '.join(self.settings.select)} ({len(self.unselected_keys)} not selected)"
                         if self.settings.select else "")
-            return (f"designdoc: {plural(len(self.plan.docs), 'doc')}{selected} from {', '.join(self.settings.paths)}"
-                    f"{coverage}")
+            lines = [f"designdoc: {plural(len(self.plan.docs), 'doc')}{selected} from {', '.join(self.settings.paths)}"
+                     f"{coverage}"]
+            if self.plan.history_note:
+                lines.append(f"designdoc: {self.plan.history_note}")
+            return lines
         return None
 
     @pytest.hookimpl(wrapper=True, trylast=True)

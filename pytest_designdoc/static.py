@@ -43,6 +43,12 @@ def static_stage(root: str, patterns: Sequence[str], layout: Layout,
     from .parse import DocParser
     from .plan import plan
 
+    from dataclasses import replace
+
+    from .history import checked_against_history
+
     parser = DocParser(parse_goal) if parse_goal is not None else DocParser()
     found = discover(root, patterns, parser, layout.skip_dir)
-    return plan(found.docs, root, layout.is_test_file, layout.skip_dir, found.findings, layout.coverage_config)
+    planned = plan(found.docs, root, layout.is_test_file, layout.skip_dir, found.findings, layout.coverage_config)
+    checked = checked_against_history(planned, root)
+    return replace(checked.plan, history_note=checked.note)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 import os
 from pathlib import Path
@@ -99,3 +100,16 @@ def test_a_file_that_is_not_a_report_is_a_usage_error(tmp_path: Path, capsys: py
     (tmp_path / "bad.json").write_text('{"schema": "pytest-designdoc/report/v1"}', encoding="utf-8")
     assert cli.main(["compare", str(tmp_path / "bad.json"), str(tmp_path / "bad.json")]) == 4
     assert "is not a valid pytest-designdoc/report/v1 report" in capsys.readouterr().err
+
+
+def test_the_summary_goes_to_standard_output_and_a_failed_write_is_an_error(
+    base: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "base.json").write_text(json.dumps(base), encoding="utf-8")
+    out = io.StringIO()
+    assert cli.main(["compare", str(tmp_path / "base.json"), str(tmp_path / "base.json")], stdout=out) == 0
+    assert "No design doc's verdicts changed." in out.getvalue()
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    assert cli.main(["compare", str(tmp_path / "base.json"), str(tmp_path / "base.json"),
+                     "-o", str(tmp_path / "file" / "summary.md")]) == 4
+    assert "designdoc compare: cannot write" in capsys.readouterr().err

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,38 +11,9 @@ import pytest
 
 from pytest_designdoc.git import Git, GitUnavailable, added_lines
 
+from ..gitrepo import Repo
+
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-class Repo:
-    """A git repository in a directory, with a fixed identity and clock (commits are reproducible)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.day = 0
-        path.mkdir(parents=True, exist_ok=True)
-        self.git("init", "-q", "-b", "main")
-
-    def git(self, *args: str) -> str:
-        self.day += 1
-        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-               "GIT_AUTHOR_DATE": f"2026-10-{self.day:02d}T12:00:00Z",
-               "GIT_COMMITTER_DATE": f"2026-10-{self.day:02d}T12:00:00Z", "GIT_CONFIG_GLOBAL": os.devnull}
-        return subprocess.run(["git", *args], cwd=self.path, env=env, check=True, capture_output=True,
-                              text=True).stdout
-
-    def write(self, relpath: str, text: str) -> None:
-        target = self.path / relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-
-    def commit(self, message: str, files: dict[str, str]) -> str:
-        for relpath, text in files.items():
-            self.write(relpath, text)
-        self.git("add", "-A")
-        self.git("commit", "-q", "-m", message)
-        return self.git("rev-parse", "HEAD").strip()
 
 
 @pytest.fixture
@@ -57,7 +28,7 @@ def test_a_doc_added_then_files_modified_after_it(repo: Repo) -> None:
     git = Git(str(repo.path))
     added = git.first_added("docs/d.md")
     date = repo.git("show", "-s", "--format=%cs", doc).strip()
-    assert added is not None and added.sha == doc and date.startswith("2026-10-")
+    assert added is not None and added.sha == doc and date.startswith("2026-")
     assert str(added) == f"{doc[:7]}, {date}"
     assert git.touched_since("src/a.py", added), "modified after the doc"
     assert git.touched_since("src/c.py", added), "modified in the doc's own commit (a squashed pull request)"
@@ -176,3 +147,26 @@ def test_pathspec_magic_in_a_doc_path_is_a_plain_path(repo: Repo) -> None:
 ], ids=["a hunk", "one line and a deletion", "a deleted file", "C-quoted", "octal UTF-8", "binary"])
 def test_added_lines_read_git_diff_u0(diff: str, expected: dict[str, set[int]]) -> None:
     assert {path: set(lines) for path, lines in added_lines(diff).items()} == expected
+
+
+def test_git_missing_failing_or_hanging_is_unavailable_with_the_reason(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess as real
+
+    repo.commit("base", {"src/a.py": "a = 1\n"})
+    git = Git(str(repo.path))
+    with pytest.raises(GitUnavailable, match="git log failed: fatal: "):
+        git._run("log", "--no-such-option")
+
+    def raising(error: BaseException) -> object:
+        def run(*args: object, **kwargs: object) -> object:
+            raise error
+        return run
+
+    for error, reason in ((FileNotFoundError(), "git is not installed"),
+                          (real.TimeoutExpired("git", 1), "git status took longer than"),
+                          (PermissionError("denied"), "git could not run (denied)")):
+        monkeypatch.setattr(real, "run", raising(error))
+        with pytest.raises(GitUnavailable, match=re.escape(reason)):
+            git._run("status")

@@ -1,0 +1,92 @@
+"""The doc against git history (SPEC §7): work a doc says was done, that history says was not.
+
+For a doc whose status is ``implemented`` (error) or ``accepted``
+(warning), a Files to Modify entry that nothing changed since the commit
+that first added the doc, and a Files to Create entry that existed before
+that commit, are DD005 findings: a phantom completion. The doc's own
+commit counts as a change (a squash-merged pull request adds the doc and
+its work at once), and so does the working tree.
+
+When history cannot tell (an uncommitted doc, a shallow clone), the doc
+gets one info finding saying the check did not run and how to make it
+run; a project without git gets none (the ``-v`` header says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Optional
+
+from .model import FileCheck, Finding, Section, Severity, Status, Subject
+
+if TYPE_CHECKING:
+    from .git import Commit, Git
+    from .plan import DocPlan, Plan
+
+CODE = "DD005"
+_CHECKED = {Status.IMPLEMENTED: Severity.ERROR, Status.ACCEPTED: Severity.WARNING}
+
+
+@dataclass(frozen=True)
+class HistoryCheck:
+    plan: Plan
+    note: str = ""
+    """Why no doc was checked against history at all ('' when git answered)."""
+
+
+def checked_against_history(plan: Plan, root: str) -> HistoryCheck:
+    """``plan`` with DD005 findings (and infos where history cannot tell) added to its docs."""
+    docs = [doc for doc in plan.docs if _severity(doc) is not None and doc.files]
+    if not docs:
+        return HistoryCheck(plan)
+    from .git import Git, GitUnavailable
+
+    try:
+        git = Git(root)
+    except GitUnavailable as exc:
+        return HistoryCheck(plan, f"Files entries are not checked against git history: {exc.reason}")
+    found = {doc.doc.path: _doc_findings(doc, git) for doc in docs}
+    return HistoryCheck(replace(plan, docs=tuple(
+        replace(doc, findings=doc.findings + found[doc.doc.path]) if found.get(doc.doc.path) else doc
+        for doc in plan.docs)))
+
+
+def _severity(doc: DocPlan) -> Optional[Severity]:
+    if not doc.doc.checked:
+        return None
+    severity = _CHECKED.get(doc.doc.status)
+    if severity is Severity.ERROR and not doc.doc.enforce:
+        return Severity.WARNING
+    return severity
+
+
+def _doc_findings(doc: DocPlan, git: Git) -> tuple[Finding, ...]:
+    from .git import GitUnavailable
+
+    severity = _severity(doc)
+    assert severity is not None
+    path = doc.doc.path
+    try:
+        added = git.first_added(path)
+        if added is None:
+            return (Finding(CODE, Severity.INFO, path, doc.doc.line,
+                            f"{path} is not committed yet, so its Files entries are not checked against git history",
+                            "commit the doc; the check runs from then on"),)
+        return tuple(Finding(CODE, severity, path, entry.line, message, hint, Subject(file=entry.path))
+                     for entry in doc.files if entry.exists
+                     for message, hint in [_contradiction(entry, added, git)] if message)
+    except GitUnavailable as exc:
+        return (Finding(CODE, Severity.INFO, path, doc.doc.line,
+                        f"the Files entries were not checked against git history: {exc.reason}", exc.hint),)
+
+
+def _contradiction(entry: FileCheck, added: Commit, git: Git) -> tuple[str, str]:
+    """What history says against ``entry`` (message, hint), or ('', '')."""
+    files = entry.matches or (entry.path,)
+    if entry.section is Section.MODIFY and not any(git.touched_since(name, added) for name in files):
+        return (f"{entry.path} has not changed since this doc was written ({added})",
+                "do the change the doc describes, or take the entry out of Files to Modify")
+    if entry.section is Section.CREATE and all(git.existed_before(name, added) for name in files):
+        return (f"{entry.path} existed before this doc was written ({added}): it is not a file to create",
+                "move it to Files to Modify")
+    return "", ""
