@@ -142,16 +142,26 @@ MAX_JSON_BYTES = 64 * 1024 * 1024
 
 def load_json(path: str, max_bytes: int = MAX_JSON_BYTES) -> object:
     """A saved JSON file (a report, shard evidence), read as untrusted: bounded in size, ValueError when unusable."""
-    with open(path, "rb") as handle:
-        raw = handle.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise ValueError(f"it is larger than {max_bytes // (1024 * 1024)} MiB")
+    from ..safepath import read_file
+
+    raw = read_file(path, max_bytes)
     try:
-        return stdjson.loads(raw.decode("utf-8"))
+        return stdjson.loads(raw.decode("utf-8"), parse_constant=_not_json, parse_float=_finite)
     except RecursionError:
         raise ValueError("it is nested too deeply") from None
     except UnicodeDecodeError as exc:
         raise ValueError(f"it is not UTF-8 ({exc.reason})") from None
+
+
+def _not_json(name: str) -> float:
+    raise ValueError(f"it holds {name}, which is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"it holds {text[:20]}, a number no float can hold")
+    return number
 
 
 def load_versioned(path: str, schema: str, what: str) -> dict[str, Any]:

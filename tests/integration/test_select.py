@@ -100,3 +100,11 @@ def test_selection_deselects_in_process_and_the_terminal_counts_it(project: Proj
     result.assert_outcomes(passed=2, deselected=2)
     assert result.ret == 0
     result.stdout.fnmatch_lines(["designdoc: 1 doc (AUTH-1; 1 not selected), 1 goal: 0 met, 0 failed, 1 manual, *"])
+
+
+@pytest.mark.parametrize("key", ["", " "])
+def test_an_empty_select_is_a_usage_error_not_every_doc(two_docs: Project, key: str) -> None:
+    result = two_docs.pytester.runpytest("--designdoc", "--designdoc-select", key)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--designdoc-select: give a doc key or a glob of keys (an empty one would select "
+                                 "every doc, silently)"])

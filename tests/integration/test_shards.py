@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pytest_designdoc.cli import main
+from pytest_designdoc.cli import USAGE_ERROR, main
 
 from .helpers import Project
 
@@ -138,5 +138,5 @@ def test_evidence_that_cannot_be_used_is_refused(calc: Path, text: str | None, m
     evidence = calc / "bad.json"
     if text is not None:
         evidence.write_text(text, encoding="utf-8")
-    assert _merge(calc / "base", str(evidence))[0] == 2
+    assert _merge(calc / "base", str(evidence))[0] == USAGE_ERROR
     assert message in capsys.readouterr().err
