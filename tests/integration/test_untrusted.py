@@ -8,12 +8,15 @@ reader, and every problem is one error naming the file and the field
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
@@ -160,6 +163,127 @@ def test_a_waiver_file_that_is_a_fifo_is_a_finding_not_a_hang(project: Project) 
     baseline = designdoc(project.path, "baseline", "--reason", "r", "--expires", "2099-01-01")
     assert baseline.returncode == USAGE_ERROR
     assert "not a regular file" in baseline.stderr
+
+
+# 3. Evidence and saved reports are checked field by field ---------------------------------------------------
+
+
+@pytest.fixture
+def job(project: Project) -> dict[str, Any]:
+    """A real job's evidence (coverage data with row contexts), as JSON data to spoil."""
+    project.standard()
+    project.write("tests/test_app.py", "from app import login\n\ndef test_one():\n    assert login()\n\n"
+                                       "def test_two():\n    pass\n")
+    project.doc("app.md", (project.path / "docs" / "design" / "app.md").read_text(encoding="utf-8").replace(
+        "| edge cases |", "| `login()` |"))
+    assert project.pytester.runpytest_subprocess("--designdoc", "--designdoc-evidence", "good.json").ret == 0
+    data: dict[str, Any] = json.loads((project.path / "good.json").read_text(encoding="utf-8"))
+    assert data["coverage"]["data"], "the job measured coverage"
+    return data
+
+
+def _coverage_data(script: bytes) -> str:
+    return base64.b64encode(b"z" + zlib.compress(script)).decode("ascii")
+
+
+HOSTILE_EVIDENCE = {
+    "not zlib": (lambda d: d["coverage"].update(data=base64.b64encode(b"znot zlib").decode()),
+                 "coverage.data is not zlib data"),
+    "zlib of not SQLite": (lambda d: d["coverage"].update(data=_coverage_data(b"not SQL at all")),
+                           "coverage.data is not coverage.py's SQLite data (near \"not\": syntax error)"),
+    "not base64": (lambda d: d["coverage"].update(data="!!"), "coverage.data is not base64"),
+    "not dumps()": (lambda d: d["coverage"].update(data=base64.b64encode(b"xyz").decode()),
+                    "coverage.data is not coverage.py's serialised data (CoverageData.dumps())"),
+    "ATTACH": (lambda d: d["coverage"].update(data=_coverage_data(b"ATTACH DATABASE 'attached.db' AS a; "
+                                                                  b"CREATE TABLE a.t (x);")),
+               "coverage.data is not coverage.py's SQLite data (not authorized)"),
+    "VACUUM INTO": (lambda d: d["coverage"].update(data=_coverage_data(b"VACUUM INTO 'vacuumed.db';")),
+                    "coverage.data is not coverage.py's SQLite data (authorization denied)"),
+    "outcome list": (lambda d: d["run"].update(outcomes=[1]), "run.outcomes is not an object"),
+    "weird outcome": (lambda d: d["run"]["outcomes"].update({"tests/test_app.py::test_one": "weird"}),
+                      "run.outcomes['tests/test_app.py::test_one'] is not one of passed, skipped, failed ('weird')"),
+    "coverage text": (lambda d: d.update(coverage="x"), "coverage is not an object"),
+    "unmeasurable list": (lambda d: d["coverage"].update(unmeasurable=[1]), "coverage.unmeasurable is not an object"),
+    "unmeasurable pair": (lambda d: d["coverage"].update(unmeasurable={"src/app.py": ["only a message"]}),
+                          "coverage.unmeasurable['src/app.py'] is not a list of 2"),
+    "marker line": (lambda d: d["run"].update(marker_keys={"APP-1": ["tests/test_app.py", "7"]}),
+                    "run.marker_keys['APP-1'][1] is not int (str)"),
+    "relative rootdir": (lambda d: d.update(rootdir="ci/job"), "rootdir 'ci/job' is not an absolute path"),
+    "source": (lambda d: d["coverage"].update(source="\x1b[2Jevil"),
+               "coverage.source is not one of alone, pytest-cov, coverage run ('\\x1b[2Jevil')"),
+    "lone surrogate": (lambda d: d["docs"].update({"docs/design/app.md": "\ud800"}),
+                       "docs['docs/design/app.md'] holds a lone surrogate"),
+}
+
+
+@pytest.mark.parametrize("spoil", HOSTILE_EVIDENCE.values(), ids=HOSTILE_EVIDENCE)
+def test_merge_refuses_hostile_evidence_naming_the_file_and_the_field(project: Project, job: dict[str, Any], cli: Run,
+                                                                      spoil: Any) -> None:
+    change, message = spoil
+    change(job)
+    (project.path / "bad.json").write_text(json.dumps(job), encoding="utf-8")
+    result = cli(project.path, "merge", "bad.json")
+    assert (result.returncode, result.stdout) == (USAGE_ERROR, "")
+    assert result.stderr.startswith(f"designdoc merge: {'cannot read bad.json: ' if 'surrogate' in message else ''}")
+    assert message in result.stderr and "bad.json" in result.stderr and "\x1b" not in result.stderr
+    assert result.stderr.count("\n") == 1, "one line"
+    assert not (project.path / "attached.db").exists() and not (project.path / "vacuumed.db").exists()
+
+
+def test_a_zlib_bomb_is_refused_at_its_bound(project: Project, job: dict[str, Any], cli: Run,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from pytest_designdoc import shards
+
+    monkeypatch.setattr(shards, "MAX_COVERAGE_SCRIPT_BYTES", 1024 * 1024)
+    stream = zlib.compressobj(9)
+    bomb = b"z" + b"".join(stream.compress(b"\0" * (1024 * 1024)) for _ in range(64)) + stream.flush()
+    assert len(bomb) < 100_000
+    job["coverage"]["data"] = base64.b64encode(bomb).decode("ascii")
+    (project.path / "bomb.json").write_text(json.dumps(job), encoding="utf-8")
+    result = cli(project.path, "merge", "bomb.json")
+    assert result.returncode == USAGE_ERROR
+    assert result.stderr == ("designdoc merge: bomb.json is not a valid pytest-designdoc/evidence/v1 file: "
+                             "coverage.data decompresses to more than 1 MiB\n")
+
+
+def test_the_good_evidence_still_merges(project: Project, job: dict[str, Any], cli: Run) -> None:
+    result = cli(project.path, "merge", "good.json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ("designdoc: 1 doc, 1 goal: 1 met, 0 failed, 0 manual, 0 not run; "
+                                              "0 errors, 0 warnings")
+
+
+@pytest.fixture
+def saved(project: Project) -> dict[str, Any]:
+    """A real run's saved report, as JSON data to spoil."""
+    project.standard()
+    project.doc("later.md", "# LATER-1 - Later\n\n## Files to Create\n\n| File Path |\n|---|\n| `src/later.py` |\n")
+    assert project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json").ret == 1
+    data: dict[str, Any] = json.loads((project.path / "report.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_baseline_refuses_a_report_whose_finding_subject_is_not_a_subject(project: Project, saved: dict[str, Any],
+                                                                          cli: Run) -> None:
+    (doc,) = [doc for doc in saved["docs"] if doc["findings"]]
+    doc["findings"][0]["subject"] = {"evil": 1}
+    (project.path / "report.json").write_text(json.dumps(saved), encoding="utf-8")
+    result = cli(project.path, "baseline", "report.json", "--reason", "r", "--expires", "2099-01-01")
+    assert result.returncode == USAGE_ERROR
+    assert result.stderr.endswith(".findings[0].subject has unknown keys ('evil')\n")
+    assert not (project.path / "designdoc-waivers.yaml").exists()
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "junit", "sarif"])
+def test_report_refuses_a_lone_surrogate_naming_the_field(project: Project, saved: dict[str, Any], cli: Run,
+                                                          fmt: str) -> None:
+    saved["docs"][0]["title"] = "\ud800"
+    (project.path / "report.json").write_text(json.dumps(saved), encoding="utf-8")
+    result = cli(project.path, "report", "report.json", "-f", fmt, "-o", f"out.{fmt}")
+    assert result.returncode == USAGE_ERROR
+    assert result.stderr == ("designdoc report: cannot read report.json: docs[0].title holds a lone surrogate "
+                             "(\\ud800-\\udfff), which is not text\n")
+    assert not (project.path / f"out.{fmt}").exists()
 
 
 # 6. Smaller wrongs -----------------------------------------------------------------------------------------
