@@ -119,6 +119,8 @@ class EvidenceRecorder:
         self.selected: set[str] = set()
         """Node ids of the tests collected and kept for the run."""
         self.deselected: set[str] = set()
+        self._produced: set[str] = set()
+        """Node ids of the tests collection yielded, until the session's items are known."""
         self.collect_errors: set[str] = set()
         self.collect_skips: set[str] = set()
         self.outcomes: dict[str, str] = {}
@@ -135,8 +137,16 @@ class EvidenceRecorder:
     def collect_skipped(self, path: str) -> None:
         self.collect_skips.add(path)
 
+    def produced(self, nodeids: Iterable[str]) -> None:
+        """Tests a collector yielded; those the session does not keep were left out (deselected)."""
+        self._produced.update(nodeids)
+
     def collected_items(self, nodeids: Iterable[str]) -> None:
+        """The session's items once collection is over: a test collection yielded and no item kept is deselected,
+        whether or not its plugin said so through ``pytest_deselected`` (``--lf`` does not)."""
         self.selected.update(nodeids)
+        self.deselected.update(self._produced - self.selected)
+        self._produced.clear()
 
     def deselected_items(self, nodeids: Iterable[str]) -> None:
         self.deselected.update(nodeids)
