@@ -148,13 +148,15 @@ def read_file(path: str, max_bytes: int) -> bytes:
         raise Missing("it does not exist") from None
     except (OSError, ValueError) as exc:
         raise Unreadable(getattr(exc, "strerror", None) or str(exc)) from None
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise Unreadable("not a regular file")
-        try:
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
             data = handle.read(max_bytes + 1)
-        except OSError as exc:
-            raise Unreadable(exc.strerror or str(exc)) from None
+    except OSError as exc:
+        raise Unreadable(exc.strerror or str(exc)) from None
+    finally:
+        os.close(descriptor)
     if len(data) > max_bytes:
         raise TooLarge(f"larger than {size_text(max_bytes)}")
     return data

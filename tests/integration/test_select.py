@@ -180,11 +180,13 @@ def test_a_row_that_ff_or_nf_only_reorder_stays_decided(fixed_after_a_failure: P
     result = fixed_after_a_failure.pytester.runpytest_subprocess("--designdoc", option)
     result.assert_outcomes(passed=3)
     assert result.ret == 0
-    result.stdout.fnmatch_lines(["designdoc: 1 doc, 2 goals: 1 met, 0 failed, 1 manual, 0 not run; 0 errors, 0 warnings"])
+    result.stdout.fnmatch_lines(["designdoc: 1 doc, 2 goals: 1 met, 0 failed, 1 manual, 0 not run; 0 errors, "
+                                 "0 warnings"])
 
 
 def test_lf_without_a_recorded_failure_runs_everything_and_decides(fixed_after_a_failure: Project) -> None:
     assert fixed_after_a_failure.pytester.runpytest_subprocess("--designdoc").ret == 0  # no failure recorded now
     result = fixed_after_a_failure.pytester.runpytest_subprocess("--designdoc", "--lf")
     result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines(["designdoc: 1 doc, 2 goals: 1 met, 0 failed, 1 manual, 0 not run; 0 errors, 0 warnings"])
+    result.stdout.fnmatch_lines(["designdoc: 1 doc, 2 goals: 1 met, 0 failed, 1 manual, 0 not run; 0 errors, "
+                                 "0 warnings"])

@@ -108,7 +108,8 @@ def test_merge_writes_configured_reports_only_inside_rootdir(project: Project, o
     assert (outside / "r.json").is_file(), "a path typed on the command line is the user's choice"
 
 
-def test_baseline_writes_the_configured_waiver_file_only_inside_rootdir(project: Project, outside: Path, cli: Run) -> None:
+def test_baseline_writes_the_configured_waiver_file_only_inside_rootdir(project: Project, outside: Path,
+                                                                        cli: Run) -> None:
     pyproject(project, f'designdoc_baseline = "../{outside.name}/w.yaml"')
     result = cli(project.path, "baseline", "--reason", "r", "--expires", "2099-01-01")
     assert result.returncode == USAGE_ERROR
@@ -159,7 +160,8 @@ def test_a_waiver_file_that_is_a_fifo_is_a_finding_not_a_hang(project: Project) 
             in lint.stdout.splitlines())
     result = project.pytester.runpytest_subprocess("--designdoc", timeout=TIMEOUT)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["designdoc-waivers.yaml:1 DD024 error: cannot read the waiver file: not a regular file"])
+    result.stdout.fnmatch_lines(["designdoc-waivers.yaml:1 DD024 error: cannot read the waiver file: not a regular "
+                                 "file"])
     baseline = designdoc(project.path, "baseline", "--reason", "r", "--expires", "2099-01-01")
     assert baseline.returncode == USAGE_ERROR
     assert "not a regular file" in baseline.stderr

@@ -19,7 +19,8 @@ FRAGMENTS = [
     "| Test Type | Files | Coverage Goals |\n", "|---|---|---|\n", "| Unit | `t/test_a.py` | 90%; `f()` |\n",
     "| a | b | c | d |\n", "|\n", "||\n", "| `x|y` |\n", "---\n", "status: draft\n", "key: [\n", "!!python/object {}\n",
     "```\n", "> quote\n", "- item\n", "  - nested\n", "Title\n=====\n", "<br>", "\\|", "\r\n", "\t", "\x00", "\ufeff",
-    "[link](../../etc/passwd)\n", "`/abs/path.py`\n",
+    "[link](../../etc/passwd)\n", "`/abs/path.py`\n", "<table>\n", "<tr><td>a.py</td></tr>\n", "  | `b.py` |\n",
+    "  |---|\n", "> | File Path |\n", "> |---|\n", "1. | Files |\n", "   ```\n", "\x1b[2J", "\u200b",
 ]
 
 
