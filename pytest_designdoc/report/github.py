@@ -48,6 +48,8 @@ def append_step_summary(markdown: str, environ: Mapping[str, str] = os.environ) 
     path = environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return False
+    from .json import utf8_text
+
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write(markdown)
+        handle.write(utf8_text(markdown))
     return True

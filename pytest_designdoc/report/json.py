@@ -236,16 +236,30 @@ def write_atomic(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temp file in the same directory.
 
     The temp file is created like any new file (the umask decides its mode)
-    and renamed over ``path``, so readers never see half a report.
+    and renamed over ``path``, so readers never see half a report. The text
+    is written as UTF-8 (:func:`utf8_text`).
     """
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     temp = os.path.join(directory, f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp")
     try:
         with open(temp, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            handle.write(utf8_text(text))
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_text(text: str) -> str:
+    """``text`` with each lone surrogate as U+FFFD, so that UTF-8 can hold it.
+
+    Python names a file whose name is not UTF-8 with lone surrogates
+    (``src/\\udcff.py``); a glob in a doc, or pytest's node ids, bring such
+    names into reports and evidence, which are UTF-8 text.
+    """
+    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)

@@ -306,3 +306,19 @@ def test_control_and_invisible_characters_of_a_doc_reach_neither_terminal_nor_lo
     ])
     lint = cli(project.path, "lint")
     assert "\x1b" not in lint.stdout and "'src/x\\x1b]0;t\\x07.py' is missing" in lint.stdout
+
+
+def test_a_file_name_that_is_not_utf8_reaches_reports_as_a_replacement_character(project: Project,
+                                                                                  validate_report: Any) -> None:
+    project.standard()
+    try:
+        (project.path / "src" / os.fsdecode(b"\xff.py")).write_text("", encoding="utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes UTF-8 names only")
+    project.doc("glob.md", "# GLOB-1 - Glob\n\n## Files to Create\n\n| File Path |\n|---|\n| `src/*.py` |\n")
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:r.json",
+                                                   "--designdoc-report", "md:r.md", "-v")
+    assert result.ret == 0, result.stdout.str() + result.stderr.str()
+    (entry,) = [doc for doc in validate_report(project.path / "r.json")["docs"] if doc["key"] == "GLOB-1"][0]["files"]
+    assert entry["matches"] == ["src/app.py", "src/\ufffd.py"]
+    assert (project.path / "r.md").read_text(encoding="utf-8").startswith("## ✅ pytest-designdoc")
