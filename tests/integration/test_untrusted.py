@@ -16,7 +16,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import pytest
 
@@ -322,3 +322,122 @@ def test_a_file_name_that_is_not_utf8_reaches_reports_as_a_replacement_character
     (entry,) = [doc for doc in validate_report(project.path / "r.json")["docs"] if doc["key"] == "GLOB-1"][0]["files"]
     assert entry["matches"] == ["src/app.py", "src/\ufffd.py"]
     assert (project.path / "r.md").read_text(encoding="utf-8").startswith("## ✅ pytest-designdoc")
+
+
+# No command opens a path outside rootdir that its command line did not name ----------------------------------
+
+AUDIT_DRIVER = r"""
+import json, os, sys
+
+seen = []
+
+
+def hook(event, args):
+    if event in ("open", "os.listdir", "os.scandir", "sqlite3.connect") and args:
+        path = args[0]
+        if isinstance(path, (str, bytes, os.PathLike)):
+            seen.append((event, os.path.abspath(os.fsdecode(path))))
+
+
+sys.addaudithook(hook)
+from pytest_designdoc.cli import main
+
+codes = []
+for cwd, argv in json.loads(sys.argv[1]):
+    os.chdir(cwd)
+    codes.append(main(argv))
+result = json.dumps({"codes": codes, "seen": seen})
+with open(sys.argv[2], "w", encoding="utf-8") as handle:
+    handle.write(result)
+"""
+
+
+def _audited(root: Path, commands: list[list[str]]) -> tuple[list[int], list[tuple[str, str]]]:
+    """Each command's exit status, and every path the commands opened, listed or connected to (audit hooks)."""
+    driver = root / "audit_driver.py"
+    driver.write_text(AUDIT_DRIVER, encoding="utf-8")
+    ran = subprocess.run([sys.executable, str(driver), json.dumps([[str(root), argv] for argv in commands]),
+                          str(root / "audit.json")], capture_output=True, text=True, timeout=TIMEOUT, check=False,
+                         cwd=root)
+    assert ran.returncode == 0, ran.stderr
+    result = json.loads((root / "audit.json").read_text(encoding="utf-8"))
+    return result["codes"], [(event, path) for event, path in result["seen"]]
+
+
+def _python_installation() -> tuple[str, ...]:
+    """Where imports come from: the interpreter's prefixes and this package."""
+    import pytest_designdoc
+
+    places = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(pytest_designdoc.__file__)}
+    return tuple(os.path.realpath(place) for place in places)
+
+
+def _inside(path: str, directories: Sequence[str]) -> bool:
+    real = os.path.realpath(path)
+    return any(real == directory or real.startswith(directory + os.sep) for directory in directories)
+
+
+def test_no_command_opens_a_path_outside_rootdir_that_its_command_line_did_not_name(project: Project,
+                                                                                    outside: Path) -> None:
+    root = project.path
+    secret = outside / "secret"
+    secret.mkdir()
+    for name in ("w.yaml", "doc.md", "mod.py", "test_x.py"):
+        (secret / name).write_text("waivers: []\n" if name == "w.yaml" else "# S-1 - Secret\n\n## Tests\n",
+                                   encoding="utf-8")
+    (root / "designdoc-waivers.yaml").symlink_to(secret / "w.yaml")
+    (root / "docs" / "design" / "linked.md").symlink_to(secret / "doc.md")
+    (root / "src" / "linked.py").symlink_to(secret / "mod.py")
+    (root / "tests" / "test_linked.py").symlink_to(secret / "test_x.py")
+    project.write("tests/test_app.py", "from app import login\n\ndef test_one():\n    assert login()\n")
+    project.doc("app.md", "# APP-1 - The app\n\n## Files to Create\n\n| File Path |\n|---|\n| `src/app.py` |\n"
+                          "| `src/linked.py` |\n| `../secret/mod.py` |\n\n## Test Strategy\n\n"
+                          "| Test Type | Files | Coverage Goals |\n|---|---|---|\n"
+                          "| Unit | `tests/test_app.py`, `tests/test_linked.py` | `login()`; 50% of `src/app.py` |\n")
+    assert project.pytester.runpytest_subprocess("--designdoc", "--designdoc-evidence", f"{outside}/e.json",
+                                                 "tests/test_app.py").ret == 1, "DD030s fail the job"
+    evidence = json.loads((outside / "e.json").read_text(encoding="utf-8"))
+    evidence["docs"]["../secret/doc.md"] = "0"
+    (outside / "e.json").write_text(json.dumps(evidence), encoding="utf-8")
+    assert project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", f"json:{outside}/r.json",
+                                                 "tests/test_app.py").ret == 1
+    report = json.loads((outside / "r.json").read_text(encoding="utf-8"))
+    report["docs"][0]["path"] = "../secret/doc.md"  # a saved report names a doc outside: never read
+    (outside / "r.json").write_text(json.dumps(report), encoding="utf-8")
+    typed = [f"{outside}/e.json", f"{outside}/r.json", f"{outside}/out.html", f"{outside}/merged.html",
+             f"{outside}/w.yaml", f"{outside}/template.md"]
+    (outside / "template.md").write_text("# [FEATURE_KEY] - x\n", encoding="utf-8")
+    pyproject(project, 'designdoc_baseline = "designdoc-waivers.yaml"')  # linked out: refused, not read
+    codes, seen = _audited(root, [
+        ["lint"], ["baseline", "--reason", "r", "--expires", "2099-01-01"], ["merge", f"{outside}/e.json"]])
+    assert codes == [4, 4, 4]
+    project.write("real-waivers.yaml", "waivers: []\n")
+    pyproject(project, 'designdoc_baseline = "real-waivers.yaml"', 'designdoc_report = ["json:r/merged.json"]')
+    codes, more = _audited(root, [
+        ["lint"],
+        ["lint", "--root", str(root)],
+        ["report", f"{outside}/r.json", "-f", "html", "-o", f"{outside}/out.html"],
+        ["report", f"{outside}/r.json", "-f", "md"],
+        ["baseline", f"{outside}/r.json", "--reason", "r", "--expires", "2099-01-01", "-o", f"{outside}/w.yaml"],
+        ["baseline", "--reason", "r", "--expires", "2099-01-01"],
+        ["merge", f"{outside}/e.json"],
+        ["merge", f"{outside}/e.json", "--report", f"html:{outside}/merged.html"],
+        ["new", "NEW-1", "New", "--template", f"{outside}/template.md"],
+    ])
+    assert codes == [1, 1, 0, 0, 0, 0, 1, 1, 0]
+    assert (root / "r" / "merged.json").is_file() and (outside / "merged.html").is_file()
+    seen += more
+    allowed = (os.path.realpath(root), *_python_installation())
+    outside_paths = {(event, path) for event, path in seen if not _inside(path, allowed)}
+    named = {os.path.realpath(path) for path in typed}
+
+    def named_on_a_command_line(path: str) -> bool:
+        real = os.path.realpath(path)
+        return real in named or any(os.path.dirname(real) == os.path.dirname(name)
+                                    and os.path.basename(real).startswith(f".{os.path.basename(name)}.")
+                                    for name in named)  # write_atomic's temp file beside it
+
+    assert {os.path.realpath(path) for _, path in outside_paths} >= {os.path.realpath(outside / "e.json")}, \
+        "the audit hook sees what the commands open"
+    assert sorted(p for p in outside_paths if not named_on_a_command_line(p[1])) == []
+    assert not any(_inside(path, [os.path.realpath(secret)]) for _, path in seen), "nothing behind a link out"
