@@ -147,6 +147,16 @@ def test_a_waiver_file_that_is_a_device_is_refused_unread(project: Project, outs
                        "-o", str(outside / "zero"))
     assert result.returncode == USAGE_ERROR
     assert result.stderr == f"designdoc baseline: cannot read the waiver file {outside / 'zero'}: not a regular file\n"
+    (project.path / "designdoc-waivers.yaml").symlink_to("/dev/zero")
+    pyproject(project, 'designdoc_baseline = "designdoc-waivers.yaml"')
+    for command in (["baseline", "--reason", "r", "--expires", "2099-01-01"], ["lint"]):
+        refused = designdoc(project.path, *command)
+        assert refused.returncode == USAGE_ERROR and "MemoryError" not in refused.stderr
+        assert refused.stderr.endswith("'designdoc-waivers.yaml' leads out of rootdir through a symlink\n")
+    run = project.pytester.runpytest_subprocess("--designdoc", timeout=TIMEOUT)
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    run.stderr.fnmatch_lines(["*designdoc_baseline in *: 'designdoc-waivers.yaml' leads out of rootdir through a "
+                              "symlink"])
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
