@@ -83,7 +83,7 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
 
 
 USAGE_ERROR = 4
-"""The exit status of a command that cannot go on (bad input, bad configuration), as pytest's ``ExitCode.USAGE_ERROR``."""
+"""The exit status of a command that cannot go on (bad input or configuration), as pytest's ``ExitCode.USAGE_ERROR``."""
 
 
 class _Refused(Exception):
@@ -164,7 +164,7 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
     if isinstance(patterns, str):
         raise _Refused(patterns)
     real = safepath.real_root(root)
-    baseline = _baseline_path(ini, real)
+    baseline = _baseline_path(ini, root)
     checked = static_stage(real, patterns, _layout(ini))
     findings = static_findings(checked)
     if baseline:
@@ -213,17 +213,17 @@ def _doc_patterns(ini: dict[str, Any], root: str) -> list[str]:
         raise _Refused(f"designdoc_paths in the pytest config of {root}: {exc}") from None
 
 
-def _baseline_path(ini: dict[str, Any], real: str) -> str:
-    """The config's ``designdoc_baseline`` inside the (real) root, or '' when there is none."""
+def _baseline_path(ini: dict[str, Any], root: str) -> str:
+    """The config's ``designdoc_baseline``, rootdir-relative and inside the root, or '' when there is none."""
     value = str(ini.get("designdoc_baseline") or "")
     if not value.strip():
         return ""
     from . import safepath
 
     try:
-        return safepath.configured(real, value)
+        return safepath.configured(safepath.real_root(root), value)
     except ValueError as exc:
-        raise _Refused(f"designdoc_baseline in the pytest config of {real}: {exc}") from None
+        raise _Refused(f"designdoc_baseline in the pytest config of {root}: {exc}") from None
 
 
 def _root_and_ini(root: Optional[str]) -> tuple[str, dict[str, Any]]:
@@ -260,7 +260,6 @@ def _lint_patterns(paths: list[str], root: str) -> list[str] | str:
 def _report(options: argparse.Namespace, out: TextIO) -> int:
     from .report import render
     from .report.json import load_report, write_atomic
-
     from .report.view import printable
 
     try:
@@ -329,7 +328,7 @@ def _baseline(options: argparse.Namespace, out: TextIO) -> int:
         output = options.output
         relative = os.path.relpath(os.path.abspath(output), root).replace(os.sep, "/")
     else:
-        relative = _baseline_path(ini, real) or "designdoc-waivers.yaml"
+        relative = _baseline_path(ini, root) or "designdoc-waivers.yaml"
         output = os.path.join(root, relative)
     current = _saved_findings(options.report) if options.report else _lint_findings(root, ini)
     try:
@@ -462,7 +461,7 @@ def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
     report = evaluate(plan, evidence, coverage, rootdir=root, created=created)
     changed = shards.changed_docs(jobs, {doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in plan.docs})
     report = replace(report, findings=tuple(sorted(report.findings + tuple(changed), key=lambda f: f.sort_key)))
-    baseline = _baseline_path(ini, real)
+    baseline = _baseline_path(ini, root)
     if baseline:
         from . import waivers
 

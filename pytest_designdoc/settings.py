@@ -171,9 +171,9 @@ def report_target(value: str, base: str, *, configured: bool = False) -> ReportT
     if fmt not in REPORT_FORMATS:
         raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(REPORT_FORMATS)})")
     if configured:
-        from .safepath import configured as inside, real_root
+        from . import safepath
 
-        return ReportTarget(fmt, os.path.join(base, *inside(real_root(base), path).split("/")))
+        return ReportTarget(fmt, os.path.join(base, *safepath.configured(safepath.real_root(base), path).split("/")))
     return ReportTarget(fmt, os.path.normpath(os.path.join(base, os.path.expanduser(path.strip()))))
 
 
