@@ -78,17 +78,23 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
     new.add_argument("--template", help="a team's own template (default: the packaged feature design template)")
 
     options = parser.parse_args(argv)
-    if options.command == "lint":
-        return _lint(options, stdout)
-    if options.command == "report":
-        return _report(options, stdout)
-    if options.command == "baseline":
-        return _baseline(options, stdout)
-    if options.command == "merge":
-        return _merge(options, stdout)
-    if options.command == "compare":
-        return _compare(options, stdout)
-    return _new(options, stdout)
+    command = {"lint": _lint, "report": _report, "baseline": _baseline, "merge": _merge, "compare": _compare,
+               "new": _new}[options.command]
+    try:
+        return command(options, stdout)
+    except _Refused as exc:
+        from .report.view import printable
+
+        print(f"designdoc {options.command}: {printable(str(exc))}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+USAGE_ERROR = 4
+"""The exit status of a command that cannot go on (bad input or configuration), as pytest's ``ExitCode.USAGE_ERROR``."""
+
+
+class _Refused(Exception):
+    """A command that cannot go on; the message names the file and the field (exit 4)."""
 
 
 # lint ---------------------------------------------------------------------
@@ -161,14 +167,11 @@ def _lint(options: argparse.Namespace, out: TextIO) -> int:
     from .static import static_stage
 
     root, ini = _root_and_ini(options.root)
-    patterns = _lint_patterns(options.paths, root) if options.paths else _as_list(ini.get("designdoc_paths"),
-                                                                                  DEFAULT_PATHS)
-    baseline = safepath.normalize(str(ini.get("designdoc_baseline") or ""))
-    if isinstance(patterns, str) or baseline is None:
-        problem = patterns if isinstance(patterns, str) else "designdoc_baseline is not a path relative to the root"
-        print(f"designdoc lint: {problem}", file=sys.stderr)
-        return 2
+    patterns = _lint_patterns(options.paths, root) if options.paths else _doc_patterns(ini, root)
+    if isinstance(patterns, str):
+        raise _Refused(patterns)
     real = safepath.real_root(root)
+    baseline = _baseline_path(ini, root)
     checked = static_stage(real, patterns, _layout(ini))
     findings = static_findings(checked)
     if baseline:
@@ -185,13 +188,13 @@ def _print_lint(findings: Sequence[Finding], docs: int, github_mode: str, strict
     from .report import github
     from .report.json import finding_dict
     from .report.terminal import finding_line
-    from .report.view import finding_counts, plural
+    from .report.view import finding_counts, plural, printable
 
     found = [finding_dict(f) for f in findings]
     for finding in found:
         print(finding_line(finding), file=out)
         if "hint" in finding and finding["severity"] != "waived":
-            print(f"    hint: {finding['hint']}", file=out)
+            print(printable(f"    hint: {finding['hint']}"), file=out)
     if github.enabled(github_mode, os.environ):
         for command in github.workflow_commands(found):
             print(command, file=out)
@@ -205,6 +208,29 @@ def _print_lint(findings: Sequence[Finding], docs: int, github_mode: str, strict
 def _strict(options: argparse.Namespace, ini: dict[str, Any]) -> bool:
     """``--strict``, else the config's ``designdoc_strict``."""
     return bool(options.strict) or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
+
+
+def _doc_patterns(ini: dict[str, Any], root: str) -> list[str]:
+    """The config's ``designdoc_paths``, each inside the root (the rule the plugin applies)."""
+    from .settings import doc_globs
+
+    try:
+        return doc_globs(_as_list(ini.get("designdoc_paths"), DEFAULT_PATHS))
+    except ValueError as exc:
+        raise _Refused(f"designdoc_paths in the pytest config of {root}: {exc}") from None
+
+
+def _baseline_path(ini: dict[str, Any], root: str) -> str:
+    """The config's ``designdoc_baseline``, rootdir-relative and inside the root, or '' when there is none."""
+    value = str(ini.get("designdoc_baseline") or "")
+    if not value.strip():
+        return ""
+    from . import safepath
+
+    try:
+        return safepath.configured(safepath.real_root(root), value)
+    except ValueError as exc:
+        raise _Refused(f"designdoc_baseline in the pytest config of {root}: {exc}") from None
 
 
 def _root_and_ini(root: Optional[str]) -> tuple[str, dict[str, Any]]:
@@ -240,28 +266,24 @@ def _lint_patterns(paths: list[str], root: str) -> list[str] | str:
 
 def _report(options: argparse.Namespace, out: TextIO) -> int:
     from .report import render
-    from .report.json import SCHEMA, load_report, write_atomic
+    from .report.json import load_report, write_atomic
+    from .report.view import printable
 
     try:
         saved = load_report(options.report)
     except ValueError as exc:
-        print(f"designdoc report: {exc}", file=sys.stderr)
-        return 2
-    try:
-        text = render(options.format, saved)
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
-        print(f"designdoc report: {options.report} is not a valid {SCHEMA} report ({exc!r})", file=sys.stderr)
-        return 2
+        raise _Refused(str(exc)) from None
+    text = render(options.format, saved)
     for path in changed_docs(saved):
-        print(f"designdoc report: {path} changed after this report was made (its sha256 differs)", file=sys.stderr)
+        print(f"designdoc report: {printable(path)} changed after this report was made (its sha256 differs)",
+              file=sys.stderr)
     if options.output == "-":
         out.write(text)
         return 0
     try:
         write_atomic(options.output, text)
     except OSError as exc:
-        print(f"designdoc report: cannot write {options.output}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        raise _Refused(f"cannot write {options.output}: {exc.strerror or exc}") from None
     print(f"designdoc report: wrote {options.output}", file=out)
     return 0
 
@@ -283,14 +305,9 @@ def changed_docs(data: ReportData) -> list[str]:
         relative = safepath.normalize(str(doc.get("path", "")))
         if not relative or not doc.get("sha256"):
             continue
-        found = safepath.resolve(real, relative)
-        if found.kind != "file":
-            changed.append(relative)
-            continue
         try:
-            with open(os.path.join(real, found.real), "rb") as handle:
-                content = handle.read(MAX_DOC_BYTES + 1)
-        except OSError:
+            content = safepath.read_inside(real, relative, MAX_DOC_BYTES)
+        except safepath.Unreadable:
             content = b""
         if hashlib.sha256(content).hexdigest() != doc["sha256"]:
             changed.append(relative)
@@ -301,43 +318,43 @@ def changed_docs(data: ReportData) -> list[str]:
 
 
 def _baseline(options: argparse.Namespace, out: TextIO) -> int:
-    from datetime import date
-
-    from . import waivers
+    from . import safepath, waivers
     from .report.json import write_atomic
 
-    def fail(message: str) -> int:
-        print(f"designdoc baseline: {message}", file=sys.stderr)
-        return 2
-
-    try:
-        expires = date.fromisoformat(options.expires)
-    except ValueError:
-        return fail(f"--expires {options.expires!r} is not a date (YYYY-MM-DD)")
+    expires = waivers.iso_date(options.expires)
+    if expires is None:
+        raise _Refused(f"--expires {options.expires!r} is not a date (YYYY-MM-DD)")
     if expires < waivers.today_utc():
-        return fail(f"--expires {expires} is in the past: the waivers would fail the run at once")
+        raise _Refused(f"--expires {expires} is in the past: the waivers would fail the run at once")
     reason = " ".join(options.reason.split())
     if not reason:
-        return fail("--reason is empty: say why the findings are accepted")
+        raise _Refused("--reason is empty: say why the findings are accepted")
     root, ini = _root_and_ini(options.root)
-    output = options.output or os.path.join(root, str(ini.get("designdoc_baseline") or "designdoc-waivers.yaml"))
-    relative = os.path.relpath(os.path.abspath(output), root).replace(os.sep, "/")
+    real = safepath.real_root(root)
+    if options.output:  # the user's choice: it may lie anywhere
+        output = options.output
+        relative = os.path.relpath(os.path.abspath(output), root).replace(os.sep, "/")
+    else:
+        relative = _baseline_path(ini, root) or "designdoc-waivers.yaml"
+        output = os.path.join(root, relative)
     current = _saved_findings(options.report) if options.report else _lint_findings(root, ini)
-    if isinstance(current, str):
-        return fail(current)
-    existing = waivers.WaiverFile(relative)
-    if os.path.exists(output):
-        with open(output, encoding="utf-8") as handle:
-            existing = waivers.parse(relative, handle.read())
-        if any(f.severity.value == "error" for f in existing.findings):
-            return fail(f"{output} has errors; fix them first (designdoc lint shows them)")
+    try:
+        raw = safepath.read_file(output, waivers.MAX_BYTES) if options.output else safepath.read_inside(
+            real, relative, waivers.MAX_BYTES)
+        existing = waivers.parse(relative, raw.decode("utf-8"))
+    except safepath.Missing:
+        existing = waivers.WaiverFile(relative)
+    except (safepath.Unreadable, UnicodeDecodeError) as exc:
+        raise _Refused(f"cannot read the waiver file {output}: {exc}") from None
+    if any(f.severity.value == "error" for f in existing.findings):
+        raise _Refused(f"{output} has errors; fix them first (designdoc lint shows them)")
     result = waivers.baseline(current, existing.waivers, reason=reason, expires=expires, owner=options.owner,
                               path=relative, undecidable=lambda w: not options.report and w.code in
                               waivers.RUNTIME_CODES)
     try:
         write_atomic(output, waivers.dump(result.waivers))
     except OSError as exc:
-        return fail(f"cannot write {output}: {exc.strerror or exc}")
+        raise _Refused(f"cannot write {output}: {exc.strerror or exc}") from None
     from .report.view import plural
 
     print(f"designdoc baseline: wrote {plural(len(result.waivers), 'waiver')} to {output} ({result.kept} kept, "
@@ -345,30 +362,28 @@ def _baseline(options: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _saved_findings(path: str) -> list[Current] | str:
-    """The doc findings of a saved JSON report, with their original severity, or why they cannot be read."""
+def _saved_findings(path: str) -> list[Current]:
+    """The doc findings of a saved JSON report (every field checked first), with their original severity."""
     from .model import Finding, Severity, Subject
     from .report.json import load_report
     from .waivers import Current
 
-    current: list[Current] = []
     try:
         data = load_report(path)
-        for doc in data["docs"]:
-            for item in doc["findings"]:
-                waiver = item.get("waiver")
-                subject = Subject(**item.get("subject", {}))
-                goal_text = ""
-                if subject.row is not None and subject.goal is not None:
-                    goal_text = doc["rows"][subject.row]["goals"][subject.goal]["text"]
-                finding = Finding(item["code"], Severity(waiver["severity"] if waiver else item["severity"]),
-                                  item["path"], item["line"], item["message"], item.get("hint", ""), subject)
-                current.append(Current(doc["key"], finding, goal_text))
-        return current
     except ValueError as exc:
-        return str(exc)
-    except IndexError as exc:
-        return f"{path} is not a valid report: a finding names a row or goal it does not have ({exc})"
+        raise _Refused(str(exc)) from None
+    current: list[Current] = []
+    for doc in data["docs"]:
+        for item in doc["findings"]:
+            waiver = item.get("waiver")
+            subject = Subject(**item.get("subject", {}))
+            goal_text = ""
+            if subject.row is not None and subject.goal is not None:
+                goal_text = doc["rows"][subject.row]["goals"][subject.goal]["text"]
+            finding = Finding(item["code"], Severity(waiver["severity"] if waiver else item["severity"]),
+                              item["path"], item["line"], item["message"], item.get("hint", ""), subject)
+            current.append(Current(doc["key"], finding, goal_text))
+    return current
 
 
 def _lint_findings(root: str, ini: dict[str, Any]) -> list[Current]:
@@ -377,16 +392,12 @@ def _lint_findings(root: str, ini: dict[str, Any]) -> list[Current]:
     from .static import static_stage
     from .waivers import Current
 
-    checked = static_stage(safepath.real_root(root), _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS), _layout(ini))
+    checked = static_stage(safepath.real_root(root), _doc_patterns(ini, root), _layout(ini))
     keys = {doc_plan.doc.path: doc_plan.doc.key for doc_plan in checked.docs}
     return [Current(keys[f.path], f) for f in static_findings(checked) if f.path in keys]
 
 
 # merge -------------------------------------------------------------------------
-
-
-class _Refused(Exception):
-    """A merge that cannot go on; the message says why (exit 2)."""
 
 
 def _merge(options: argparse.Namespace, out: TextIO) -> int:
@@ -396,12 +407,8 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
     from .report.terminal import render
 
     root, ini = _root_and_ini(options.root)
-    try:
-        targets = _merge_targets(options.report, root, ini)
-        report = _merged_report(options.evidence, root, ini)
-    except _Refused as exc:
-        print(f"designdoc merge: {exc}", file=sys.stderr)
-        return 2
+    targets = _merge_targets(options.report, root, ini)
+    report = _merged_report(options.evidence, root, ini)
     data = to_dict(report)
     published = publish(data, [(target.format, target.path) for target in targets],
                         _scalar(ini.get("designdoc_github", "auto")))
@@ -418,10 +425,14 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
 
 def _merge_targets(values: list[str], root: str, ini: dict[str, Any]) -> list[ReportTarget]:
     try:
-        targets = [report_target(value, os.getcwd()) for value in values] or [
-            report_target(value, root) for value in _as_list(ini.get("designdoc_report"), ())]
+        targets = [report_target(value, os.getcwd()) for value in values]
     except ValueError as exc:
         raise _Refused(f"--report {exc}") from None
+    try:
+        targets = targets or [report_target(value, root, configured=True)
+                              for value in _as_list(ini.get("designdoc_report"), ())]
+    except ValueError as exc:
+        raise _Refused(f"designdoc_report in the pytest config of {root}: {exc}") from None
     if shared_path(targets):
         raise _Refused(shared_path(targets))
     return targets
@@ -462,7 +473,7 @@ def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
         report = evaluate(plan, evidence, coverage, rootdir=root, created=created)
     changed = shards.changed_docs(jobs, {doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in plan.docs})
     report = replace(report, findings=tuple(sorted(report.findings + tuple(changed), key=lambda f: f.sort_key)))
-    baseline = safepath.normalize(str(ini.get("designdoc_baseline") or ""))
+    baseline = _baseline_path(ini, root)
     if baseline:
         from . import waivers
 
@@ -473,7 +484,7 @@ def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
 def _project_plan(real: str, root: str, ini: dict[str, Any]) -> Plan:
     from .static import static_stage
 
-    patterns = _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS)
+    patterns = _doc_patterns(ini, root)
     plan = static_stage(real, patterns, _layout(ini))
     if not plan.docs and not plan.findings:
         raise _Refused(f"found no design doc: {', '.join(patterns)} matches none under {root} (run it in the "
@@ -484,6 +495,7 @@ def _project_plan(real: str, root: str, ini: dict[str, Any]) -> Plan:
 # new ---------------------------------------------------------------------------
 
 
+_MAX_TEMPLATE_BYTES = 1024 * 1024
 _PYTHON_PATHS = (("tests/unit/path/to/test.ts", "tests/unit/path/to/test_module.py"),
                  ("tests/integration/path/to/test.ts", "tests/integration/path/to/test_module.py"),
                  ("path/to/file.ts", "src/path/to/module.py"))
@@ -492,8 +504,9 @@ _PYTHON_PATHS = (("tests/unit/path/to/test.ts", "tests/unit/path/to/test_module.
 
 def _template(path: Optional[str]) -> str:
     if path:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read(1024 * 1024)
+        from . import safepath
+
+        return safepath.read_file(path, _MAX_TEMPLATE_BYTES).decode("utf-8")
     text = resources.files("pytest_designdoc").joinpath("templates/feature-design-template.md").read_text("utf-8")
     for general, python in _PYTHON_PATHS:
         text = text.replace(general, python)
@@ -507,45 +520,45 @@ def _doc_with_key(key: str) -> str:
     from .parse import DocParser
 
     root, ini = find_root(".")
-    found = discover(safepath.real_root(root), _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS), DocParser(),
-                     _layout(ini).skip_dir)
+    found = discover(safepath.real_root(root), _doc_patterns(ini, root), DocParser(), _layout(ini).skip_dir)
     return next((os.path.join(root, doc.path) for doc in found.docs if doc.key == key), "")
 
 
 def _new(options: argparse.Namespace, out: TextIO) -> int:
     from .report.json import write_atomic
+    from .report.view import printable
 
-    def fail(message: str, status: int = 2) -> int:
-        print(f"designdoc new: {message}", file=sys.stderr)
-        return status
+    def taken(message: str) -> int:
+        print(f"designdoc new: {printable(message)}", file=sys.stderr)
+        return 1
 
     key, title = options.key.strip(), " ".join(options.title.split())
     if not _KEY.match(key) or len(key) > _MAX_KEY:
-        return fail(f"{key[:80]!r} is not a key (up to {_MAX_KEY} letters, digits, '-', '_', '.'; e.g. AUTH-42)")
+        raise _Refused(f"{key[:80]!r} is not a key (up to {_MAX_KEY} letters, digits, '-', '_', '.'; e.g. AUTH-42)")
     if not title:
-        return fail("the title is empty")
+        raise _Refused("the title is empty")
     if os.path.exists(options.dir) and not os.path.isdir(options.dir):
-        return fail(f"--dir {options.dir} is not a directory")
+        raise _Refused(f"--dir {options.dir} is not a directory")
     slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:60].strip("-")
     path = os.path.join(options.dir, f"{key}-{slug}.md" if slug else f"{key}.md")
     if os.path.islink(path):
-        return fail(f"{path} is a symlink: not written through", 1)
+        return taken(f"{path} is a symlink: not written through")
     if os.path.lexists(path) and not options.force:
-        return fail(f"{path} exists (use --force to overwrite)", 1)
-    taken = _doc_with_key(key)
-    if taken and os.path.abspath(taken) != os.path.abspath(path):
-        return fail(f"the key {key} is taken by {taken}: choose another", 1)
+        return taken(f"{path} exists (use --force to overwrite)")
+    other = _doc_with_key(key)
+    if other and os.path.abspath(other) != os.path.abspath(path):
+        return taken(f"the key {key} is taken by {other}: choose another")
     try:
         template = _template(options.template)
-    except (OSError, UnicodeDecodeError) as exc:
-        return fail(f"cannot read the template {options.template}: {exc}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _Refused(f"cannot read the template {options.template}: {exc}") from None
     _title_line, _, rest = template.partition("\n")
     text = f"---\nstatus: draft\nowners: []\n---\n# {key} - {title}\n{rest.rstrip()}\n"
     try:
         os.makedirs(options.dir, exist_ok=True)
         write_atomic(path, text)
     except OSError as exc:
-        return fail(f"cannot write {path}: {exc.strerror or exc}")
+        raise _Refused(f"cannot write {path}: {exc.strerror or exc}") from None
     print(f"designdoc new: wrote {path} (status: draft; fill in the tables, then set status: accepted)", file=out)
     return 0
 
@@ -561,8 +574,7 @@ def _compare(options: argparse.Namespace, out: TextIO) -> int:
     try:
         base, head = load_report(options.base), load_report(options.head)
     except ValueError as exc:
-        print(f"designdoc compare: {exc}", file=sys.stderr)
-        return 4
+        raise _Refused(str(exc)) from None
     comparison = compare(base, head)
     text = markdown(comparison)
     if options.output == "-":
@@ -571,8 +583,7 @@ def _compare(options: argparse.Namespace, out: TextIO) -> int:
         try:
             write_atomic(options.output, text)
         except OSError as exc:
-            print(f"designdoc compare: cannot write {options.output}: {exc.strerror or exc}", file=sys.stderr)
-            return 4
+            raise _Refused(f"cannot write {options.output}: {exc.strerror or exc}") from None
         print(f"designdoc compare: wrote {options.output}", file=out)
     if comparison.regressions:
         print(f"designdoc compare: {plural(comparison.regressions, 'goal')} met on base and not on head",

@@ -44,7 +44,8 @@ CODES: tuple[Code, ...] = (
     Code('DD015', 'Goal not understood', 'warning',
          'a goal that names a percent, a file, a function, backticked code or the public API but is not understood as a coverage goal: it is manual, and nobody checks it'),
     Code('DD020', 'Design doc structure or file problem', 'error / warning',
-         'doc structure: table without its path column, malformed table, unreadable, binary or non-UTF-8 file'),
+         'doc structure: table without its path column, malformed table, HTML table (warning), unreadable, binary '
+         'or non-UTF-8 file'),
     Code('DD021', 'Front matter problem', 'error / warning',
          'front matter: invalid YAML, wrong types (error), unknown keys (warning)'),
     Code('DD022', 'Template leftover', 'warning',

@@ -60,13 +60,11 @@ def read_doc(root: str, resolved: safepath.Resolved, parser: DocParser) -> tuple
     if resolved.kind != "file":
         return unreadable("not a regular file: not read", "design docs must be regular files")
     try:
-        with open(os.path.join(root, resolved.real), "rb") as handle:
-            data = handle.read(MAX_DOC_BYTES + 1)
-    except OSError as exc:
-        return unreadable(f"cannot be read: {exc.strerror or exc}", "check the file's permissions")
-    if len(data) > MAX_DOC_BYTES:
-        return unreadable(f"larger than {MAX_DOC_BYTES // (1024 * 1024)} MiB: not parsed",
-                          "split the design doc or exclude the file from designdoc_paths")
+        data = safepath.read_file(os.path.join(root, resolved.real), MAX_DOC_BYTES)
+    except safepath.Unreadable as exc:
+        if isinstance(exc, safepath.TooLarge):
+            return unreadable(f"{exc}: not parsed", "split the design doc or exclude the file from designdoc_paths")
+        return unreadable(f"cannot be read: {exc}", "check the file's permissions")
     text, problem = decode(data)
     if text is None:
         lossy = data.decode("utf-8", errors="replace").replace("\x00", "")

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 
-_OUTCOME_RANK = {"passed": 0, "skipped": 1, "failed": 2}
+if TYPE_CHECKING:
+    from .evidence_data import RunData
+
+OUTCOMES = ("passed", "skipped", "failed")
+"""A test's outcomes, best first: a test's outcome is its worst phase's."""
+_OUTCOME_RANK = {outcome: rank for rank, outcome in enumerate(OUTCOMES)}
 
 
 def file_of(nodeid: str) -> str:
@@ -114,6 +119,8 @@ class EvidenceRecorder:
         self.selected: set[str] = set()
         """Node ids of the tests collected and kept for the run."""
         self.deselected: set[str] = set()
+        self._produced: set[str] = set()
+        """Node ids of the tests collection yielded, until the session's items are known."""
         self.collect_errors: set[str] = set()
         self.collect_skips: set[str] = set()
         self.outcomes: dict[str, str] = {}
@@ -130,8 +137,16 @@ class EvidenceRecorder:
     def collect_skipped(self, path: str) -> None:
         self.collect_skips.add(path)
 
+    def produced(self, nodeids: Iterable[str]) -> None:
+        """Tests a collector yielded; those the session does not keep were left out (deselected)."""
+        self._produced.update(nodeids)
+
     def collected_items(self, nodeids: Iterable[str]) -> None:
+        """The session's items once collection is over: a test collection yielded and no item kept is deselected,
+        whether or not its plugin said so through ``pytest_deselected`` (``--lf`` does not)."""
         self.selected.update(nodeids)
+        self.deselected.update(self._produced - self.selected)
+        self._produced.clear()
 
     def deselected_items(self, nodeids: Iterable[str]) -> None:
         self.deselected.update(nodeids)
@@ -147,15 +162,15 @@ class EvidenceRecorder:
         if previous is None or _OUTCOME_RANK.get(outcome, 2) > _OUTCOME_RANK[previous]:
             self.outcomes[nodeid] = outcome if outcome in _OUTCOME_RANK else "failed"
 
-    def payload(self, *, outcomes: bool = False) -> dict[str, Any]:
+    def payload(self, *, outcomes: bool = False) -> RunData:
         """The evidence as plain data: for xdist's ``workeroutput``, or with ``outcomes`` for a shard's evidence file."""
-        data: dict[str, Any] = {
+        data: RunData = {
             "considered": sorted(self.considered),
             "selected": sorted(self.selected),
             "deselected": sorted(self.deselected),
             "collect_errors": sorted(self.collect_errors),
             "collect_skips": sorted(self.collect_skips),
-            "marker_keys": {k: list(v) for k, v in self.marker_keys.items()},
+            "marker_keys": dict(self.marker_keys),
             "marked": {k: sorted(v) for k, v in self.marked.items()},
         }
         if outcomes:
@@ -165,7 +180,7 @@ class EvidenceRecorder:
                                  "nodeid_files": sorted(self.selection.nodeid_files)}
         return data
 
-    def merge_payload(self, payload: Optional[dict[str, Any]]) -> None:
+    def merge_payload(self, payload: Optional[RunData]) -> None:
         """Merge another process's evidence: an xdist worker's, or a shard's.
 
         A test selected anywhere is selected; an outcome is the worst any

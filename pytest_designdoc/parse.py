@@ -59,6 +59,12 @@ _NESTED_TABLE_ROW = re.compile(r"^ {0,3}(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t>]*
 _DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*\Z")
 _NEWLINE = re.compile(r"\n")
 _TOKENS_READ = frozenset({"heading", "table", "paragraph"})
+_NESTED_TABLE = "designdoc_nested_table"
+"""Our token for a top-level list or blockquote: its one child is the first table inside it."""
+_HTML = "designdoc_html_table"
+"""Our token for block HTML that holds a ``<table>``."""
+_HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_CONTAINER_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _KEYED_TITLE = re.compile(
     r"^\[(?P<bkey>[^\]\s]+)\]\s*(?:[-–—:|]\s*)?(?P<btitle>.*)$"
@@ -131,24 +137,36 @@ class DocParser:
 
         def keep_what_is_read(md: Any, state: Any) -> None:
             # Only top-level headings, tables and paragraphs (for broken
-            # tables) are read: skip the inline parsing of everything else.
-            state.tokens = [t for t in state.tokens if t["type"] in _TOKENS_READ]
-            for token in state.tokens:
-                if token["type"] == "paragraph":
-                    token.pop("text", None)
-                if token["type"] != "table":
+            # tables), the first table inside a list or blockquote (GitHub
+            # shows it as a table) and HTML tables are read: skip the inline
+            # parsing of everything else.
+            kept = []
+            after = _next_offsets(state.tokens, len(state.src))
+            before = 0
+            for index, token in enumerate(state.tokens):
+                kind = token["type"]
+                if kind in ("list", "block_quote"):
+                    nested = _first_table(token["children"])
+                    if nested is not None:  # a container's own offset, if any, is its end
+                        _keep_cell_sources(nested)
+                        kept.append({"type": _NESTED_TABLE, "children": [nested], "offset": before, "end": after[index]})
                     continue
-                for part in token["children"]:
-                    rows = [part] if part["type"] == "table_head" else part["children"]
-                    for row in rows:
-                        for cell in row["children"]:
-                            source = cell["text"].replace("\\|", "|")
-                            cell["source"] = source
-                            cell["text"] = source
+                before = token.get("offset", before)
+                if kind == "block_html":
+                    if _HTML_TABLE.search(token.get("raw", "")):
+                        kept.append({"type": _HTML, "offset": before})
+                elif kind in _TOKENS_READ:
+                    if kind == "paragraph":
+                        token.pop("text", None)
+                    elif kind == "table":
+                        _keep_cell_sources(token)
+                    kept.append(token)
+            state.tokens = kept
 
         self._state_class = PositionedState
         self._sections: dict[str, Optional[Section]] = {}
-        self._markdown = mistune.create_markdown(renderer=None, plugins=["table"])
+        self._markdown = mistune.create_markdown(renderer=None, plugins=[
+            "table", "mistune.plugins.table.table_in_list", "mistune.plugins.table.table_in_quote"])
         self._markdown.before_render_hooks.append(keep_what_is_read)
 
     def section_of(self, heading: str) -> Optional[Section]:
@@ -227,9 +245,17 @@ class _DocBuilder:
                 if section is not None and not section_has_table:
                     section_has_table = True
                     self._read_table(section, token)
-            elif kind == "paragraph" and section is not None and not section_has_table:
-                if self._looks_like_broken_table(section, token):
-                    section_has_table = True
+            elif section is None or section_has_table:
+                continue
+            elif kind == "paragraph":
+                section_has_table = self._looks_like_broken_table(section, token)
+            elif kind == _NESTED_TABLE:
+                section_has_table = self._read_nested_table(section, token["children"][0], section_line, token)
+            elif kind == _HTML:
+                section_has_table = True
+                self.finding("DD020", self.line_of(token), f"the table of section '{_SECTION_TITLES[section]}' is an "
+                             "HTML <table>: it was not read", "write it as a Markdown table (| File Path | … |) "
+                             "so that what it lists is checked", Severity.WARNING)
         if section is not None:
             self._end_section(section, section_line, section_has_table, len(self._line_starts) + 1)
 
@@ -296,6 +322,26 @@ class _DocBuilder:
                 else "add a table with 'Test Type | Files | Coverage Goals' columns",
                 Severity.INFO,
             )
+
+    def _read_nested_table(self, section: Section, table: dict[str, Any], section_line: int,
+                           container: dict[str, Any]) -> bool:
+        """The first table inside a list item or a blockquote, read as GitHub shows it; False when its rows
+        cannot be found in the text (mistune gives nested tokens no position)."""
+        first = max(section_line, self.line_of(container))
+        last = self.line_of({"offset": container["end"]})
+        line = _nested_table_line(self._lines(first, last), first)
+        if line is None:
+            return False
+        table["offset"] = self._line_starts[line - 1]
+        self._check_leftovers(table)
+        self._read_table(section, table)
+        return True
+
+    def _lines(self, first: int, last: int) -> list[str]:
+        """Lines ``first`` to ``last`` (1-based, inclusive) of the text."""
+        starts = self._line_starts
+        end = starts[last] if last < len(starts) else len(self.text)
+        return self.text[starts[first - 1]:end].split("\n")
 
     def _check_title_leftover(self, title: str, line: int) -> None:
         if "Feature Design" == title.strip():
@@ -423,6 +469,54 @@ class _DocBuilder:
         self._check_leftovers(table)
         self._read_table(section, table)
         return True
+
+
+def _next_offsets(tokens: list[dict[str, Any]], end: int) -> list[int]:
+    """For each token, the offset of the next token that has one (``end`` after the last)."""
+    following = [end] * len(tokens)
+    for index in range(len(tokens) - 2, -1, -1):
+        offset = tokens[index + 1].get("offset")
+        following[index] = offset if offset is not None else following[index + 1]
+    return following
+
+
+def _first_table(tokens: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
+    """The first table inside a list or blockquote's tokens (mistune bounds their nesting)."""
+    for token in tokens:
+        if token["type"] == "table":
+            return token
+        children = token.get("children")
+        if token["type"] in ("list", "list_item", "block_quote") and isinstance(children, list):
+            found = _first_table(children)
+            if found is not None:
+                return found
+    return None
+
+
+def _keep_cell_sources(table: dict[str, Any]) -> None:
+    """Each cell's source text (``\\|`` unescaped), read instead of mistune's inline tokens where paths matter."""
+    for part in table["children"]:
+        rows = [part] if part["type"] == "table_head" else part["children"]
+        for row in rows:
+            for cell in row["children"]:
+                source = cell["text"].replace("\\|", "|")
+                cell["source"] = source
+                cell["text"] = source
+
+
+def _nested_table_line(lines: list[str], first: int) -> Optional[int]:
+    """The line of the first table header in ``lines`` (line ``first`` onwards) once list markers, ``>`` and
+    indentation are taken off, outside code fences; None if there is none."""
+    bare = [_CONTAINER_PREFIX.sub("", line, count=1) for line in lines]
+    fence = ""
+    for index, (text, below) in enumerate(zip(bare, bare[1:])):
+        if fence:
+            fence = "" if text.startswith(fence) else fence
+        elif text.startswith(("```", "~~~")):
+            fence = text[:3]
+        elif "|" in text and _is_delimiter_row(below) and _cell_count(below) == _cell_count(text):
+            return first + index
+    return None
 
 
 def _as_width(row: str, width: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Sequence, Union
+from typing import Callable, Optional, Sequence, Union
 
 from . import safepath
 from .model import DesignDoc, FileCheck, Finding, GoalKind, Metric, Section, Severity, Subject, TestRow
@@ -167,35 +167,36 @@ class _Planner:
                     "list paths relative to rootdir, without '..', '~' or a leading '/'", subject)
         )
 
-    def matches(self, raw: str, line: int, subject: Subject) -> tuple[safepath.Resolved, ...]:
+    def matches(self, raw: str, line: int, subject: Subject) -> Optional[tuple[safepath.Resolved, ...]]:
+        """What ``raw`` matches inside rootdir; None when nothing did and it was refused (DD030), not missing."""
         path = safepath.normalize(raw)
         if path is None:
             self.refuse(raw, line, subject)
-            return ()
+            return None
         found = safepath.glob(self.root, path, self.skip_dir)
         for escape in found.escapes:
             self.refuse(escape, line, subject)
         for match in found.matches:
             self.resolved[match.path] = match
-        return found.matches
+        return None if found.escapes and not found.matches else found.matches
 
     def file_check(self, section: Section, raw: str, line: int) -> FileCheck:
         subject = Subject(file=raw)
         matches = self.matches(raw, line, subject)
-        if not matches and safepath.normalize(raw) is not None:
+        if matches == ():
             code, title = _MISSING[section]
             pattern = " (glob matches nothing)" if safepath.has_magic(raw) else ""
             self.findings.append(
                 Finding(code, Severity.ERROR, self.path, line, f"{title} entry '{raw}' is missing{pattern}",
                         "create the file, or update the design doc if it moved or was renamed", subject)
             )
-        return FileCheck(section, raw, line, bool(matches), tuple(m.path for m in matches))
+        return FileCheck(section, raw, line, bool(matches), tuple(m.path for m in matches or ()))
 
     def test_path(self, raw: str, line: int, row: int) -> TestPathCheck:
         files: list[str] = []
         subject = Subject(test=raw, row=row)
         matches = self.matches(raw, line, subject)
-        for match in matches:
+        for match in matches or ():
             if match.kind == "dir":
                 inside = safepath.glob(self.root, f"{match.path}/**/*", self.skip_dir)
                 tests = [m.path for m in inside.matches if m.kind == "file" and self.is_test_file(m.path)]
@@ -207,7 +208,7 @@ class _Planner:
                 files.extend(tests)
             else:
                 files.append(match.path)
-        if not matches and safepath.normalize(raw) is not None:
+        if matches == ():
             what = "glob matches nothing" if safepath.has_magic(raw) else "does not exist"
             self.findings.append(
                 Finding("DD001", Severity.ERROR, self.path, line, f"listed test file '{raw}' {what}",

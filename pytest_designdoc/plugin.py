@@ -490,6 +490,18 @@ class EvidencePlugin:
         ):
             self.recorder.file_considered(relative)
 
+    @pytest.hookimpl(wrapper=True, trylast=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector) -> Any:
+        """The tests a collector yields, before an outer wrapper drops some of them.
+
+        pytest's ``--lf`` drops the tests of a file that did not fail last
+        time from its collection report, without ``pytest_deselected``: the
+        innermost wrapper sees them, so the row knows they were left out.
+        """
+        report = yield
+        self.recorder.produced(item.nodeid for item in report.result or () if isinstance(item, pytest.Item))
+        return report
+
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if not report.nodeid or "::" in report.nodeid:
             return

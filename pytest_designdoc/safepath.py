@@ -5,6 +5,10 @@ ever stat'ed, listed or read: absolute paths and ``..`` are refused
 lexically, and symlinks are followed one component at a time with
 ``lstat``/``readlink`` so that a link pointing out of rootdir is refused
 before anything behind it is touched.
+
+Every file the plugin and the ``designdoc`` command read goes through
+:func:`read_file` (a path the user gave) or :func:`read_inside` (a path
+inside rootdir): regular files only, never a byte past the bound.
 """
 
 from __future__ import annotations
@@ -41,6 +45,21 @@ def normalize(raw: str) -> Optional[str]:
     if ".." in parts:
         return None
     return "/".join(parts)
+
+
+def configured(root: str, raw: str) -> str:
+    """A path from the project's configuration (ini, pyproject) as a rootdir-relative path inside the real ``root``.
+
+    The one rule for configured paths, read or written: ValueError says what
+    is wrong (absolute, ``~``, ``..``, a symlink on the way out of rootdir).
+    Only a path typed on a command line may lead elsewhere.
+    """
+    path = normalize(raw)
+    if not path:
+        raise ValueError(f"{raw.strip()!r} is not a path relative to rootdir (no absolute paths, '~' or '..')")
+    if resolve(root, path).kind == "escape":
+        raise ValueError(f"{raw.strip()!r} leads out of rootdir through a symlink")
+    return path
 
 
 def has_magic(pattern: str) -> bool:
@@ -94,6 +113,66 @@ def resolve(root: str, path: str) -> Resolved:
             kind: Kind = "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
             return Resolved(path, kind, "/".join(current))
     return Resolved(path, "dir", "/".join(current))
+
+
+class Unreadable(ValueError):
+    """A file that is not read; the message says why."""
+
+
+class Escapes(Unreadable):
+    """The path leads out of rootdir: refused before anything behind it is touched."""
+
+
+class Missing(Unreadable):
+    """Nothing is there."""
+
+
+class TooLarge(Unreadable):
+    """Larger than the bound: not read past it."""
+
+
+def size_text(max_bytes: int) -> str:
+    return f"{max_bytes // (1024 * 1024)} MiB" if max_bytes >= 1024 * 1024 else f"{max_bytes} bytes"
+
+
+def read_file(path: str, max_bytes: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``max_bytes``; Unreadable says why not.
+
+    Opened without blocking and checked with ``fstat`` before a byte is
+    read, so a FIFO cannot hang the run and a device (``/dev/zero``) or a
+    directory is refused, not read until memory runs out.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise Missing("it does not exist") from None
+    except (OSError, ValueError) as exc:
+        raise Unreadable(getattr(exc, "strerror", None) or str(exc)) from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise Unreadable("not a regular file")
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise Unreadable(exc.strerror or str(exc)) from None
+    finally:
+        os.close(descriptor)
+    if len(data) > max_bytes:
+        raise TooLarge(f"larger than {size_text(max_bytes)}")
+    return data
+
+
+def read_inside(root: str, path: str, max_bytes: int) -> bytes:
+    """The bytes of ``path`` (rootdir-relative, normalised) under the real ``root``, through :func:`read_file`.
+
+    Escapes when a symlink on the way leads out of rootdir; Missing when nothing is there.
+    """
+    found = resolve(root, path)
+    if found.kind == "escape":
+        raise Escapes("it leads out of rootdir through a symlink: refused, not read")
+    if found.kind == "missing":
+        raise Missing("it does not exist")
+    return read_file(os.path.join(root, found.real), max_bytes)
 
 
 def _relative_inside(root: str, target: str) -> Optional[list[str]]:

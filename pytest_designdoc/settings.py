@@ -66,7 +66,7 @@ class Settings:
         if cli_reports:
             reports = [_report_target(v, str(config.invocation_params.dir), "--designdoc-report") for v in cli_reports]
         else:
-            reports = [_report_target(v, rootdir, f"designdoc_report {ini_source}")
+            reports = [_report_target(v, rootdir, f"designdoc_report {ini_source}", configured=True)
                        for v in config.getini("designdoc_report")]
 
         clash = shared_path(reports)
@@ -74,8 +74,12 @@ class Settings:
             raise _usage(clash)
         github = _choice(str(config.getini("designdoc_github")).strip().lower(), GITHUB_MODES,
                          f"designdoc_github {ini_source}")
-        baseline = _waiver_path(str(config.getini("designdoc_baseline")).strip(), f"designdoc_baseline {ini_source}")
-        select = tuple(pattern.strip() for pattern in option("designdoc_select") or () if pattern.strip())
+        baseline = _configured_path(rootdir, str(config.getini("designdoc_baseline")),
+                                    f"designdoc_baseline {ini_source}")
+        select = tuple(pattern.strip() for pattern in option("designdoc_select") or ())
+        if "" in select:
+            raise _usage("--designdoc-select: give a doc key or a glob of keys (an empty one would select every "
+                         "doc, silently)")
         evidence = option("designdoc_evidence")
         if evidence is not None:
             if not str(evidence).strip():
@@ -86,28 +90,35 @@ class Settings:
 
 
 def _doc_globs(values: Sequence[str], origin: str) -> list[str]:
+    try:
+        return doc_globs(values)
+    except ValueError as exc:
+        raise _usage(f"{origin}: {exc}") from None
+
+
+def doc_globs(values: Sequence[str]) -> list[str]:
+    """Doc globs as rootdir-relative patterns; ValueError for one that leads out of rootdir."""
     from .safepath import normalize
 
     globs = []
     for value in values:
         path = normalize(value)
-        if path is None or not path:
-            raise _usage(
-                f"{origin}: {value!r} is not a glob relative to rootdir (no absolute paths, '~' or '..')"
-            )
+        if not path:
+            raise ValueError(f"{value!r} is not a glob relative to rootdir (no absolute paths, '~' or '..')")
         globs.append(path)
     return globs
 
 
-def _waiver_path(value: str, origin: str) -> Optional[str]:
-    from .safepath import normalize
+def _configured_path(rootdir: str, value: str, origin: str) -> Optional[str]:
+    """A configured file path (empty: none), confined to rootdir; UsageError when it leads out."""
+    from .safepath import configured, real_root
 
-    if not value:
+    if not value.strip():
         return None
-    path = normalize(value)
-    if not path:
-        raise _usage(f"{origin}: {value!r} is not a path relative to rootdir (no absolute paths, '~' or '..')")
-    return path
+    try:
+        return configured(real_root(rootdir), value)
+    except ValueError as exc:
+        raise _usage(f"{origin}: {exc}") from None
 
 
 def _choice(value: str, choices: Sequence[str], origin: str) -> str:
@@ -128,9 +139,9 @@ def _ini_bool(config: pytest.Config, name: str, origin: str) -> bool:
     raise _usage(f"{name} {origin}: {value!r} is not a boolean")
 
 
-def _report_target(value: str, base: str, origin: str) -> ReportTarget:
+def _report_target(value: str, base: str, origin: str, *, configured: bool = False) -> ReportTarget:
     try:
-        return report_target(value, base)
+        return report_target(value, base, configured=configured)
     except ValueError as exc:
         raise _usage(f"{origin}: {exc}") from None
 
@@ -146,14 +157,23 @@ def shared_path(targets: Sequence[ReportTarget]) -> str:
     return ""
 
 
-def report_target(value: str, base: str) -> ReportTarget:
-    """``FORMAT:PATH`` with PATH relative to ``base``; ValueError says what is wrong with it."""
+def report_target(value: str, base: str, *, configured: bool = False) -> ReportTarget:
+    """``FORMAT:PATH`` with PATH relative to ``base``; ValueError says what is wrong with it.
+
+    ``configured``: the value comes from the project's configuration, so PATH
+    must stay inside ``base`` (rootdir), like every configured path; a path
+    typed on the command line may point anywhere.
+    """
     fmt, sep, path = value.partition(":")
     fmt = fmt.strip().lower()
     if not sep or not path.strip():
         raise ValueError(f"{value!r} must be FORMAT:PATH, e.g. json:designdoc-report.json")
     if fmt not in REPORT_FORMATS:
         raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(REPORT_FORMATS)})")
+    if configured:
+        from . import safepath
+
+        return ReportTarget(fmt, os.path.join(base, *safepath.configured(safepath.real_root(base), path).split("/")))
     return ReportTarget(fmt, os.path.normpath(os.path.join(base, os.path.expanduser(path.strip()))))
 
 

@@ -379,13 +379,9 @@ class TargetResolver:
     def _source_bytes(self, path: str) -> Union[bytes, str]:
         """The file's bytes, or why they cannot be had."""
         try:
-            with open(os.path.join(self.root, path), "rb") as handle:
-                data = handle.read(MAX_SOURCE_BYTES + 1)
-        except OSError as exc:
-            return f"'{path}' cannot be read ({exc.strerror or exc})"
-        if len(data) > MAX_SOURCE_BYTES:
-            return f"'{path}' is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB"
-        return data
+            return safepath.read_file(os.path.join(self.root, path), MAX_SOURCE_BYTES)
+        except safepath.Unreadable as exc:
+            return f"'{path}' is {exc}" if isinstance(exc, safepath.TooLarge) else f"'{path}' cannot be read ({exc})"
 
     def _read_tree(self, path: str, data: Union[bytes, str, None] = None) -> ParsedSource:
         data = self._source_bytes(path) if data is None else data

@@ -8,7 +8,6 @@ waiver file is a DD024 finding on its line. Pure: the clock is a parameter.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -24,7 +23,8 @@ RUNTIME_CODES = frozenset({"DD002", "DD010", "DD012", "DD013", "DD014"})
 _REQUIRED = ("code", "doc", "reason", "expires")
 _OPTIONAL = ("match", "owner")
 _CODE_PATTERN = re.compile(r"^DD\d{3}$")
-_MAX_BYTES = 4 * 1024 * 1024
+_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+MAX_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -38,23 +38,20 @@ class WaiverFile:
 
 def load(root: str, path: str) -> WaiverFile:
     """Read the waiver file ``path`` (rootdir-relative, already normalised) under the real ``root``."""
-    resolved = safepath.resolve(root, path)
-    if resolved.kind == "escape":
+    try:
+        text = safepath.read_inside(root, path, MAX_BYTES).decode("utf-8")
+    except safepath.Escapes:
         return WaiverFile(path, findings=(Finding("DD030", Severity.ERROR, path, 1,
                                                   "waiver file escapes rootdir: refused, not read",
                                                   "keep designdoc_baseline inside the project"),))
-    if resolved.kind != "file":
+    except safepath.Missing:
         return _broken(path, 1, f"waiver file '{path}' (designdoc_baseline) does not exist",
                        "write it with: designdoc baseline --reason TEXT --expires YYYY-MM-DD, "
                        "or remove designdoc_baseline")
-    try:
-        with open(os.path.join(root, resolved.real), "rb") as handle:
-            raw = handle.read(_MAX_BYTES + 1)
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except safepath.TooLarge as exc:
+        return _broken(path, 1, f"waiver file is {exc}", "split the waivers by removing fixed ones")
+    except (safepath.Unreadable, UnicodeDecodeError) as exc:
         return _broken(path, 1, f"cannot read the waiver file: {exc}", "save it as UTF-8 text")
-    if len(raw) > _MAX_BYTES:
-        return _broken(path, 1, "waiver file is larger than 4 MiB", "split the waivers by removing fixed ones")
     return parse(path, text)
 
 
@@ -116,9 +113,8 @@ def _waiver(path: str, node: Any, findings: list[Finding]) -> Optional[Waiver]:
         problem(f"waiver without {', '.join(missing)}: it waives nothing",
                 "every waiver needs code, doc, a reason and an expires date (YYYY-MM-DD)")
         return None
-    try:
-        expires = date.fromisoformat(values["expires"])
-    except ValueError:
+    expires = iso_date(values["expires"])
+    if expires is None:
         problem(f"waiver expires {values['expires']!r} is not a date: it waives nothing",
                 "write the date as YYYY-MM-DD", _line(fields["expires"][0]))
         return None
@@ -128,6 +124,17 @@ def _waiver(path: str, node: Any, findings: list[Finding]) -> Optional[Waiver]:
         return None
     return Waiver(code=values["code"], doc=values["doc"], reason=values["reason"], expires=expires.isoformat(),
                   path=path, line=line, match=values.get("match", ""), owner=values.get("owner", ""))
+
+
+def iso_date(text: str) -> Optional[date]:
+    """``YYYY-MM-DD`` as a date; None for anything else (``20990331`` and ``2099-W01-1`` too, which
+    ``date.fromisoformat`` takes since Python 3.11)."""
+    if not _DATE_PATTERN.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _mapping(node: Any) -> dict[str, tuple[Any, Any]]:

@@ -5,7 +5,11 @@ They mirror ``docs/report-schema.json`` (a test keeps the two equal):
 from an older version may lack.
 """
 
-from typing import Any, NotRequired, Optional, TypedDict
+from typing import Annotated, NotRequired, Optional, TypedDict
+
+from ..shape import OneOf
+
+SeverityText = Annotated[str, OneOf("error", "warning", "info", "waived")]
 
 
 class SubjectData(TypedDict, total=False):
@@ -16,7 +20,7 @@ class SubjectData(TypedDict, total=False):
 
 
 class WaiverData(TypedDict):
-    severity: str
+    severity: Annotated[str, OneOf("error", "warning")]
     reason: str
     owner: NotRequired[str]
     expires: str
@@ -26,7 +30,7 @@ class WaiverData(TypedDict):
 
 class FindingData(TypedDict):
     code: str
-    severity: str
+    severity: SeverityText
     path: str
     line: int
     message: str
@@ -36,7 +40,7 @@ class FindingData(TypedDict):
 
 
 class FileData(TypedDict):
-    section: str
+    section: Annotated[str, OneOf("create", "modify")]
     path: str
     line: int
     exists: bool
@@ -57,9 +61,9 @@ class TestFileData(TypedDict):
 class GoalData(TypedDict):
     text: str
     line: NotRequired[int]
-    kind: str
-    status: str
-    metric: NotRequired[str]
+    kind: Annotated[str, OneOf("percent", "symbol", "manual")]
+    status: Annotated[str, OneOf("met", "failed", "manual", "not_run", "unmeasurable")]
+    metric: NotRequired[Annotated[str, OneOf("line", "branch", "total")]]
     required: NotRequired[Optional[float]]
     actual: NotRequired[Optional[float]]
     files: NotRequired[list[str]]
@@ -84,7 +88,7 @@ class DocData(TypedDict):
     key: str
     title: str
     line: NotRequired[int]
-    status: str
+    status: Annotated[str, OneOf("draft", "proposed", "accepted", "implemented", "deprecated")]
     enforced: bool
     checked: NotRequired[bool]
     template: NotRequired[bool]
@@ -104,9 +108,9 @@ class SummaryData(TypedDict):
 
 
 class CoverageData(TypedDict):
-    source: NotRequired[str]
+    source: NotRequired[Annotated[str, OneOf("alone", "pytest-cov", "coverage run")]]
     """Absent when nothing was measured; ``note`` then says why."""
-    scope: str
+    scope: Annotated[str, OneOf("row", "suite")]
     note: NotRequired[str]
 
 
@@ -129,66 +133,34 @@ class ReportData(TypedDict):
 def problem(data: object) -> str:
     """What keeps ``data`` (a saved report, untrusted) from being a v1 report, or ''.
 
-    Checked against the types above, key by key, so the renderers can trust
-    every field they read; the walk follows the types, not the data, so
-    deep nesting costs nothing.
+    Checked against the types above, key by key (:mod:`..shape`), so the
+    renderers can trust every field they read; then what the types cannot
+    say: a line range is ``[first, last]``, and a finding's subject names a
+    row and a goal its doc has.
     """
-    found = _problem(data, ReportData, "report")
+    from ..shape import problem as shape_problem
+
+    found = shape_problem(data, ReportData, "", closed=(SubjectData, WaiverData))
     if found or not isinstance(data, dict):
         return found
-    for doc in data["docs"]:
+    for index, doc in enumerate(data["docs"]):
         for row in doc["rows"]:
             for goal in row["goals"]:
                 if len(goal.get("line_range", (0, 0))) != 2:
                     return f"a goal of {doc['path']} has a line_range that is not [first, last]"
+        for number, finding in enumerate(doc["findings"]):
+            wrong = _subject_problem(doc, finding.get("subject", {}))
+            if wrong:
+                return f"docs[{index}].findings[{number}].subject {wrong}"
     return ""
 
 
-def _problem(value: object, expected: Any, where: str) -> str:
-    import typing
-
-    origin = typing.get_origin(expected)
-    if origin is typing.Union:
-        fits = any(not _problem(value, option, where) for option in typing.get_args(expected))
-        return "" if fits else f"{where} has the wrong type ({type(value).__name__})"
-    if origin is list:
-        return _list_problem(value, typing.get_args(expected)[0], where)
-    if origin is dict:
-        if not isinstance(value, dict):
-            return f"{where} is not an object"
-        item = typing.get_args(expected)[1]
-        return next((found for key, entry in value.items() if (found := _problem(entry, item, f"{where}.{key}"))), "")
-    if isinstance(expected, type) and issubclass(expected, dict):
-        return _object_problem(value, expected, where)
-    return "" if _is_scalar(value, expected) else (
-        f"{where} is not {getattr(expected, '__name__', expected)} ({type(value).__name__})")
-
-
-def _list_problem(value: object, item: Any, where: str) -> str:
-    if not isinstance(value, list):
-        return f"{where} is not a list"
-    return next((found for index, entry in enumerate(value) if (found := _problem(entry, item, f"{where}[{index}]"))),
-                "")
-
-
-def _object_problem(value: object, expected: type, where: str) -> str:
-    import typing
-
-    if not isinstance(value, dict):
-        return f"{where} is not an object"
-    missing = sorted(getattr(expected, "__required_keys__", frozenset()) - value.keys())
-    if missing:
-        return f"{where} lacks {', '.join(missing)}"
-    hints = typing.get_type_hints(expected)
-    return next((found for key, entry in value.items()
-                 if key in hints and (found := _problem(entry, hints[key], f"{where}.{key}"))), "")
-
-
-def _is_scalar(value: object, expected: Any) -> bool:
-    if expected is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if expected is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if expected is type(None):
-        return value is None
-    return isinstance(value, expected)
+def _subject_problem(doc: DocData, subject: SubjectData) -> str:
+    row, goal = subject.get("row"), subject.get("goal")
+    if row is None:
+        return "names a goal without its row" if goal is not None else ""
+    if not 0 <= row < len(doc["rows"]):
+        return f"names row {row}; its doc has {len(doc['rows'])}"
+    if goal is not None and not 0 <= goal < len(doc["rows"][row]["goals"]):
+        return f"names goal {goal} of row {row}; the row has {len(doc['rows'][row]['goals'])}"
+    return ""

@@ -6,6 +6,7 @@ import os
 from typing import Mapping
 
 from .data import FindingData
+from .view import printable
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -18,7 +19,10 @@ def enabled(mode: str, environ: Mapping[str, str]) -> bool:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: ``%``, CR and LF encoded as the runner decodes them, other control and
+    invisible characters escaped (:func:`printable`), so a doc cannot forge a second command or hide text."""
+    lines = text.replace("%", "%25").replace("\r\n", "\n").split("\n")
+    return "%0A".join(printable(line) for line in lines)
 
 
 def _property(text: str) -> str:
@@ -44,6 +48,8 @@ def append_step_summary(markdown: str, environ: Mapping[str, str] = os.environ) 
     path = environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return False
+    from .json import utf8_text
+
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write(markdown)
+        handle.write(utf8_text(markdown))
     return True

@@ -97,7 +97,7 @@ def _goal_case(key: str, path: str, goal: GoalData, own: list[FindingData]) -> E
     explained = any(f["severity"] in ("error", "waived") for f in own)  # an error fails the case, a waiver skips it
     if goal["status"] == "failed" and not explained:
         failure = ET.SubElement(case, "failure", message=f"goal failed: {details}".rstrip(": "))
-        failure.text = f"{path}:{goal['line']} {goal['text']}"
+        failure.text = f"{path}:{goal.get('line', 1)} {goal['text']}"
     _attach(case, own)
     if goal["status"] in _SKIPPED_GOALS and case.find("skipped") is None:
         ET.SubElement(case, "skipped", message=_SKIPPED_GOALS[goal["status"]])
@@ -105,7 +105,7 @@ def _goal_case(key: str, path: str, goal: GoalData, own: list[FindingData]) -> E
         reason = next((f["message"] for f in own if f["code"] == "DD013"), "no coverage data decides it")
         ET.SubElement(case, "skipped", message=f"unmeasurable: {reason}")
     if details:
-        ET.SubElement(case, "system-out").text = f"{path}:{goal['line']} {goal['status']}: {details}"
+        ET.SubElement(case, "system-out").text = f"{path}:{goal.get('line', 1)} {goal['status']}: {details}"
     return case
 
 

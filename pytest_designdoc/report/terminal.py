@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..model import percent_text
 from .data import DocData, FindingData, ReportData
-from .view import docs_worst_first, finding_counts, plural, summary_text, waiver_text
+from .view import docs_worst_first, finding_counts, plural, printable, summary_text, waiver_text
 
 _COLORS = {"error": "red", "warning": "yellow"}
 
@@ -20,9 +20,10 @@ class Line:
 
 
 def finding_line(finding: FindingData) -> str:
+    """``path:line CODE severity: message``, control and invisible characters escaped (:func:`printable`)."""
     waiver = waiver_text(finding)
-    return (f"{finding['path']}:{finding['line']} {finding['code']} {finding['severity']}: {finding['message']}"
-            + (f" — {waiver}" if waiver else ""))
+    return printable(f"{finding['path']}:{finding['line']} {finding['code']} {finding['severity']}: "
+                     f"{finding['message']}" + (f" — {waiver}" if waiver else ""))
 
 
 def _finding(finding: FindingData, indent: str = "") -> Line:
@@ -47,7 +48,7 @@ def summary_line(data: ReportData, *, strict: bool = False, evidence: Optional[s
 
 def render(data: ReportData, *, verbosity: int = 0, strict: bool = False,
            evidence: Optional[str] = None) -> list[Line]:
-    """The section's lines: grouped per doc, errors first.
+    """The section's lines: grouped per doc, errors first; what the docs say escaped (:func:`printable`).
 
     ``-q`` keeps one line per error and warning (no hints, no doc headers)
     and the closing line; ``-qq`` the closing line only; ``-v`` adds every
@@ -65,7 +66,7 @@ def render(data: ReportData, *, verbosity: int = 0, strict: bool = False,
     if verbosity >= -1:
         lines.extend(_finding(f) for f in data["findings"] if f["severity"] in shown)
     lines.append(summary_line(data, strict=strict, evidence=evidence))
-    return lines
+    return [Line(printable(line.text), line.color) for line in lines]
 
 
 def _doc_lines(doc: DocData, findings: list[FindingData], *, verbose: bool) -> list[Line]:

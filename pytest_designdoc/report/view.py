@@ -7,12 +7,32 @@ are rendered from its dict (``report.json.to_dict``, or a saved file), so
 
 from __future__ import annotations
 
+import unicodedata
 
 from ..model import GOAL_STATUS_ORDER, Severity, percent_text
 from .data import DocData, FindingData, GoalData, ReportData, SummaryData, TestFileData
 
 STATUS_ORDER = tuple(status.value for status in GOAL_STATUS_ORDER)
 SEVERITY_ORDER = {severity.value: severity.rank for severity in Severity}
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal or a log: invisible and control characters escaped as Python writes them.
+
+    As pytest escapes test ids: an ESC sequence from a doc cannot drive the
+    terminal, and a zero-width space or a bidi override in a path shows
+    (``src/a\\u200b.py``) instead of hiding. Spaces of every kind stay.
+    """
+    if text.isprintable():
+        return text
+    return "".join(character if character.isprintable() or unicodedata.category(character) == "Zs"
+                   else _escaped(character) for character in text)
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    return {"\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(character) or (
+        f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
 
 
 def plural(count: int, noun: str) -> str:

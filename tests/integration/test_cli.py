@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import pytest
 
-from pytest_designdoc.cli import main
+from pytest_designdoc.cli import USAGE_ERROR, main
 
 from .helpers import Project
 
@@ -57,7 +57,7 @@ def test_lint_of_a_path_that_does_not_exist_fails(
 ) -> None:
     project.standard()
     monkeypatch.chdir(project.path)
-    assert run("lint", "docs/desing/app.md")[0] == 2, "a typo must not pass green"
+    assert run("lint", "docs/desing/app.md")[0] == USAGE_ERROR, "a typo must not pass green"
     assert capsys.readouterr().err == "designdoc lint: docs/desing/app.md does not exist\n"
 
 
@@ -83,9 +83,9 @@ def test_report_renders_a_saved_report(tmp_path: Path, fmt: str) -> None:
 def test_report_refuses_what_is_not_a_v1_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     other = tmp_path / "other.json"
     other.write_text('{"schema": "something-else"}')
-    assert run("report", str(other), "-f", "md")[0] == 2
+    assert run("report", str(other), "-f", "md")[0] == USAGE_ERROR
     assert "is not a pytest-designdoc/report/v1 report" in capsys.readouterr().err
-    assert run("report", str(tmp_path / "missing.json"), "-f", "md")[0] == 2
+    assert run("report", str(tmp_path / "missing.json"), "-f", "md")[0] == USAGE_ERROR
 
 
 def _sample() -> dict[str, Any]:
@@ -116,7 +116,7 @@ def test_report_treats_a_saved_report_as_untrusted(tmp_path: Path, change: str, 
     saved = tmp_path / "saved.json"
     saved.write_text(_hostile(_sample(), change), encoding="utf-8")
     code, _ = run("report", str(saved), "-f", fmt)
-    assert code == 2
+    assert code == USAGE_ERROR
     assert "is not a valid pytest-designdoc/report/v1 report" in capsys.readouterr().err or change == "deep nesting"
 
 
@@ -144,8 +144,8 @@ def test_report_never_reads_outside_the_project_a_report_names(tmp_path: Path, m
 def test_report_reads_a_bounded_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero on this system")
-    assert run("report", "/dev/zero", "-f", "md")[0] == 2
-    assert "cannot read /dev/zero: it is larger than 64 MiB" in capsys.readouterr().err
+    assert run("report", "/dev/zero", "-f", "md")[0] == USAGE_ERROR
+    assert "cannot read /dev/zero: not a regular file" in capsys.readouterr().err
 
 
 def test_new_writes_a_draft_from_the_template(
@@ -159,7 +159,7 @@ def test_new_writes_a_draft_from_the_template(
     assert "| `src/path/to/module.py` |" in path.read_text() and ".ts`" not in path.read_text(), "Python-flavoured"
     assert run("new", "AUTH-42", "Login throttling")[0] == 1
     assert run("new", "AUTH-42", "Login throttling", "--force")[0] == 0
-    assert run("new", "../evil", "x")[0] == 2
+    assert run("new", "../evil", "x")[0] == USAGE_ERROR
     assert "is not a key" in capsys.readouterr().err
     lint, report = run("lint")
     assert lint == 0 and "DD022 warning" in report, "a new doc is a draft: its leftovers are warnings"
@@ -231,9 +231,9 @@ def test_new_never_writes_through_a_symlink_nor_reuses_a_key(
                                                         "| `a.py` |\n", encoding="utf-8")
     assert run("new", "PAY-7", "Another payments doc")[0] == 1
     assert "the key PAY-7 is taken by" in capsys.readouterr().err
-    assert run("new", "K" * 300, "Long")[0] == 2
+    assert run("new", "K" * 300, "Long")[0] == USAGE_ERROR
     (project / "afile").write_text("", encoding="utf-8")
-    assert run("new", "NEW-1", "New", "--dir", "afile")[0] == 2
+    assert run("new", "NEW-1", "New", "--dir", "afile")[0] == USAGE_ERROR
     assert "--dir afile is not a directory" in capsys.readouterr().err
     template = project / "team.md"
     template.write_text("# [FEATURE_KEY] - Feature\n\n## Overview\n\nOurs.", encoding="utf-8")

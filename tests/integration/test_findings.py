@@ -75,6 +75,33 @@ def test_missing_source_files_dd003_dd004(project: Project) -> None:
     assert "src/*.py" not in result.stdout.str()
 
 
+def test_missing_files_in_a_table_inside_a_list_item_are_reported(project: Project) -> None:
+    project.standard()
+    project.doc("listed.md", """
+        # APP-4 - Listed
+
+        ## Files to Create
+
+        - New modules:
+
+          | File Path | Purpose |
+          |---|---|
+          | `src/app.py` | exists |
+          | `src/listed.py` | missing |
+
+        ## Files to Modify
+
+        <table><tr><th>File Path</th></tr><tr><td>src/html.py</td></tr></table>
+    """)
+    result = project.pytester.runpytest("--designdoc")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines([
+        "  docs/design/listed.md:10 DD003 error: Files to Create entry 'src/listed.py' is missing",
+        "  docs/design/listed.md:14 DD020 warning: the table of section 'Files to Modify' is an HTML <table>: it was "
+        "not read",
+    ])
+
+
 def test_test_file_without_tests_dd002_error(project: Project) -> None:
     project.standard()
     project.write("tests/test_nothing.py", "def helper():\n    pass\n")
@@ -236,8 +263,15 @@ def test_paths_outside_rootdir_are_refused_dd030(project: Project, tmp_path_fact
     project.standard()
     os.symlink(outside / "test_secret.py", project.path / "tests" / "test_link.py")
     os.symlink(outside / "doc.md", project.path / "docs" / "design" / "linked.md")
+    os.symlink(outside / "test_secret.py", project.path / "src" / "link.py")
     project.doc("escape.md", f"""
         # ESC-1 - Escapes
+
+        ## Files to Create
+
+        | File Path |
+        |---|
+        | `src/link.py` |
 
         ## Test Strategy
 
@@ -250,11 +284,13 @@ def test_paths_outside_rootdir_are_refused_dd030(project: Project, tmp_path_fact
     result = project.pytester.runpytest("--designdoc", "tests/test_app.py")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines([
-        "*docs/design/escape.md:7 DD030 error: path '../outside/test_secret.py' escapes rootdir: refused, not read",
-        f"*docs/design/escape.md:8 DD030 error: path '{outside}/test_secret.py' escapes rootdir*",
-        "*docs/design/escape.md:9 DD030 error: path 'tests/test_link.py' escapes rootdir*",
+        "*docs/design/escape.md:7 DD030 error: path 'src/link.py' escapes rootdir: refused, not read",
+        "*docs/design/escape.md:13 DD030 error: path '../outside/test_secret.py' escapes rootdir: refused, not read",
+        f"*docs/design/escape.md:14 DD030 error: path '{outside}/test_secret.py' escapes rootdir*",
+        "*docs/design/escape.md:15 DD030 error: path 'tests/test_link.py' escapes rootdir*",
         "docs/design/linked.md:1 DD030 error: symlink points outside rootdir: refused, not read",
     ], consecutive=False)
+    assert "DD003" not in result.stdout.str() and "DD001" not in result.stdout.str(), "refused, not missing"
 
 
 def test_marker_with_unknown_key_dd031(project: Project) -> None:

@@ -100,3 +100,93 @@ def test_selection_deselects_in_process_and_the_terminal_counts_it(project: Proj
     result.assert_outcomes(passed=2, deselected=2)
     assert result.ret == 0
     result.stdout.fnmatch_lines(["designdoc: 1 doc (AUTH-1; 1 not selected), 1 goal: 0 met, 0 failed, 1 manual, *"])
+
+
+@pytest.mark.parametrize("key", ["", " "])
+def test_an_empty_select_is_a_usage_error_not_every_doc(two_docs: Project, key: str) -> None:
+    result = two_docs.pytester.runpytest("--designdoc", "--designdoc-select", key)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--designdoc-select: give a doc key or a glob of keys (an empty one would select "
+                                 "every doc, silently)"])
+
+
+LOGIN_DOC = """
+# APP-1 - The app
+
+## Files to Create
+
+| File Path | Purpose |
+|-----------|---------|
+| `src/app.py` | login |
+
+## Test Strategy
+
+| Test Type | Files | Coverage Goals |
+|-----------|-------|----------------|
+| Unit | `tests/test_app.py` | `login()` |
+| Unit | `tests/test_other.py` | edge cases |
+"""
+
+BROKEN_THEN_FIXED = """
+import os
+
+from app import login
+
+
+def test_login():
+    assert login()
+
+
+def test_flaky():
+    assert os.environ.get("FIXED") == "1"
+"""
+
+
+@pytest.fixture
+def fixed_after_a_failure(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """A run in which tests/test_app.py::test_flaky failed; it is fixed now (FIXED=1). Only test_login runs login()."""
+    project.write("src/app.py", "def login():\n    return True\n")
+    project.write("tests/test_app.py", BROKEN_THEN_FIXED)
+    project.write("tests/test_other.py", "def test_other():\n    pass\n")
+    project.doc("app.md", LOGIN_DOC)
+    first = project.pytester.runpytest_subprocess("--designdoc")
+    first.assert_outcomes(passed=2, failed=1)
+    monkeypatch.setenv("FIXED", "1")
+    return project
+
+
+@pytest.mark.parametrize(("option", "passed"), [("--lf", 1), ("--last-failed", 1), ("--sw", 2)])
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["in-process", "xdist"])
+def test_a_row_whose_tests_last_failed_left_out_is_not_run(fixed_after_a_failure: Project, option: str, passed: int,
+                                                           workers: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    if option == "--sw":
+        if workers:
+            pytest.skip("--sw runs in one process only")
+        monkeypatch.delenv("FIXED")
+        fixed_after_a_failure.pytester.runpytest_subprocess("--designdoc", "--sw").assert_outcomes(passed=1, failed=1)
+        monkeypatch.setenv("FIXED", "1")
+    result = fixed_after_a_failure.pytester.runpytest_subprocess("--designdoc", option, *workers)
+    result.assert_outcomes(passed=passed)
+    assert result.ret == 0, "no false red: test_login, which runs login(), was left out"
+    assert "DD012" not in result.stdout.str()
+    result.stdout.fnmatch_lines([
+        f"*app.md:13 DD014 warning: row not run in this session: tests/test_app.py partly selected ({option})",
+        "designdoc: 1 doc, 2 goals: 0 met, 0 failed, 1 manual, 1 not run; 0 errors, 1 warning",
+    ])
+
+
+@pytest.mark.parametrize("option", ["--ff", "--failed-first", "--nf", "--new-first"])
+def test_a_row_that_ff_or_nf_only_reorder_stays_decided(fixed_after_a_failure: Project, option: str) -> None:
+    result = fixed_after_a_failure.pytester.runpytest_subprocess("--designdoc", option)
+    result.assert_outcomes(passed=3)
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["designdoc: 1 doc, 2 goals: 1 met, 0 failed, 1 manual, 0 not run; 0 errors, "
+                                 "0 warnings"])
+
+
+def test_lf_without_a_recorded_failure_runs_everything_and_decides(fixed_after_a_failure: Project) -> None:
+    assert fixed_after_a_failure.pytester.runpytest_subprocess("--designdoc").ret == 0  # no failure recorded now
+    result = fixed_after_a_failure.pytester.runpytest_subprocess("--designdoc", "--lf")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["designdoc: 1 doc, 2 goals: 1 met, 0 failed, 1 manual, 0 not run; 0 errors, "
+                                 "0 warnings"])

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pytest_designdoc.cli import main
+from pytest_designdoc.cli import USAGE_ERROR, main
 
 from .helpers import Project
 
@@ -130,7 +130,8 @@ def test_a_job_fails_on_its_own_static_errors_and_still_writes_its_evidence(calc
 @pytest.mark.parametrize(("text", "message"), [
     (None, "cannot read"),
     ('{"schema": "something else"}', "is not a pytest-designdoc/evidence/v1 file"),
-    ('{"schema": "pytest-designdoc/evidence/v1"}', "is incomplete"),
+    ('{"schema": "pytest-designdoc/evidence/v1"}', "is not a valid pytest-designdoc/evidence/v1 file: the top level "
+                                                   "lacks coverage, coverage_scope, created, docs, rootdir, run"),
     ("[1, 2", "cannot read"),
 ])
 def test_evidence_that_cannot_be_used_is_refused(calc: Path, text: str | None, message: str,
@@ -138,5 +139,5 @@ def test_evidence_that_cannot_be_used_is_refused(calc: Path, text: str | None, m
     evidence = calc / "bad.json"
     if text is not None:
         evidence.write_text(text, encoding="utf-8")
-    assert _merge(calc / "base", str(evidence))[0] == 2
+    assert _merge(calc / "base", str(evidence))[0] == USAGE_ERROR
     assert message in capsys.readouterr().err

@@ -139,7 +139,11 @@ def test_a_run_that_cannot_decide_a_goal_does_not_call_its_waiver_stale(waived_p
     ("waivers:\n  - code: DD003\n    doc: APP-1\n    reason: r\n    expires: soon\n",
      "designdoc-waivers.yaml:5 DD024 error: waiver expires 'soon' is not a date: it waives nothing"),
     ("waivers: [\n", "designdoc-waivers.yaml:2 DD024 error: waiver file is not valid YAML: *"),
-], ids=["missing file", "no reason", "bad date", "bad yaml"])
+    ("waivers:\n  - code: DD003\n    doc: APP-1\n    reason: r\n    expires: 29991231\n",
+     "designdoc-waivers.yaml:5 DD024 error: waiver expires '29991231' is not a date: it waives nothing"),
+    ("waivers:\n  - code: DD003\n    doc: APP-1\n    reason: r\n    expires: 2999-W01-1\n",
+     "designdoc-waivers.yaml:5 DD024 error: waiver expires '2999-W01-1' is not a date: it waives nothing"),
+], ids=["missing file", "no reason", "bad date", "bad yaml", "basic format date", "week date"])
 def test_a_bad_waiver_file_is_an_error_on_its_line(waived_project: Project, waivers: str | None,
                                                    expected: str) -> None:
     if waivers is not None:
@@ -229,14 +233,16 @@ def test_baseline_from_a_lint_keeps_waivers_a_lint_cannot_judge(waived_project: 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--reason", "r", "--expires", "someday"], "--expires 'someday' is not a date (YYYY-MM-DD)"),
+    (["--reason", "r", "--expires", "29990331"], "--expires '29990331' is not a date (YYYY-MM-DD)"),
+    (["--reason", "r", "--expires", "2999-W01-1"], "--expires '2999-W01-1' is not a date (YYYY-MM-DD)"),
     (["--reason", "r", "--expires", "2001-01-01"], "--expires 2001-01-01 is in the past"),
     (["--reason", "  ", "--expires", "2999-01-01"], "--reason is empty"),
     (["nothing.json", "--reason", "r", "--expires", "2999-01-01"], "cannot read nothing.json"),
 ])
 def test_baseline_refuses_what_would_not_hold(waived_project: Project, args: list[str], message: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    from pytest_designdoc.cli import main
+    from pytest_designdoc.cli import USAGE_ERROR, main
 
-    assert main(["baseline", *args, "--root", str(waived_project.path)]) == 2
+    assert main(["baseline", *args, "--root", str(waived_project.path)]) == USAGE_ERROR
     assert message in capsys.readouterr().err
     assert not (waived_project.path / "designdoc-waivers.yaml").exists()

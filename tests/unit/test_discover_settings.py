@@ -94,7 +94,7 @@ def test_settings_come_from_the_ini_and_the_command_line_wins(tmp_path: Path) ->
                    designdoc_coverage_scope="row")
     assert (cli.paths, cli.coverage_scope) == (("other/*.md",), "row")
     assert cli.reports == (ReportTarget("md", str(tmp_path / "sub" / "r.md")),), "relative to the invocation dir"
-    shard = settings(tmp_path, designdoc_evidence="../e/one.json", designdoc_select=["AUTH-*", " "])
+    shard = settings(tmp_path, designdoc_evidence="../e/one.json", designdoc_select=["AUTH-*"])
     assert (shard.evidence, shard.select) == (str(tmp_path / "e" / "one.json"), ("AUTH-*",))
 
 
@@ -111,6 +111,14 @@ def test_settings_come_from_the_ini_and_the_command_line_wins(tmp_path: Path) ->
         ({"designdoc_baseline": "/etc/w.yaml"}, {}, "designdoc_baseline in *: '/etc/w.yaml' is not a path relative *"),
         ({}, {"designdoc_evidence": " "}, "--designdoc-evidence: give the path of the evidence file to write"),
         ({}, {"designdoc_report": ["json:r.out", "md:r.out"]}, "*r.out is the path of both the json and the md report*"),
+        ({"designdoc_report": ["json:../outside/r.json"]}, {},
+         "designdoc_report in *: '../outside/r.json' is not a path relative to rootdir (*)"),
+        ({"designdoc_report": ["json:~/r.json"]}, {}, "designdoc_report in *: '~/r.json' is not a path relative *"),
+        ({"designdoc_report": ["json:out/r.json"]}, {}, "designdoc_report in *: 'out/r.json' leads out of rootdir "
+                                                        "through a symlink"),
+        ({"designdoc_baseline": "out/w.yaml"}, {}, "designdoc_baseline in *: 'out/w.yaml' leads out of rootdir *"),
+        ({}, {"designdoc_select": ["AUTH-*", " "]}, "--designdoc-select: give a doc key or a glob of keys (an empty "
+                                                     "one would select every doc, silently)"),
     ],
 )
 def test_bad_settings_are_usage_errors_that_say_where(
@@ -118,8 +126,11 @@ def test_bad_settings_are_usage_errors_that_say_where(
 ) -> None:
     import fnmatch
 
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "out").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     with pytest.raises(pytest.UsageError) as raised:
-        settings(tmp_path, ini, **option)
+        settings(tmp_path / "root", ini, **option)
     assert fnmatch.fnmatch(str(raised.value), message), str(raised.value)
 
 

@@ -43,6 +43,16 @@ def test_worker_payloads_merge_without_double_counting() -> None:
     assert evidence.marker_keys == {"K-1": ("t/test_a.py", 3)}
 
 
+def test_a_test_collection_yielded_that_the_session_did_not_keep_is_deselected() -> None:
+    recorder = EvidenceRecorder()
+    recorder.produced(["t/test_a.py::failed_last", "t/test_a.py::passed_last", "t/test_a.py::k_deselected"])
+    recorder.deselected_items(["t/test_a.py::k_deselected"])  # said through pytest_deselected
+    recorder.collected_items(["t/test_a.py::failed_last"])  # --lf dropped passed_last and said nothing
+    seen = recorder.freeze().file("t/test_a.py")
+    assert (seen.collected, seen.deselected) == (3, 2)
+    assert recorder.payload()["deselected"] == ["t/test_a.py::k_deselected", "t/test_a.py::passed_last"]
+
+
 def _plan(status: Status = Status.ACCEPTED) -> Plan:
     row = TestRow(line=9, test_type="Unit", test_paths=("t/test_a.py", "t/test_b.py"),
                   goals=(Goal("90%", 9, GoalKind.PERCENT, required=90.0), Goal("prose", 9, GoalKind.MANUAL)))

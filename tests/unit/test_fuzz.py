@@ -1,6 +1,11 @@
-"""Property-based: no Markdown input makes the parser raise, no goal text makes target resolution raise."""
+"""Property-based: no Markdown input makes the parser raise, no goal text makes target resolution raise, and no
+evidence file, saved report, waiver file or template makes a ``designdoc`` command raise, write outside the
+project or print a control character."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -19,7 +24,8 @@ FRAGMENTS = [
     "| Test Type | Files | Coverage Goals |\n", "|---|---|---|\n", "| Unit | `t/test_a.py` | 90%; `f()` |\n",
     "| a | b | c | d |\n", "|\n", "||\n", "| `x|y` |\n", "---\n", "status: draft\n", "key: [\n", "!!python/object {}\n",
     "```\n", "> quote\n", "- item\n", "  - nested\n", "Title\n=====\n", "<br>", "\\|", "\r\n", "\t", "\x00", "\ufeff",
-    "[link](../../etc/passwd)\n", "`/abs/path.py`\n",
+    "[link](../../etc/passwd)\n", "`/abs/path.py`\n", "<table>\n", "<tr><td>a.py</td></tr>\n", "  | `b.py` |\n",
+    "  |---|\n", "> | File Path |\n", "> |---|\n", "1. | Files |\n", "   ```\n", "\x1b[2J", "\u200b",
 ]
 
 
@@ -125,3 +131,179 @@ def test_code_spans_close_on_a_run_of_the_same_length() -> None:
 
     text = "`a` ``b`c`` ```unclosed `` d ``"
     assert [text[lo:hi] for lo, hi, _ in code_spans(text)] == ["`a`", "``b`c``", "`` d ``"]
+
+
+# The designdoc command on hostile evidence, saved reports and waiver files ---------------------------------------
+
+HOSTILE_TEXT = ["\ud800", "\udfff\ud800", "\x1b[2J", "\u200b", "\u202e", "../../etc/passwd", "/etc/passwd", "~/x",
+                "", " ", "*", "[", "%0A::error::x", "\x00", "NaN", "9" * 30, "tests/test_app.py::test_one", "DD010",
+                "weird", "row", "suite", "alone", "2099-01-01", "20990101", "2099-W01-1"]
+JSON_LEAVES = (st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
+               | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12) | st.sampled_from(HOSTILE_TEXT))
+JSON_VALUES = st.recursive(JSON_LEAVES, lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.text(max_size=6) | st.sampled_from(HOSTILE_TEXT), inner, max_size=3),
+                           max_leaves=6)
+
+
+def _places(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every place in a JSON value, as the keys and indexes that lead there."""
+    places = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            places += _places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            places += _places(item, (*path, index))
+    return places
+
+
+@st.composite
+def mutated(draw: st.DrawFn, original: object) -> str:
+    """``original`` (JSON data) with a few of its values replaced, removed or added, sometimes cut short as text."""
+    import copy
+    import json
+
+    data = copy.deepcopy(original)
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        path = draw(st.sampled_from(_places(data)))
+        if not path:
+            data = draw(JSON_VALUES)
+            continue
+        parent: Any = data
+        for step in path[:-1]:
+            parent = parent[step]
+        action = draw(st.sampled_from(["replace", "remove", "add"]))
+        if action == "remove":
+            del parent[path[-1]]
+        elif action == "add" and isinstance(parent, dict):
+            parent[draw(st.text(max_size=6) | st.sampled_from(HOSTILE_TEXT))] = draw(JSON_VALUES)
+        else:
+            parent[path[-1]] = draw(JSON_VALUES)
+    text = json.dumps(data)
+    if draw(st.integers(min_value=0, max_value=9)) == 0:
+        text = text[: draw(st.integers(min_value=0, max_value=len(text)))]
+    return text
+
+
+def _cli_project(base: Path) -> Path:
+    """A project with a doc whose goals need coverage, a waiver file, and a directory beside it that must stay empty."""
+    root = base / "fuzz-cli" / "project"
+    if root.exists():
+        return root
+    for relpath, text in [
+        ("pyproject.toml", '[tool.pytest.ini_options]\npythonpath = ["src"]\ndesigndoc_baseline = "waivers.yaml"\n'),
+        ("src/app.py", "def login(ok):\n    if ok:\n        return True\n    return False\n"),
+        ("tests/test_app.py", "from app import login\n\ndef test_one():\n    assert login(True)\n"),
+        ("docs/design/app.md", "# APP-1 - App\n\n## Files to Create\n\n| File Path |\n|---|\n| `src/app.py` |\n"
+                               "| `src/later.py` |\n\n## Test Strategy\n\n| Test Type | Files | Coverage Goals |\n"
+                               "|---|---|---|\n| Unit | `tests/test_app.py` | `login()`; 90% of `src/app.py` |\n"),
+        ("waivers.yaml", "waivers: []\n"),
+    ]:
+        (root / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (root / relpath).write_text(text, encoding="utf-8")
+    (base / "fuzz-cli" / "outside").mkdir()
+    return root
+
+
+def _good_evidence(root: Path) -> dict[str, Any]:
+    """A job's evidence for the project, as ``--designdoc-evidence`` writes it."""
+    from coverage import CoverageData
+
+    from pytest_designdoc.evidence import EvidenceRecorder
+    from pytest_designdoc.measure import CoverageOutcome
+    from pytest_designdoc.shards import evidence_data
+
+    recorder = EvidenceRecorder()
+    recorder.file_considered("tests/test_app.py")
+    recorder.collected_items(["tests/test_app.py::test_one"])
+    recorder.test_report("tests/test_app.py::test_one", "passed")
+    recorder.marker("APP-1", "tests/test_app.py", 3, "tests/test_app.py::test_one")
+    data = CoverageData(no_disk=True)
+    data.set_context("tests/test_app.py")
+    data.add_lines({str(root / "src" / "app.py"): {1, 2, 3}})
+    evidence = evidence_data(rootdir=str(root), created="2026-01-01T00:00:00Z", scope="row",
+                             docs={"docs/design/app.md": "0"}, run=recorder.payload(outcomes=True),
+                             outcome=CoverageOutcome("alone", data), figures=None, targets=["src/app.py"])
+    return dict(evidence)
+
+
+def _cli(root: Path, *argv: str) -> tuple[int, str]:
+    """``designdoc ARGV`` in ``root``: its exit status and what it said on stderr; it must never raise."""
+    import contextlib
+    import io
+
+    from pytest_designdoc.cli import main
+
+    err = io.StringIO()
+    with contextlib.chdir(root), contextlib.redirect_stderr(err):
+        code = main(list(argv), stdout=io.StringIO())
+    return code, err.getvalue()
+
+
+def _held_the_line(root: Path, code: int, said: str) -> None:
+    from pytest_designdoc.report.view import printable
+
+    assert code in (0, 1, 4), said
+    if code == 4:
+        assert said.count("\n") == 1 and said.startswith("designdoc "), "one line naming the file and the field"
+    assert all(printable(line) == line for line in said.splitlines()), "no control character reaches the terminal"
+    assert list((root.parent / "outside").iterdir()) == [], "nothing is written outside the project"
+
+
+CLI_FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                           HealthCheck.too_slow])
+
+
+@CLI_FUZZ
+@given(data=st.data())
+def test_merge_holds_the_line_on_any_evidence(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    root = _cli_project(tmp_path_factory.getbasetemp())
+    (root / "evidence.json").write_text(data.draw(mutated(_good_evidence(root))), encoding="utf-8")
+    _held_the_line(root, *_cli(root, "merge", "evidence.json", "--root", str(root), "--report", "json:merged.json"))
+
+
+def _saved_report() -> dict[str, Any]:
+    import json
+
+    return dict(json.loads((Path(__file__).parent / "data" / "report-sample.json").read_text(encoding="utf-8")))
+
+
+@CLI_FUZZ
+@given(data=st.data(), fmt=st.sampled_from(["json", "md", "html", "junit", "sarif"]))
+def test_report_and_baseline_hold_the_line_on_any_saved_report(tmp_path_factory: pytest.TempPathFactory,
+                                                               data: st.DataObject, fmt: str) -> None:
+    root = _cli_project(tmp_path_factory.getbasetemp())
+    (root / "saved.json").write_text(data.draw(mutated(_saved_report())), encoding="utf-8")
+    _held_the_line(root, *_cli(root, "report", "saved.json", "-f", fmt, "-o", f"out.{fmt}"))
+    _held_the_line(root, *_cli(root, "baseline", "saved.json", "--reason", "r", "--expires", "2099-01-01",
+                               "--root", str(root), "-o", "baseline-out.yaml"))
+
+
+WAIVER_FRAGMENTS = ["waivers:\n", "  - code: DD003\n", "    doc: APP-1\n", "    match: src/later.py\n",
+                    "    reason: r\n", "    expires: 2099-01-01\n", "    expires: 20990101\n", "    expires: [1]\n",
+                    "    owner: {a: b}\n", "- x\n", "waivers: 3\n", "&a [*a]\n", "!!python/object:os.system x\n",
+                    "? [a, b]\n: c\n", "\x1b[2J", "\ufeff", "\t", "'", "\"", "%", "---\n", "...\n", "\x00"]
+
+
+@CLI_FUZZ
+@given(text=st.lists(st.sampled_from(WAIVER_FRAGMENTS) | st.text(max_size=10), max_size=12).map("".join))
+def test_lint_baseline_and_merge_hold_the_line_on_any_waiver_file(tmp_path_factory: pytest.TempPathFactory,
+                                                                  text: str) -> None:
+    import json
+
+    root = _cli_project(tmp_path_factory.getbasetemp())
+    (root / "evidence.json").write_text(json.dumps(_good_evidence(root)), encoding="utf-8")
+    for argv in (["lint", "--root", str(root)], ["merge", "evidence.json", "--root", str(root)],
+                 ["baseline", "--reason", "r", "--expires", "2099-01-01", "--root", str(root)]):
+        (root / "waivers.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
+        _held_the_line(root, *_cli(root, *argv))
+
+
+@CLI_FUZZ
+@given(template=st.binary(max_size=200) | st.lists(st.sampled_from(FRAGMENTS), max_size=12).map(
+    lambda parts: "".join(parts).encode("utf-8", "surrogatepass")))
+def test_new_holds_the_line_on_any_template(tmp_path_factory: pytest.TempPathFactory, template: bytes) -> None:
+    root = _cli_project(tmp_path_factory.getbasetemp())
+    (root / "template.md").write_bytes(template)
+    _held_the_line(root, *_cli(root, "new", "FUZZ-1", "Fuzz", "--template", "template.md", "--dir", "scratch",
+                               "--force"))

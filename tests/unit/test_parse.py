@@ -302,14 +302,40 @@ def test_front_matter_that_is_never_closed_is_an_error_not_prose(parser: DocPars
     assert [(f.path, f.line) for f in doc.files] == [("a.py", 9)], "lines still count from the file's first"
 
 
-def test_a_table_inside_a_blockquote_or_list_is_a_warning_not_silence(parser: DocParser) -> None:
+def test_a_table_inside_a_blockquote_or_a_list_item_is_read_as_github_shows_it(parser: DocParser) -> None:
     text = ("# K-1 - T\n\n## Files to Create\n\n> | File Path | Purpose |\n> |---|---|\n> | `a.py` | x |\n\n"
             "## Test Strategy\n\n- | Test Type | Files |\n  |---|---|\n  | Unit | `t/test_a.py` |\n\n"
-            "## Files to Modify\n\nNothing yet.\n")
+            "## Files to Modify\n\n1. The files we touch:\n\n   ```\n   | File Path |\n   |---|\n   | `no.py` |\n"
+            "   ```\n\n   | File Path |\n   |---|\n   | `b.py` |\n   | `c.py` |\n")
     doc = parse(parser, text)
-    assert (doc.files, doc.rows) == ((), ())
+    assert [(f.section.value, f.path, f.line) for f in doc.files] == [
+        ("create", "a.py", 7), ("modify", "b.py", 27), ("modify", "c.py", 28)], "not the table in a code fence"
+    assert [(row.line, row.test_paths) for row in doc.rows] == [(13, ("t/test_a.py",))]
+    assert doc.findings == ()
+
+
+def test_an_html_table_is_a_warning_not_silence(parser: DocParser) -> None:
+    text = ("# K-1 - T\n\n## Files to Create\n\n<table>\n<tr><th>File Path</th></tr>\n<tr><td>src/a.py</td></tr>\n"
+            "</table>\n\n## Files to Modify\n\nNothing yet.\n")
+    doc = parse(parser, text)
+    assert doc.files == ()
     assert [(f.line, f.severity, f.message) for f in doc.findings] == [
-        (5, Severity.WARNING, "the table of section 'Files to Create' is inside a blockquote or list: it was not read"),
-        (11, Severity.WARNING, "the table of section 'Test Strategy' is inside a blockquote or list: it was not read"),
-        (15, Severity.INFO, "section 'Files to Modify' has no table"),
+        (5, Severity.WARNING, "the table of section 'Files to Create' is an HTML <table>: it was not read"),
+        (10, Severity.INFO, "section 'Files to Modify' has no table"),
     ]
+
+
+def test_a_broken_table_inside_a_list_is_a_warning_not_silence(parser: DocParser) -> None:
+    doc = parse(parser, "# K-1 - T\n\n## Files to Create\n\n- | File Path | Purpose |\n  |---|\n  | `a.py` | x |\n")
+    assert doc.files == ()
+    assert [(f.line, f.severity, f.message) for f in doc.findings] == [
+        (5, Severity.WARNING, "the table of section 'Files to Create' is inside a blockquote or list: it was not read")]
+
+
+def test_a_nested_tables_line_is_its_header_outside_code_fences() -> None:
+    from pytest_designdoc.parse import _nested_table_line
+
+    lines = ["- item", "  ~~~", "  | a |", "  |---|", "  ~~~", "  > 1. | a | b |", "  >    |---|:-:|", "  >    | x | y |"]
+    assert _nested_table_line(lines, 10) == 15
+    assert _nested_table_line(lines[:5], 10) is None, "a table in a code fence is no table"
+    assert _nested_table_line(["| a | b |", "|---|"], 1) is None, "the delimiter row has one cell per column"

@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_designdoc.report import FORMATS, github, render
-from pytest_designdoc.report.view import all_findings
+from pytest_designdoc.report import FORMATS, github, render, terminal
+from pytest_designdoc.report.view import all_findings, printable
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = DATA / "golden"
@@ -213,6 +213,22 @@ def test_any_text_from_a_doc_keeps_every_format_well_formed(
         assert all(len(row["children"]) == width for row in body["children"])
     for command in github.workflow_commands(all_findings(data)):
         assert "\n" not in command and "\r" not in command
+        assert printable(command) == command, "no control or invisible character reaches the log"
+    for line in terminal.render(data, verbosity=1):
+        assert printable(line.text) == line.text, "no control or invisible character reaches the terminal"
+
+
+def test_terminal_and_github_output_escape_control_and_invisible_characters(sample: dict[str, Any]) -> None:
+    data = json.loads(json.dumps(sample))
+    finding = data["docs"][0]["findings"][0]
+    finding["message"] = "entry 'src/a\u200b.py\x1b[2J' is missing\u202e"
+    finding["hint"] = "line one\nline two"
+    expected = "entry 'src/a\\u200b.py\\x1b[2J' is missing\\u202e"
+    assert terminal.finding_line(finding).endswith(expected)
+    assert any(line.text.endswith(expected) for line in terminal.render(data))
+    (command,) = [c for c in github.workflow_commands(all_findings(data)) if "missing" in c and "u202e" in c]
+    assert command.endswith(f"::{expected}%0Aline one%0Aline two"), "the hint's line break stays the runner's"
+    assert printable("naïve — café\u00a0ok") == "naïve — café\u00a0ok", "printable text and spaces stay as they are"
 
 
 def test_long_missing_lists_fold_in_html_and_shorten_in_markdown(sample: dict[str, Any]) -> None:

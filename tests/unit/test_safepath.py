@@ -82,3 +82,44 @@ def test_glob_hidden_and_skipped_dirs(tree: tuple[str, Path]) -> None:
     assert [m.path for m in safepath.glob(root, "docs/.*.md").matches] == ["docs/.hidden.md"]
     skipped = safepath.glob(root, "**/*.md", skip_dir=lambda name: name == "sub")
     assert "docs/sub/b.md" not in [m.path for m in skipped.matches]
+
+
+def test_read_inside_reads_regular_files_inside_root_only(tree: tuple[str, Path]) -> None:
+    root, _ = tree
+    assert safepath.read_inside(root, "docs/a.md", 10) == b"a"
+    assert safepath.read_inside(root, "docs/in.md", 10) == b"a", "a link inside rootdir is followed"
+    with pytest.raises(safepath.Escapes, match="leads out of rootdir through a symlink"):
+        safepath.read_inside(root, "docs/out.md", 10)
+    with pytest.raises(safepath.Escapes):
+        safepath.read_inside(root, "docs/outdir/secret.md", 10)
+    with pytest.raises(safepath.Missing, match="it does not exist"):
+        safepath.read_inside(root, "docs/gone.md", 10)
+    with pytest.raises(safepath.TooLarge, match="larger than 0 bytes"):
+        safepath.read_inside(root, "docs/a.md", 0)
+    with pytest.raises(safepath.Unreadable, match="not a regular file"):
+        safepath.read_inside(root, "docs/sub", 10)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_read_file_refuses_a_fifo_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(safepath.Unreadable, match="not a regular file"):
+        safepath.read_file(str(tmp_path / "pipe"), 10)
+
+
+@pytest.mark.parametrize(("raw", "problem"), [
+    ("../w.yaml", "'../w.yaml' is not a path relative to rootdir (no absolute paths, '~' or '..')"),
+    ("~/w.yaml", "'~/w.yaml' is not a path relative to rootdir *"),
+    ("/etc/w.yaml", "'/etc/w.yaml' is not a path relative to rootdir *"),
+    (" ", "'' is not a path relative to rootdir *"),
+    ("docs/outdir/w.yaml", "'docs/outdir/w.yaml' leads out of rootdir through a symlink"),
+    ("docs/out.md", "'docs/out.md' leads out of rootdir through a symlink"),
+])
+def test_a_configured_path_stays_inside_root(tree: tuple[str, Path], raw: str, problem: str) -> None:
+    import fnmatch
+
+    root, _ = tree
+    with pytest.raises(ValueError) as refused:
+        safepath.configured(root, raw)
+    assert fnmatch.fnmatch(str(refused.value), problem), str(refused.value)
+    assert safepath.configured(root, "./reports//new/r.json") == "reports/new/r.json", "not there yet: fine"

@@ -102,10 +102,13 @@ def test_a_waiver_matching_nothing_is_stale_unless_the_run_cannot_tell() -> None
     ("waivers:\n  - code: DD010\n    doc: A\n    reason: r\n", 2, "waiver without expires"),
     ("waivers:\n  - code: DD010\n    doc: A\n    reason: r\n    expires: next week\n", 5, "is not a date"),
     ("waivers:\n  - code: DD010\n    doc: A\n    reason: r\n    expires: 2027-02-30\n", 5, "is not a date"),
+    ("waivers:\n  - code: DD010\n    doc: A\n    reason: r\n    expires: 20990331\n", 5, "is not a date"),
+    ("waivers:\n  - code: DD010\n    doc: A\n    reason: r\n    expires: 2099-W01-1\n", 5, "is not a date"),
     ("waivers:\n  - code: coverage\n    doc: A\n    reason: r\n    expires: 2027-01-01\n", 2, "is not a finding code"),
     ("waivers:\n  - just text\n", 2, "not a mapping"),
     ("waivers:\n  - code: DD010\n    doc: [A, B]\n    reason: r\n    expires: 2027-01-01\n", 2, "must be text"),
-], ids=["yaml", "list", "waivers not a list", "no reason", "no expires", "words", "no such day", "code",
+], ids=["yaml", "list", "waivers not a list", "no reason", "no expires", "words", "no such day", "basic format",
+        "week date", "code",
         "entry", "doc list"])
 def test_every_bad_waiver_is_an_error_at_its_line_and_waives_nothing(text: str, line: int, message: str) -> None:
     loaded = parse("waivers.yaml", text)

@@ -1,0 +1,62 @@
+"""The evidence as JSON: an xdist worker's payload and a shard job's evidence file, as TypedDicts.
+
+Like ``report/data.py`` this module has no ``from __future__ import
+annotations``: on Python 3.11 a TypedDict's ``NotRequired`` keys count as
+optional only when its annotations are evaluated where it is defined, and
+:func:`pytest_designdoc.shape.problem` checks an evidence file against
+these types before anything reads it.
+"""
+
+from typing import Annotated, NotRequired, Optional, TypedDict
+
+from .evidence import OUTCOMES
+from .measure import COVERAGE_RUN, OWN, PYTEST_COV
+from .shape import OneOf
+
+
+class SelectionData(TypedDict):
+    options: list[str]
+    nodeid_files: list[str]
+
+
+class RunData(TypedDict):
+    """:meth:`EvidenceRecorder.payload`: an xdist worker's evidence, or with its outcomes a shard job's."""
+
+    considered: list[str]
+    selected: list[str]
+    deselected: list[str]
+    collect_errors: list[str]
+    collect_skips: NotRequired[list[str]]
+    marker_keys: dict[str, tuple[str, int]]
+    """Marker key → (path, line) of its first use."""
+    marked: NotRequired[dict[str, list[str]]]
+    outcomes: NotRequired[dict[str, Annotated[str, OneOf(*OUTCOMES)]]]
+    selection: NotRequired[SelectionData]
+
+
+class CoverageEvidenceData(TypedDict):
+    """A job's coverage outcome; ``data`` is ``CoverageData.dumps()`` in base64."""
+
+    source: Annotated[str, OneOf(OWN, PYTEST_COV, COVERAGE_RUN)]
+    problem: str
+    hint: str
+    count_branches: bool
+    per_test_contexts: bool
+    tainted: list[str]
+    preimported: list[str]
+    unmeasurable: dict[str, tuple[str, str]]
+    """Target → (message, hint) of why the job could not measure it."""
+    data: Optional[str]
+
+
+class EvidenceFileData(TypedDict):
+    """What ``--designdoc-evidence PATH`` writes."""
+
+    schema: str
+    created: str
+    rootdir: str
+    coverage_scope: Annotated[str, OneOf("row", "suite")]
+    docs: dict[str, str]
+    """Doc path → sha256 of the doc the job read."""
+    run: RunData
+    coverage: Optional[CoverageEvidenceData]
