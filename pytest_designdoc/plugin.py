@@ -40,6 +40,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("designdoc", "design docs as checks (pytest-designdoc)")
     group.addoption("--designdoc", action="store_true", default=False,
                     help="check the design docs against the code and tests (default: off).")
+    group.addoption("--no-designdoc", action="store_true", default=False,
+                    help="turn the design doc checks off for this run, even with --designdoc in addopts "
+                         "(default: on when --designdoc is given).")
     group.addoption("--designdoc-path", action="append", default=None, metavar="GLOB",
                     help="glob of design docs relative to rootdir; repeatable; replaces designdoc_paths "
                          f"(default: {', '.join(DEFAULT_PATHS)}).")
@@ -93,7 +96,7 @@ _early_key = pytest.StashKey["DesignDocPlugin"]()
 def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> Any:
     """Plan before any coverage starts (pytest-cov starts in this hook): the core must be asked for first."""
     options = early_config.known_args_namespace
-    if not getattr(options, "designdoc", False):
+    if not _enabled(options):
         return (yield)
     plugin = DesignDocPlugin(early_config, Settings.from_config(early_config, options))
     plugin.run_static_stage()
@@ -129,8 +132,9 @@ class _EarlyStart:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "designdoc(key): link this test to the design doc with that key.")
-    if not config.getoption("designdoc", False):
-        _refuse_options_without_the_flag(config)
+    if not _enabled(config.option):
+        if not config.option.no_designdoc:
+            _refuse_options_without_the_flag(config)
         return
     plugin = config.stash.get(_early_key, None)
     if plugin is None:
@@ -139,6 +143,11 @@ def pytest_configure(config: pytest.Config) -> None:
         del config.stash[_early_key]
     config.stash[_plugin_key] = plugin
     plugin.register()
+
+
+def _enabled(options: Any) -> bool:
+    """``--designdoc``, unless ``--no-designdoc`` (wherever each was given) turns it off."""
+    return bool(getattr(options, "designdoc", False)) and not getattr(options, "no_designdoc", False)
 
 
 def _refuse_options_without_the_flag(config: pytest.Config) -> None:
