@@ -8,26 +8,47 @@
 from __future__ import annotations
 
 import argparse
-import configparser
 import os
 import re
 import sys
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Optional, Sequence, TextIO
 
 from . import __version__
 from .report import FORMATS
-from .settings import DEFAULT_PATHS, ReportTarget, report_target, shared_path
+from .settings import (
+    DEFAULT_PATHS,
+    DEFAULT_WAIVERS,
+    GITHUB_MODES,
+    BadSetting,
+    ReportTarget,
+    choice,
+    doc_globs,
+    no_docs,
+    paths_origin,
+    report_target,
+    shared_path,
+    waiver_file,
+)
 from .static import PYTEST_NORECURSE, PYTEST_PYTHON_FILES, Layout
 
 if TYPE_CHECKING:
     from .model import Finding, Report
     from .plan import Plan
+    from .pytestconfig import ProjectConfig
     from .report.data import ReportData, SummaryData
     from .waivers import Current
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _MAX_KEY = 64
+
+
+USAGE_ERROR = 4
+"""The exit status of a mistake in the command line or the configuration, as pytest's ``ExitCode.USAGE_ERROR``."""
+
+
+class _Usage(Exception):
+    """A usage error of a designdoc command; the message says what to change (exit 4)."""
 
 
 def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> int:
@@ -37,9 +58,9 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
 
     lint = commands.add_parser("lint", help="check the design docs without running the tests; exit 1 on errors")
     lint.add_argument("paths", nargs="*", metavar="PATH",
-                      help="docs or globs relative to the root (default: designdoc_paths of the pytest config)")
-    lint.add_argument("--root", help="project root (default: where the nearest pytest config file is, else .)")
-    lint.add_argument("--strict", action="store_true", help="warnings fail too (default: designdoc_strict)")
+                      help="docs, globs or directories (default: designdoc_paths of the pytest config)")
+    _project_options(lint)
+    _strict_option(lint)
 
     report = commands.add_parser("report", help="render a saved JSON report as html, md, junit or sarif")
     report.add_argument("report", metavar="REPORT.json")
@@ -53,16 +74,17 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
     baseline.add_argument("--expires", required=True, metavar="YYYY-MM-DD", help="when the new waivers lapse")
     baseline.add_argument("--owner", default="", help="who fixes them")
     baseline.add_argument("--output", "-o", help="the waiver file (default: designdoc_baseline of the pytest "
-                                                 "config, else designdoc-waivers.yaml in the root)")
-    baseline.add_argument("--root", help="project root (default: where the nearest pytest config file is, else .)")
+                                                 f"config, else {DEFAULT_WAIVERS} in the rootdir)")
+    _project_options(baseline)
 
     merge = commands.add_parser("merge", help="sharded CI: decide the goals once from every job's evidence")
     merge.add_argument("evidence", nargs="+", metavar="EVIDENCE",
                        help="files written by pytest --designdoc --designdoc-evidence PATH, one per job")
-    merge.add_argument("--report", action="append", default=[], metavar="FORMAT:PATH",
+    merge.add_argument("--designdoc-report", "--report", dest="report", action="append", default=[],
+                       metavar="FORMAT:PATH",
                        help="write the traceability report; repeatable (default: designdoc_report of the config)")
-    merge.add_argument("--strict", action="store_true", help="warnings fail too (default: designdoc_strict)")
-    merge.add_argument("--root", help="project root (default: where the nearest pytest config file is, else .)")
+    _project_options(merge)
+    _strict_option(merge)
 
     new = commands.add_parser("new", help="write a new design doc from the template")
     new.add_argument("key", help="the doc's key, e.g. AUTH-42")
@@ -72,104 +94,87 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
     new.add_argument("--template", help="a team's own template (default: the packaged feature design template)")
 
     options = parser.parse_args(argv)
-    if options.command == "lint":
-        return _lint(options, stdout)
-    if options.command == "report":
-        return _report(options, stdout)
-    if options.command == "baseline":
-        return _baseline(options, stdout)
-    if options.command == "merge":
-        return _merge(options, stdout)
-    return _new(options, stdout)
+    commands_by_name = {"lint": _lint, "report": _report, "baseline": _baseline, "merge": _merge, "new": _new}
+    from .pytestconfig import ConfigError
+
+    try:
+        return commands_by_name[options.command](options, stdout)
+    except (_Usage, BadSetting, ConfigError) as exc:
+        print(f"designdoc {options.command}: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+def _project_options(parser: argparse.ArgumentParser) -> None:
+    """``-c`` and ``--rootdir``, which mean what they mean to pytest."""
+    parser.add_argument("-c", "--config-file", metavar="FILE",
+                        help="the pytest configuration file to read, as pytest -c (default: the one pytest finds)")
+    parser.add_argument("--rootdir", "--root", dest="rootdir", metavar="DIR",
+                        help="the project's rootdir, as pytest --rootdir (default: where pytest puts it)")
+
+
+def _strict_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--designdoc-strict", "--strict", dest="strict", action="store_true",
+                        help="warnings fail too (default: designdoc_strict)")
 
 
 # lint ---------------------------------------------------------------------
 
 
-def find_root(start: str) -> tuple[str, dict[str, Any]]:
-    """pytest's rootdir rule, simplified: the nearest directory with a pytest config, and its values."""
-    directory = os.path.abspath(start)
-    while True:
-        values = _pytest_ini(directory)
-        if values is not None:
-            return directory, values
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return os.path.abspath(start), {}
-        directory = parent
+def _project(options: argparse.Namespace, args: Sequence[str] = ()) -> ProjectConfig:
+    """What pytest would take for rootdir and configuration here, given ``-c``, ``--rootdir`` and ``args``."""
+    from .pytestconfig import locate
 
-
-def _pytest_ini(directory: str) -> Optional[dict[str, Any]]:
-    for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("pyproject.toml", None),
-                          ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
-        path = os.path.join(directory, name)
-        if not os.path.isfile(path):
-            continue
-        if section is None:
-            table = _pyproject_pytest(path)
-            if table is not None:
-                return table
-            continue
-        config = configparser.ConfigParser(interpolation=None)
-        try:
-            config.read(path, encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError):
-            continue
-        if config.has_section(section):
-            return dict(config.items(section))
-        if name.startswith(("pytest", ".pytest")):
-            return {}
-    return None
-
-
-def _pyproject_pytest(path: str) -> Optional[dict[str, Any]]:
-    import tomllib
-
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, ValueError):
-        return None
-    table = data.get("tool", {}).get("pytest", {}).get("ini_options")
-    return dict(table) if isinstance(table, dict) else None
-
-
-def _as_list(value: Any, default: Sequence[str]) -> list[str]:
-    if value is None:
-        return list(default)
-    if isinstance(value, str):
-        return value.split()
-    return [str(v) for v in value]
-
-
-def _scalar(value: Any) -> str:
-    """An ini value as one lower-case word (TOML may give a bool)."""
-    return str(value).strip().lower()
+    return locate(os.getcwd(), args, inifile=getattr(options, "config_file", None),
+                  rootdir=getattr(options, "rootdir", None))
 
 
 def _lint(options: argparse.Namespace, out: TextIO) -> int:
     from . import safepath
     from .evaluate import static_findings
-    from .static import static_stage
 
-    root, ini = _root_and_ini(options.root)
-    patterns = _lint_patterns(options.paths, root) if options.paths else _as_list(ini.get("designdoc_paths"),
-                                                                                  DEFAULT_PATHS)
-    baseline = safepath.normalize(str(ini.get("designdoc_baseline") or ""))
-    if isinstance(patterns, str) or baseline is None:
-        problem = patterns if isinstance(patterns, str) else "designdoc_baseline is not a path relative to the root"
-        print(f"designdoc lint: {problem}", file=sys.stderr)
-        return 2
-    real = safepath.real_root(root)
-    checked = static_stage(real, patterns, _layout(ini))
+    config = _project(options, options.paths)
+    baseline, github_mode, strict = _waiver_file(config), _github(config), _strict(options, config)
+    if options.paths:
+        checked = _checked_docs(config, _lint_patterns(options.paths, config.rootdir), "the PATHs given")
+    else:
+        checked = _checked_docs(config)
     findings = static_findings(checked)
     if baseline:
         from . import waivers
 
         keys = {doc_plan.doc.path: doc_plan.doc.key for doc_plan in checked.docs}
-        findings = waivers.apply_to_lint(findings, keys, waivers.load(real, baseline), waivers.today_utc())
-    strict = _strict(options, ini)
-    return _print_lint(findings, len(checked.docs), _scalar(ini.get("designdoc_github", "auto")), strict, out)
+        findings = waivers.apply_to_lint(findings, keys, waivers.load(safepath.real_root(config.rootdir), baseline),
+                                         waivers.today_utc())
+    return _print_lint(findings, len(checked.docs), github_mode, strict, out)
+
+
+def _checked_docs(config: ProjectConfig, patterns: Optional[Sequence[str]] = None, origin: str = "") -> Plan:
+    """The static stage over ``patterns`` (default: the config's ``designdoc_paths``); no doc is a usage error."""
+    from . import safepath
+    from .static import static_stage
+
+    if patterns is None:
+        patterns, origin = _doc_patterns(config), _paths_origin(config)
+    checked = static_stage(safepath.real_root(config.rootdir), patterns, _layout(config))
+    if not checked.docs and not checked.findings:
+        raise _Usage(no_docs(patterns, origin, config.rootdir))
+    return checked
+
+
+def _doc_patterns(config: ProjectConfig) -> list[str]:
+    return doc_globs(config.linelist("designdoc_paths", DEFAULT_PATHS), _paths_origin(config))
+
+
+def _paths_origin(config: ProjectConfig) -> str:
+    return paths_origin(config.inifile if "designdoc_paths" in config.values else None)
+
+
+def _waiver_file(config: ProjectConfig) -> Optional[str]:
+    return waiver_file(config.string("designdoc_baseline"), f"designdoc_baseline in {config.inifile}", config.rootdir)
+
+
+def _github(config: ProjectConfig) -> str:
+    return choice(config.string("designdoc_github", "auto"), GITHUB_MODES, f"designdoc_github in {config.inifile}")
 
 
 def _print_lint(findings: Sequence[Finding], docs: int, github_mode: str, strict: bool, out: TextIO) -> int:
@@ -194,35 +199,30 @@ def _print_lint(findings: Sequence[Finding], docs: int, github_mode: str, strict
     return 1 if counts["error"] or (strict and counts["warning"]) else 0
 
 
-def _strict(options: argparse.Namespace, ini: dict[str, Any]) -> bool:
-    """``--strict``, else the config's ``designdoc_strict``."""
-    return bool(options.strict) or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
+def _strict(options: argparse.Namespace, config: ProjectConfig) -> bool:
+    """``--designdoc-strict``, else the config's ``designdoc_strict``."""
+    return bool(options.strict) or config.boolean("designdoc_strict")
 
 
-def _root_and_ini(root: Optional[str]) -> tuple[str, dict[str, Any]]:
-    """``--root`` and its pytest ini, or the nearest project's."""
-    return (os.path.abspath(root), _pytest_ini(root) or {}) if root else find_root(".")
+def _layout(config: ProjectConfig) -> Layout:
+    """pytest's python_files and norecursedirs from the config, or pytest's defaults."""
+    return Layout(tuple(config.args("python_files", PYTEST_PYTHON_FILES)),
+                  tuple(config.args("norecursedirs", PYTEST_NORECURSE)))
 
 
-def _layout(ini: dict[str, Any]) -> Layout:
-    """pytest's python_files and norecursedirs from the ini, or pytest's defaults."""
-    return Layout(tuple(_as_list(ini.get("python_files"), PYTEST_PYTHON_FILES)),
-                  tuple(_as_list(ini.get("norecursedirs"), PYTEST_NORECURSE)))
-
-
-def _lint_patterns(paths: list[str], root: str) -> list[str] | str:
-    """The doc globs for the PATHs given to ``designdoc lint``, or why one of them cannot be linted."""
+def _lint_patterns(paths: list[str], root: str) -> list[str]:
+    """The doc globs for the PATHs given to ``designdoc lint``."""
     from . import safepath
 
     patterns = []
     for raw in paths:
         relative = os.path.relpath(os.path.abspath(raw), root).replace(os.sep, "/")
-        if relative.startswith("../"):
-            return f"{raw} is outside the root {root}"
+        if relative.startswith("../") or relative == "..":
+            raise _Usage(f"{raw} is outside the rootdir {root}")
         if os.path.isdir(raw):
             relative = "**/*.md" if relative == "." else f"{relative}/**/*.md"
         elif not os.path.exists(raw) and not safepath.has_magic(raw):
-            return f"{raw} does not exist"
+            raise _Usage(f"{raw} does not exist")
         patterns.append(relative)
     return patterns
 
@@ -265,8 +265,13 @@ def changed_docs(data: ReportData) -> list[str]:
     from . import safepath
     from .discover import MAX_DOC_BYTES
 
+    from .pytestconfig import ConfigError, locate
+
     root = data.get("rootdir")
-    here, _ = find_root(".")
+    try:
+        here = locate(os.getcwd()).rootdir
+    except ConfigError:
+        return []  # no project here to compare with
     if not isinstance(root, str) or safepath.real_root(root) != safepath.real_root(here):
         return []  # only a report of this project may make us read files, and only inside it
     real = safepath.real_root(root)
@@ -311,10 +316,11 @@ def _baseline(options: argparse.Namespace, out: TextIO) -> int:
     reason = " ".join(options.reason.split())
     if not reason:
         return fail("--reason is empty: say why the findings are accepted")
-    root, ini = _root_and_ini(options.root)
-    output = options.output or os.path.join(root, str(ini.get("designdoc_baseline") or "designdoc-waivers.yaml"))
+    config = _project(options)
+    root = config.rootdir
+    output = options.output or os.path.join(root, config.string("designdoc_baseline").strip() or DEFAULT_WAIVERS)
     relative = os.path.relpath(os.path.abspath(output), root).replace(os.sep, "/")
-    current = _saved_findings(options.report) if options.report else _lint_findings(root, ini)
+    current = _saved_findings(options.report) if options.report else _lint_findings(config)
     if isinstance(current, str):
         return fail(current)
     existing = waivers.WaiverFile(relative)
@@ -363,13 +369,11 @@ def _saved_findings(path: str) -> list[Current] | str:
         return f"{path} is not a valid report: a finding names a row or goal it does not have ({exc})"
 
 
-def _lint_findings(root: str, ini: dict[str, Any]) -> list[Current]:
-    from . import safepath
+def _lint_findings(config: ProjectConfig) -> list[Current]:
     from .evaluate import static_findings
-    from .static import static_stage
     from .waivers import Current
 
-    checked = static_stage(safepath.real_root(root), _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS), _layout(ini))
+    checked = _checked_docs(config)
     keys = {doc_plan.doc.path: doc_plan.doc.key for doc_plan in checked.docs}
     return [Current(keys[f.path], f) for f in static_findings(checked) if f.path in keys]
 
@@ -387,17 +391,16 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
     from .report.publish import publish
     from .report.terminal import render
 
-    root, ini = _root_and_ini(options.root)
+    config = _project(options)
     try:
-        targets = _merge_targets(options.report, root, ini)
-        report = _merged_report(options.evidence, root, ini)
+        targets = _merge_targets(options.report, config)
+        report = _merged_report(options.evidence, config)
     except _Refused as exc:
         print(f"designdoc merge: {exc}", file=sys.stderr)
         return 2
     data = to_dict(report)
-    published = publish(data, [(target.format, target.path) for target in targets],
-                        _scalar(ini.get("designdoc_github", "auto")))
-    strict = _strict(options, ini)
+    published = publish(data, [(target.format, target.path) for target in targets], _github(config))
+    strict = _strict(options, config)
     for line in render(data, strict=strict):
         print(line.text, file=out)
     for error in published.errors:
@@ -408,18 +411,18 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
     return 1 if failing else 0
 
 
-def _merge_targets(values: list[str], root: str, ini: dict[str, Any]) -> list[ReportTarget]:
+def _merge_targets(values: list[str], config: ProjectConfig) -> list[ReportTarget]:
     try:
         targets = [report_target(value, os.getcwd()) for value in values] or [
-            report_target(value, root) for value in _as_list(ini.get("designdoc_report"), ())]
+            report_target(value, config.rootdir) for value in config.linelist("designdoc_report")]
     except ValueError as exc:
-        raise _Refused(f"--report {exc}") from None
+        raise _Refused(f"--designdoc-report {exc}") from None
     if shared_path(targets):
         raise _Refused(shared_path(targets))
     return targets
 
 
-def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
+def _merged_report(paths: list[str], config: ProjectConfig) -> Report:
     """The jobs' evidence evaluated once against the docs under ``root``, waivers applied."""
     import contextlib
     from dataclasses import replace
@@ -436,8 +439,9 @@ def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
     scopes = {job.scope for job in jobs}
     if len(scopes) > 1:
         raise _Refused(f"the jobs measured with different coverage scopes ({', '.join(sorted(scopes))})")
+    root = config.rootdir
     real = safepath.real_root(root)
-    plan = _project_plan(real, root, ini)
+    plan = _checked_docs(config)
     coverage = CoverageEvidence(row_scope=scopes == {"row"})
     if plan.coverage_targets():
         from .figures import coverage_evidence
@@ -449,23 +453,12 @@ def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
     report = evaluate(plan, evidence, coverage, rootdir=root, created=created)
     changed = shards.changed_docs(jobs, {doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in plan.docs})
     report = replace(report, findings=tuple(sorted(report.findings + tuple(changed), key=lambda f: f.sort_key)))
-    baseline = safepath.normalize(str(ini.get("designdoc_baseline") or ""))
+    baseline = _waiver_file(config)
     if baseline:
         from . import waivers
 
         report = waivers.applied(report, real, baseline)
     return report
-
-
-def _project_plan(real: str, root: str, ini: dict[str, Any]) -> Plan:
-    from .static import static_stage
-
-    patterns = _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS)
-    plan = static_stage(real, patterns, _layout(ini))
-    if not plan.docs and not plan.findings:
-        raise _Refused(f"found no design doc: {', '.join(patterns)} matches none under {root} (run it in the "
-                       "project, or give --root)")
-    return plan
 
 
 # new ---------------------------------------------------------------------------
@@ -493,10 +486,9 @@ def _doc_with_key(key: str) -> str:
     from .discover import discover
     from .parse import DocParser
 
-    root, ini = find_root(".")
-    found = discover(safepath.real_root(root), _as_list(ini.get("designdoc_paths"), DEFAULT_PATHS), DocParser(),
-                     _layout(ini).skip_dir)
-    return next((os.path.join(root, doc.path) for doc in found.docs if doc.key == key), "")
+    config = _project(argparse.Namespace())
+    found = discover(safepath.real_root(config.rootdir), _doc_patterns(config), DocParser(), _layout(config).skip_dir)
+    return next((os.path.join(config.rootdir, doc.path) for doc in found.docs if doc.key == key), "")
 
 
 def _new(options: argparse.Namespace, out: TextIO) -> int:

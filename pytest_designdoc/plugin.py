@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import pytest
 
-from .settings import DEFAULT_PATHS, Settings
+from .settings import DEFAULT_PATHS, Settings, no_docs, paths_origin
 
 if TYPE_CHECKING:
     from .evaluate import CoverageEvidence
@@ -257,11 +257,9 @@ class DesignDocPlugin:
                 raise pytest.UsageError(f"--designdoc-select {', '.join(unmatched)} matches no design doc key "
                                         f"(known keys: {known})")
         elif not self.plan.docs and not self.plan.findings:
-            origin = "--designdoc-path" if self.settings.paths_from_command_line else (
-                f"designdoc_paths in {self.config.inipath}" if self.config.inipath else "the default designdoc_paths")
-            raise pytest.UsageError(
-                f"--designdoc found no design doc: {', '.join(self.settings.paths)} ({origin}) matches none under "
-                f"{self.rootpath}. Check the globs, or write the first doc: designdoc new KEY 'Title'")
+            origin = "--designdoc-path" if self.settings.paths_from_command_line else paths_origin(
+                str(self.config.inipath) if self.config.inipath else None)
+            raise pytest.UsageError(f"--designdoc {no_docs(self.settings.paths, origin, str(self.rootpath))}")
 
     def _parse_goal(self, text: str, line: int) -> Goal:
         """The goal parsers' answer, or a usage error naming them when one raises or answers with no Goal."""

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import pytest
 
-from pytest_designdoc.cli import main
+from pytest_designdoc.cli import USAGE_ERROR, main
 
 from .helpers import Project
 
@@ -57,7 +57,7 @@ def test_lint_of_a_path_that_does_not_exist_fails(
 ) -> None:
     project.standard()
     monkeypatch.chdir(project.path)
-    assert run("lint", "docs/desing/app.md")[0] == 2, "a typo must not pass green"
+    assert run("lint", "docs/desing/app.md")[0] == USAGE_ERROR, "a typo must not pass green"
     assert capsys.readouterr().err == "designdoc lint: docs/desing/app.md does not exist\n"
 
 
