@@ -169,8 +169,10 @@ def _paths_origin(config: ProjectConfig) -> str:
     return paths_origin(config.inifile if "designdoc_paths" in config.values else None)
 
 
-def _waiver_file(config: ProjectConfig) -> Optional[str]:
-    return waiver_file(config.string("designdoc_baseline"), f"designdoc_baseline in {config.inifile}", config.rootdir)
+def _waiver_file(config: ProjectConfig, *, default_exists: bool = False) -> str:
+    """The waiver file runs apply ('': none); ``default_exists``: as if rootdir had the default one."""
+    return waiver_file(config.string("designdoc_baseline"), f"designdoc_baseline in {config.inifile}", config.rootdir,
+                       default_exists=default_exists)
 
 
 def _github(config: ProjectConfig) -> str:
@@ -318,7 +320,8 @@ def _baseline(options: argparse.Namespace, out: TextIO) -> int:
         return fail("--reason is empty: say why the findings are accepted")
     config = _project(options)
     root = config.rootdir
-    output = options.output or os.path.join(root, config.string("designdoc_baseline").strip() or DEFAULT_WAIVERS)
+    read_by_runs = _waiver_file(config, default_exists=True)
+    output = options.output or os.path.join(root, read_by_runs)
     relative = os.path.relpath(os.path.abspath(output), root).replace(os.sep, "/")
     current = _saved_findings(options.report) if options.report else _lint_findings(config)
     if isinstance(current, str):
@@ -340,6 +343,13 @@ def _baseline(options: argparse.Namespace, out: TextIO) -> int:
 
     print(f"designdoc baseline: wrote {plural(len(result.waivers), 'waiver')} to {output} ({result.kept} kept, "
           f"{result.added} added, {result.removed} removed)", file=out)
+    if relative == read_by_runs:
+        print("designdoc baseline: pytest --designdoc and designdoc lint apply it"
+              + ("" if config.string("designdoc_baseline").strip() else
+                 f" (rootdir's {DEFAULT_WAIVERS}, read when designdoc_baseline is not set)"), file=out)
+    else:
+        print(f"designdoc baseline: pytest --designdoc and designdoc lint read {read_by_runs}, not this file: add "
+              f"{config.setting('designdoc_baseline', relative)}", file=out)
     return 0
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import pytest
 
-from .settings import DEFAULT_PATHS, Settings, no_docs, paths_origin
+from .settings import DEFAULT_PATHS, DEFAULT_WAIVERS, Settings, no_docs, paths_origin
 
 if TYPE_CHECKING:
     from .evaluate import CoverageEvidence
@@ -71,7 +71,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   help="GitHub Actions annotations and step summary: auto, true or false (default: auto).")
     parser.addini("designdoc_baseline", type="string", default="",
                   help="waiver file (YAML, relative to rootdir) of accepted findings with reason and "
-                       "expiry date (default: none).")
+                       f"expiry date (default: {DEFAULT_WAIVERS} when rootdir has one).")
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -325,8 +325,9 @@ class DesignDocPlugin:
                     coverage += f", core {self.core.ask} (asked for: the sysmon core ignores row contexts)"
             selected = (f" selected by {', '.join(self.settings.select)} ({len(self.unselected_keys)} not selected)"
                         if self.settings.select else "")
+            waivers = f"; waivers: {self.settings.baseline}" if self.settings.baseline else ""
             return (f"designdoc: {plural(len(self.plan.docs), 'doc')}{selected} from {', '.join(self.settings.paths)}"
-                    f"{coverage}")
+                    f"{coverage}{waivers}")
         return None
 
     @pytest.hookimpl(wrapper=True, trylast=True)

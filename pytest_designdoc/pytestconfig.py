@@ -20,6 +20,12 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 
+def _toml_string(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
 class ConfigError(ValueError):
     """The configuration cannot be read, or an option has a value pytest would refuse: a usage error."""
 
@@ -42,6 +48,8 @@ class ProjectConfig:
     values: Mapping[str, Any] = field(default_factory=dict)
     native: bool = False
     """The values keep TOML's types (``pytest.toml``, ``[tool.pytest]``), as opposed to ini strings."""
+    table: str = ""
+    """Where in ``inifile`` they are: ``[pytest]``, ``[tool.pytest.ini_options]`` …; '' when it has none."""
 
     def linelist(self, name: str, default: Sequence[str] = ()) -> list[str]:
         """A ``linelist`` ini option: one item per line."""
@@ -74,6 +82,13 @@ class ProjectConfig:
             raise self._wrong(name, "a string", value)
         return str(value)
 
+    def setting(self, name: str, value: str) -> str:
+        """How to set ini option ``name`` to ``value`` in this configuration (a pyproject.toml's when there is none)."""
+        inifile = self.inifile or os.path.join(self.rootdir, "pyproject.toml")
+        table = self.table or _TABLES.get(os.path.splitext(inifile)[1], "[tool.pytest.ini_options]")
+        line = f"{name} = {_toml_string(value) if inifile.endswith('.toml') else value}"
+        return f"{line} to {table} in {inifile}"
+
     def _list(self, name: str, default: Sequence[str], split: Callable[[str], list[str]]) -> list[str]:
         value = self.values.get(name)
         if value is None:
@@ -92,12 +107,17 @@ class ProjectConfig:
                            f"got {type(value).__name__}: {value!r}")
 
 
+_TABLES = {".toml": "[tool.pytest.ini_options]", ".ini": "[pytest]", ".cfg": "[tool:pytest]"}
+"""The table or section to add to a file that has none yet."""
+
+
 @dataclass(frozen=True)
 class _Table:
-    """The pytest values one file holds."""
+    """The pytest values one file holds, and where."""
 
     values: dict[str, Any]
     native: bool = False
+    name: str = ""
 
 
 Loader = Callable[[str], Optional[_Table]]
@@ -128,7 +148,7 @@ def locate(invocation_dir: str, args: Sequence[str] = (), *, inifile: Optional[s
         if not os.path.isdir(root):
             raise ConfigError(f"Directory '{root}' not found. Check your '--rootdir' option.")
     assert root is not None
-    return ProjectConfig(root, path, table.values, table.native)
+    return ProjectConfig(root, path, table.values, table.native, table.name)
 
 
 def _given(invocation_dir: str, inifile: str, dirs: list[str]) -> tuple[str, str, _Table]:
@@ -193,12 +213,12 @@ def _loader(name: str, *, given: bool) -> Optional[Loader]:
 
 def _pytest_toml(path: str) -> _Table:
     """``pytest.toml``: its ``[pytest]`` table, native TOML; always the configuration, even empty."""
-    return _pytest_table(path, _toml(path)) or _Table({}, native=True)
+    return _pytest_table(path, _toml(path)) or _Table({}, native=True, name="[pytest]")
 
 
 def _pytest_table(path: str, document: dict[str, Any]) -> Optional[_Table]:
     if isinstance(document.get("pytest"), dict):
-        return _Table(dict(document["pytest"]), native=True)
+        return _Table(dict(document["pytest"]), native=True, name="[pytest]")
     top_level = [key for key, value in document.items() if not isinstance(value, dict)]
     if top_level:
         raise ConfigError(f"{path}: pytest configuration must be under a [pytest] table "
@@ -219,13 +239,14 @@ def _tool_pytest(path: str, *, given: bool) -> Optional[_Table]:
             raise ConfigError(f"{path}: Cannot use both [tool.pytest] (native TOML types) and "
                               "[tool.pytest.ini_options] (string-based INI format) simultaneously.")
         if native:
-            return _Table(native, native=True)
+            return _Table(native, native=True, name="[tool.pytest]")
         if given and "ini_options" not in tool and pytest_version() >= (9, 2):
             return _pytest_table(path, document)
     options = tool.get("ini_options")
     if not isinstance(options, dict):
         return None
-    return _Table({key: value if isinstance(value, list) else str(value) for key, value in options.items()})
+    return _Table({key: value if isinstance(value, list) else str(value) for key, value in options.items()},
+                  name="[tool.pytest.ini_options]")
 
 
 def _toml(path: str) -> dict[str, Any]:
@@ -240,13 +261,13 @@ def _toml(path: str) -> dict[str, Any]:
 
 def _ini_section(path: str, section: str) -> Optional[_Table]:
     config = _ini(path)
-    return _Table(dict(config[section].items())) if section in config else None
+    return _Table(dict(config[section].items()), name=f"[{section}]") if section in config else None
 
 
 def _setup_cfg(path: str) -> Optional[_Table]:
     config = _ini(path)
     if "tool:pytest" in config:
-        return _Table(dict(config["tool:pytest"].items()))
+        return _Table(dict(config["tool:pytest"].items()), name="[tool:pytest]")
     if "pytest" in config:
         raise ConfigError(f"{path}: [pytest] section in setup.cfg files is no longer supported, "
                           "change to [tool:pytest] instead.")

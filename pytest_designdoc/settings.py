@@ -36,8 +36,8 @@ class Settings:
     coverage_scope: str = "row"
     reports: tuple[ReportTarget, ...] = ()
     github: str = "auto"
-    baseline: Optional[str] = None
-    """The waiver file, rootdir-relative (ini ``designdoc_baseline``)."""
+    baseline: str = ""
+    """The waiver file, rootdir-relative (ini ``designdoc_baseline``, else rootdir's ``designdoc-waivers.yaml``)."""
     paths_from_command_line: bool = False
     evidence: Optional[str] = None
     """``--designdoc-evidence``: the absolute path of this job's shard evidence; goals are left to the merge."""
@@ -113,13 +113,17 @@ def doc_globs(values: Sequence[str], origin: str) -> list[str]:
     return globs
 
 
-def waiver_file(value: str, origin: str, rootdir: str) -> Optional[str]:
-    """The waiver file to apply, rootdir-relative: ``designdoc_baseline``, else :data:`DEFAULT_WAIVERS` if it exists."""
+def waiver_file(value: str, origin: str, rootdir: str, *, default_exists: bool = False) -> str:
+    """The waiver file to apply, rootdir-relative: ``designdoc_baseline``, else :data:`DEFAULT_WAIVERS` if it exists.
+
+    '' when there is none; ``default_exists``: answer as if rootdir had :data:`DEFAULT_WAIVERS`.
+    """
     from .safepath import normalize
 
     value = value.strip()
     if not value:
-        return DEFAULT_WAIVERS if os.path.lexists(os.path.join(rootdir, DEFAULT_WAIVERS)) else None
+        exists = default_exists or os.path.lexists(os.path.join(rootdir, DEFAULT_WAIVERS))
+        return DEFAULT_WAIVERS if exists else ""
     path = normalize(value)
     if not path:
         raise BadSetting(f"{origin}: {value!r} is not a path relative to rootdir (no absolute paths, '~' or '..')")

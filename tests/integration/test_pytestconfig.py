@@ -179,3 +179,20 @@ def test_values_pytest_would_refuse_are_usage_errors(values: dict[str, Any], nat
 def _lint(*args: str) -> tuple[int, str]:
     out = io.StringIO()
     return main(["lint", *args], stdout=out), out.getvalue()
+
+
+@pytest.mark.parametrize(("files", "said"), [
+    ({}, 'designdoc_baseline = "w.yaml" to [tool.pytest.ini_options] in */pyproject.toml'),
+    ({"pyproject.toml": "[project]\n"}, 'designdoc_baseline = "w.yaml" to [tool.pytest.ini_options] in */pyproject.toml'),
+    ({"pyproject.toml": "[tool.pytest.ini_options]\n"}, 'designdoc_baseline = "w.yaml" to [tool.pytest.ini_options] *'),
+    ({"pytest.ini": ""}, "designdoc_baseline = w.yaml to [pytest] in */pytest.ini"),
+    ({"tox.ini": "[pytest]\n"}, "designdoc_baseline = w.yaml to [pytest] in */tox.ini"),
+    ({"setup.cfg": "[tool:pytest]\n"}, "designdoc_baseline = w.yaml to [tool:pytest] in */setup.cfg"),
+] + ([
+    ({"pyproject.toml": "[tool.pytest]\nx = 1\n"}, 'designdoc_baseline = "w.yaml" to [tool.pytest] in */pyproject.toml'),
+    ({"pytest.toml": ""}, 'designdoc_baseline = "w.yaml" to [pytest] in */pytest.toml'),
+] if pytest_version() >= (9, 0) else []))
+def test_setting_says_how_to_set_an_option_in_the_project_s_config(tmp_path: Path, files: dict[str, str],
+                                                                   said: str) -> None:
+    _write(tmp_path, files)
+    assert fnmatch.fnmatch(locate(str(tmp_path)).setting("designdoc_baseline", "w.yaml"), said.replace("[", "[[]"))
