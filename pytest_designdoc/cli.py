@@ -108,8 +108,10 @@ def _project_options(parser: argparse.ArgumentParser) -> None:
     """``-c`` and ``--rootdir``, which mean what they mean to pytest."""
     parser.add_argument("-c", "--config-file", metavar="FILE",
                         help="the pytest configuration file to read, as pytest -c (default: the one pytest finds)")
-    parser.add_argument("--rootdir", "--root", dest="rootdir", metavar="DIR",
+    parser.add_argument("--rootdir", metavar="DIR",
                         help="the project's rootdir, as pytest --rootdir (default: where pytest puts it)")
+    parser.add_argument("--root", metavar="DIR",
+                        help="find the project as if started in DIR, like cd DIR (default: the current directory)")
 
 
 def _strict_option(parser: argparse.ArgumentParser) -> None:
@@ -121,11 +123,20 @@ def _strict_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _project(options: argparse.Namespace, args: Sequence[str] = ()) -> ProjectConfig:
-    """What pytest would take for rootdir and configuration here, given ``-c``, ``--rootdir`` and ``args``."""
+    """What pytest would take for rootdir and configuration, given ``-c``, ``--rootdir``, ``--root`` and ``args``."""
     from .pytestconfig import locate
 
-    return locate(os.getcwd(), args, inifile=getattr(options, "config_file", None),
-                  rootdir=getattr(options, "rootdir", None))
+    start = getattr(options, "root", None) or os.getcwd()
+    if not os.path.isdir(start):
+        raise _Usage(f"--root {start}: not a directory")
+    return locate(start, [os.path.abspath(arg) for arg in args], inifile=_from_here(options, "config_file"),
+                  rootdir=_from_here(options, "rootdir"))
+
+
+def _from_here(options: argparse.Namespace, name: str) -> Optional[str]:
+    """A path option as given, made absolute against the current directory (not ``--root``)."""
+    value: Optional[str] = getattr(options, name, None)
+    return os.path.abspath(value) if value else None
 
 
 def _lint(options: argparse.Namespace, out: TextIO) -> int:

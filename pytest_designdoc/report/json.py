@@ -106,6 +106,7 @@ def _goal(result: GoalResult) -> GoalData:
             data["files"] = list(result.files or goal.files)
         if goal.required is not None:
             data["required"] = goal.required
+            data["metric"] = goal.metric.value if goal.metric else "line"
         if goal.required is not None or result.actual is not None:
             data["actual"] = result.actual
         if result.line_range:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from ..model import percent_text
 from .data import DocData, FindingData, ReportData
-from .view import docs_worst_first, finding_counts, plural, summary_text, waiver_text
+from .view import docs_worst_first, finding_counts, goal_figure, plural, summary_text, waiver_text
 
 _COLORS = {"error": "red", "warning": "yellow"}
 
@@ -85,8 +84,7 @@ def _doc_lines(doc: DocData, findings: list[FindingData], *, verbose: bool) -> l
             lines.append(Line(f"      hint: {hint}"))
     if verbose:
         for goal in (goal for row in doc["rows"] for goal in row["goals"]):
-            actual = goal.get("actual")
-            figure = f" (actual {percent_text(actual)}%)" if actual is not None else ""
+            figure = goal_figure(goal)
             lines.append(Line(f"  {doc['path']}:{goal.get('line', doc.get('line', 0))} goal {goal['status']}: "
-                              f"{goal['text']}{figure}"))
+                              f"{goal['text']}" + (f" — {figure}" if figure else "")))
     return lines

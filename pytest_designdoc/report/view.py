@@ -77,15 +77,21 @@ def all_findings(data: ReportData) -> list[FindingData]:
 
 
 def goal_figure(goal: GoalData) -> str:
-    """``93.75% ≥ 90%`` style figure of a measured goal, or ''."""
+    """What a measured goal's figure is: ``93.75% ≥ 90% (line)``, ``76.92% of its body's statements ran``; or ''.
+
+    A percent names its metric as the goal grammar does (``line``, ``branch``, ``total``: what ``coverage
+    report`` prints); a symbol goal without one is decided by whether its body ran, and its figure is the
+    share of the body's statements that did.
+    """
     actual = goal.get("actual")
     if actual is None:
         return ""
     required = goal.get("required")
     if required is None:
-        return f"{percent_text(actual)}% of {'their bodies' if goal.get('public') else 'its body'} ran"
+        whose = "their bodies'" if goal.get("public") else "its body's"
+        return f"{percent_text(actual)}% of {whose} statements ran"
     sign = "≥" if goal["status"] == "met" else "<"
-    return f"{percent_text(actual, required)}% {sign} {required:g}%"
+    return f"{percent_text(actual, required)}% {sign} {required:g}% ({goal.get('metric', 'line')})"
 
 
 def goal_reasons(doc: DocData, note: str = "") -> dict[tuple[int, int], str]:

@@ -140,6 +140,9 @@ def test_lint_takes_c_and_rootdir_as_pytest_does(project: Project, monkeypatch: 
     assert _lint() == (0, "designdoc lint: 1 doc; 0 errors, 0 warnings\n")
     code, out = _lint("-c", "ci/pytest-docs.ini", "--rootdir", ".")
     assert code == 1 and "specs/broken.md:7 DD001 error" in out, "-c reads that file; --rootdir keeps the root"
+    monkeypatch.chdir(project.path.parent)
+    assert _lint("--root", project.path.name) == (0, "designdoc lint: 1 doc; 0 errors, 0 warnings\n"), (
+        "--root: as if started there")
 
 
 @pytest.mark.parametrize(("files", "inifile", "message"), [
