@@ -175,6 +175,22 @@ def test_the_console_script_and_python_m(project: Project) -> None:
     assert project.pytester.run(str(script), "--version").stdout.str().startswith("designdoc ")
 
 
+def test_the_pre_commit_hook_runs_as_written(project: Project) -> None:
+    import shlex
+
+    import yaml
+
+    (hook,) = yaml.safe_load((Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    program, *args = shlex.split(hook["entry"])
+    assert (hook["language"], hook["pass_filenames"]) == ("python", False), "pre-commit runs it once, in the repo"
+    project.standard()
+    clean = project.pytester.run(str(Path(sys.executable).parent / program), *args)
+    clean.stdout.fnmatch_lines(["designdoc lint: 1 doc; 0 errors, 0 warnings"])
+    assert clean.ret == 0
+    project.doc("broken.md", "# B-1 - B\n\n## Tests\n\n| Type | Files |\n|--|--|\n| U | `tests/test_gone.py` |\n")
+    assert project.pytester.run(str(Path(sys.executable).parent / program), *args).ret == 1
+
+
 def test_report_says_which_docs_changed_since(
     project: Project, validate_report: Callable[[Any], Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
