@@ -91,7 +91,9 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
     new.add_argument("title", help="the doc's title")
     new.add_argument("--dir", default="docs/design", help="where to write it (default: docs/design)")
     new.add_argument("--force", action="store_true", help="overwrite an existing file (never a symlink)")
-    new.add_argument("--template", help="a team's own template (default: the packaged feature design template)")
+    new.add_argument("--template", default="python", metavar="NAME|PATH",
+                     help=f"a packaged template ({', '.join(TEMPLATES)}) or the path of a team's own "
+                          "(default: python, a Python project's feature design)")
 
     options = parser.parse_args(argv)
     commands_by_name = {"lint": _lint, "report": _report, "baseline": _baseline, "merge": _merge, "new": _new}
@@ -485,20 +487,15 @@ def _merged_report(paths: list[str], config: ProjectConfig) -> Report:
 # new ---------------------------------------------------------------------------
 
 
-_PYTHON_PATHS = (("tests/unit/path/to/test.ts", "tests/unit/path/to/test_module.py"),
-                 ("tests/integration/path/to/test.ts", "tests/integration/path/to/test_module.py"),
-                 ("path/to/file.ts", "src/path/to/module.py"))
-"""The packaged template's example paths, Python-flavoured for ``designdoc new`` (still ``path/to/``: DD022)."""
+TEMPLATES = ("python", "web")
+"""The packaged templates ``designdoc new --template`` names; anything else is the path of a team's own."""
 
 
-def _template(path: Optional[str]) -> str:
-    if path:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read(1024 * 1024)
-    text = resources.files("pytest_designdoc").joinpath("templates/feature-design-template.md").read_text("utf-8")
-    for general, python in _PYTHON_PATHS:
-        text = text.replace(general, python)
-    return text
+def _template(name: str) -> str:
+    if name in TEMPLATES:
+        return resources.files("pytest_designdoc").joinpath(f"templates/{name}.md").read_text("utf-8")
+    with open(name, encoding="utf-8") as handle:
+        return handle.read(1024 * 1024)
 
 
 def _doc_with_key(key: str) -> str:
@@ -538,7 +535,7 @@ def _new(options: argparse.Namespace, out: TextIO) -> int:
     try:
         template = _template(options.template)
     except (OSError, UnicodeDecodeError) as exc:
-        return fail(f"cannot read the template {options.template}: {exc}")
+        return fail(f"cannot read the template {options.template} (packaged: {', '.join(TEMPLATES)}): {exc}")
     _title_line, _, rest = template.partition("\n")
     text = f"---\nstatus: draft\nowners: []\n---\n# {key} - {title}\n{rest.rstrip()}\n"
     try:

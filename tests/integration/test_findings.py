@@ -178,7 +178,7 @@ def test_structure_front_matter_duplicates_dd020_dd021_dd023(project: Project) -
 def test_template_is_listed_not_checked_and_leftovers_warn(project: Project) -> None:
     from pathlib import Path
 
-    template = (Path(__file__).parents[2] / "pytest_designdoc" / "templates" / "feature-design-template.md").read_text()
+    template = (Path(__file__).parents[2] / "pytest_designdoc" / "templates" / "web.md").read_text()
     project.standard()
     project.doc("feature-design-template.md", template)
     project.doc("copied.md", template.replace("[FEATURE_KEY] - Feature Design", "NEW-1 - Copied, unfilled"))
