@@ -381,7 +381,8 @@ def _line_range(plan: GoalPlan) -> Optional[tuple[int, int]]:
 
 def _undecided(plan: GoalPlan, status: GoalStatus) -> GoalResult:
     """A goal whose status comes without figures (manual, not run, unmeasurable, or decided statically)."""
-    return GoalResult(plan.goal, status, files=plan.files, symbol_file=plan.symbol_file, line_range=_line_range(plan))
+    return GoalResult(plan.goal, status, files=plan.files, symbol_file=plan.symbol_file, line_range=_line_range(plan),
+                      reason=plan.reason if plan.status is status else "")
 
 
 def _whose(row_scope: bool) -> str:

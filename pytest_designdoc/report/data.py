@@ -69,6 +69,7 @@ class GoalData(TypedDict):
     public: NotRequired[bool]
     file: NotRequired[Optional[str]]
     line_range: NotRequired[list[int]]
+    reason: NotRequired[str]
 
 
 class RowData(TypedDict):

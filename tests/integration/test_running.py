@@ -187,7 +187,7 @@ def test_verbosity_levels(project: Project) -> None:
     verbose.stdout.fnmatch_lines([
         "designdoc: 3 docs from docs/**/*.md",
         "*docs/design/app.md — APP-1: The app (accepted)",
-        "  docs/design/app.md:13 goal manual: edge cases",
+        "  docs/design/app.md:13 goal manual: edge cases — a person checks it: no coverage figure decides it",
     ])
 
 

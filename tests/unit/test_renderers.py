@@ -264,3 +264,16 @@ def test_a_goal_figure_says_what_it_is() -> None:
     assert [goal_figure(goal) for goal in (function, public, unmeasured, percent, saved_before_symbol_metrics)] == [
         "50.00% of its body's statements ran", "50.00% of their bodies' statements ran", "", "89.99% < 90% (total)",
         "95.00% ≥ 90% (line)"]
+
+
+def test_the_usage_guide_states_each_goal_status_as_the_reports_do() -> None:
+    from pathlib import Path
+
+    from pytest_designdoc.model import GoalStatus
+    from pytest_designdoc.report.view import GOAL_STATUS_MEANINGS
+
+    guide = (Path(__file__).parents[2] / "docs" / "usage.md").read_text(encoding="utf-8")
+    assert set(GOAL_STATUS_MEANINGS) == {status.value for status in GoalStatus}
+    for status, meaning in GOAL_STATUS_MEANINGS.items():
+        assert f"* `{status}`: {meaning}\n" in guide
+
