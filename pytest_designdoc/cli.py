@@ -1,8 +1,13 @@
 """The ``designdoc`` command (also ``python -m pytest_designdoc``).
 
-``lint``   the static checks, without a pytest run (for pre-commit);
-``report`` render a saved JSON report in another format;
-``new``    start a design doc from the template.
+``lint``     the static checks, without a pytest run (for pre-commit);
+``report``   render a saved JSON report in another format;
+``baseline`` write today's findings as waivers;
+``merge``    decide the goals once from sharded CI jobs' evidence;
+``new``      start a design doc from a template.
+
+Each reads the project's configuration as pytest would (``pytestconfig``);
+a usage error exits 4, as pytest's do.
 """
 
 from __future__ import annotations
@@ -107,7 +112,7 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
 
 
 def _project_options(parser: argparse.ArgumentParser) -> None:
-    """``-c`` and ``--rootdir``, which mean what they mean to pytest."""
+    """``-c`` and ``--rootdir``, which mean what they mean to pytest, and ``--root``, a ``cd`` first."""
     parser.add_argument("-c", "--config-file", metavar="FILE",
                         help="the pytest configuration file to read, as pytest -c (default: the one pytest finds)")
     parser.add_argument("--rootdir", metavar="DIR",

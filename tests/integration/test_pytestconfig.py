@@ -199,3 +199,25 @@ def test_setting_says_how_to_set_an_option_in_the_project_s_config(tmp_path: Pat
                                                                    said: str) -> None:
     _write(tmp_path, files)
     assert fnmatch.fnmatch(locate(str(tmp_path)).setting("designdoc_baseline", "w.yaml"), said.replace("[", "[[]"))
+
+
+@pytest.mark.parametrize("version", [(7, 4), (8, 1), (9, 0), (9, 2)])
+def test_the_rule_follows_the_pytest_version_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       version: tuple[int, int]) -> None:
+    """What changed between the pytest versions this plugin supports (the comparisons above run on one)."""
+    import pytest_designdoc.pytestconfig as pytestconfig
+
+    monkeypatch.setattr(pytestconfig, "pytest_version", lambda: version)
+    _write(tmp_path, {"a/pytest.toml": "[pytest]\nx = 1\n", "a/sub/.keep": "",
+                      "b/pyproject.toml": "[project]\n", "b/sub/.keep": "",
+                      "c/ci.toml": "[pytest]\nx = 1\n", "d/pyproject.toml": "[tool.pytest]\nx = 1\n"})
+    toml = locate(str(tmp_path / "a" / "sub"))
+    assert (toml.inifile, toml.values) == ((str(tmp_path / "a" / "pytest.toml"), {"x": 1}) if version >= (9, 0)
+                                           else (None, {}))
+    assert locate(str(tmp_path / "b" / "sub")).rootdir == str(tmp_path / ("b" if version >= (8, 1) else "b/sub"))
+    assert locate(str(tmp_path), inifile="c/ci.toml").values == ({"x": 1} if version >= (9, 2) else {})
+    native = locate(str(tmp_path / "d"))
+    assert (native.values, native.native, native.table) == (
+        ({"x": 1}, True, "[tool.pytest]") if version >= (9, 0) else ({}, False, ""))
+    nowhere = locate(str(tmp_path / "a" / "sub"), inifile=os.devnull)
+    assert nowhere.rootdir == (str(tmp_path / "a" / "sub") if version >= (9, 2) else os.path.dirname(os.devnull))
