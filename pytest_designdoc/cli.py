@@ -1,33 +1,61 @@
 """The ``designdoc`` command (also ``python -m pytest_designdoc``).
 
-``lint``   the static checks, without a pytest run (for pre-commit);
-``report`` render a saved JSON report in another format;
-``new``    start a design doc from the template.
+``lint``     the static checks, without a pytest run (for pre-commit);
+``report``   render a saved JSON report in another format;
+``baseline`` write today's findings as waivers;
+``merge``    decide the goals once from sharded CI jobs' evidence;
+``compare``  what a pull request's report changes against its base's;
+``new``      start a design doc from a template.
+
+Each reads the project's configuration as pytest would (``pytestconfig``);
+a usage error, or a file that cannot be used, exits 4 as pytest's usage
+errors do, with one line naming the file and the field.
 """
 
 from __future__ import annotations
 
 import argparse
-import configparser
 import os
 import re
 import sys
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Optional, Sequence, TextIO
 
 from . import __version__
 from .report import FORMATS
-from .settings import DEFAULT_PATHS, ReportTarget, report_target, shared_path
+from .settings import (
+    DEFAULT_PATHS,
+    DEFAULT_WAIVERS,
+    GITHUB_MODES,
+    BadSetting,
+    ReportTarget,
+    choice,
+    doc_globs,
+    no_docs,
+    paths_origin,
+    report_target,
+    shared_path,
+    waiver_file,
+)
 from .static import PYTEST_NORECURSE, PYTEST_PYTHON_FILES, Layout
 
 if TYPE_CHECKING:
     from .model import Finding, Report
     from .plan import Plan
+    from .pytestconfig import ProjectConfig
     from .report.data import ReportData, SummaryData
     from .waivers import Current
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _MAX_KEY = 64
+
+
+USAGE_ERROR = 4
+"""The exit status of a mistake in the command line or the configuration, as pytest's ``ExitCode.USAGE_ERROR``."""
+
+
+class _Usage(Exception):
+    """A command that cannot go on (bad input or configuration); the message names the file and the field (exit 4)."""
 
 
 def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> int:
@@ -37,9 +65,9 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
 
     lint = commands.add_parser("lint", help="check the design docs without running the tests; exit 1 on errors")
     lint.add_argument("paths", nargs="*", metavar="PATH",
-                      help="docs or globs relative to the root (default: designdoc_paths of the pytest config)")
-    lint.add_argument("--root", help="project root (default: where the nearest pytest config file is, else .)")
-    lint.add_argument("--strict", action="store_true", help="warnings fail too (default: designdoc_strict)")
+                      help="docs, globs or directories (default: designdoc_paths of the pytest config)")
+    _project_options(lint)
+    _strict_option(lint)
 
     report = commands.add_parser("report", help="render a saved JSON report as html, md, junit or sarif")
     report.add_argument("report", metavar="REPORT.json")
@@ -53,16 +81,17 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
     baseline.add_argument("--expires", required=True, metavar="YYYY-MM-DD", help="when the new waivers lapse")
     baseline.add_argument("--owner", default="", help="who fixes them")
     baseline.add_argument("--output", "-o", help="the waiver file (default: designdoc_baseline of the pytest "
-                                                 "config, else designdoc-waivers.yaml in the root)")
-    baseline.add_argument("--root", help="project root (default: where the nearest pytest config file is, else .)")
+                                                 f"config, else {DEFAULT_WAIVERS} in the rootdir)")
+    _project_options(baseline)
 
     merge = commands.add_parser("merge", help="sharded CI: decide the goals once from every job's evidence")
     merge.add_argument("evidence", nargs="+", metavar="EVIDENCE",
                        help="files written by pytest --designdoc --designdoc-evidence PATH, one per job")
-    merge.add_argument("--report", action="append", default=[], metavar="FORMAT:PATH",
+    merge.add_argument("--designdoc-report", "--report", dest="report", action="append", default=[],
+                       metavar="FORMAT:PATH",
                        help="write the traceability report; repeatable (default: designdoc_report of the config)")
-    merge.add_argument("--strict", action="store_true", help="warnings fail too (default: designdoc_strict)")
-    merge.add_argument("--root", help="project root (default: where the nearest pytest config file is, else .)")
+    _project_options(merge)
+    _strict_option(merge)
 
     compare = commands.add_parser("compare", help="pull requests: what head's report changes against base's, "
                                                   "as Markdown; exit 1 when a goal met on base fails on head")
@@ -75,112 +104,107 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
     new.add_argument("title", help="the doc's title")
     new.add_argument("--dir", default="docs/design", help="where to write it (default: docs/design)")
     new.add_argument("--force", action="store_true", help="overwrite an existing file (never a symlink)")
-    new.add_argument("--template", help="a team's own template (default: the packaged feature design template)")
+    new.add_argument("--template", default="python", metavar="NAME|PATH",
+                     help=f"a packaged template ({', '.join(TEMPLATES)}) or the path of a team's own "
+                          "(default: python, a Python project's feature design)")
 
     options = parser.parse_args(argv)
-    command = {"lint": _lint, "report": _report, "baseline": _baseline, "merge": _merge, "compare": _compare,
-               "new": _new}[options.command]
-    try:
-        return command(options, stdout)
-    except _Refused as exc:
-        from .report.view import printable
+    commands_by_name = {"lint": _lint, "report": _report, "baseline": _baseline, "merge": _merge,
+                        "compare": _compare, "new": _new}
+    from .pytestconfig import ConfigError
+    from .report.view import printable
 
+    try:
+        return commands_by_name[options.command](options, stdout)
+    except (_Usage, BadSetting, ConfigError) as exc:
         print(f"designdoc {options.command}: {printable(str(exc))}", file=sys.stderr)
         return USAGE_ERROR
 
 
-USAGE_ERROR = 4
-"""The exit status of a command that cannot go on (bad input or configuration), as pytest's ``ExitCode.USAGE_ERROR``."""
+def _project_options(parser: argparse.ArgumentParser) -> None:
+    """``-c`` and ``--rootdir``, which mean what they mean to pytest, and ``--root``, a ``cd`` first."""
+    parser.add_argument("-c", "--config-file", metavar="FILE",
+                        help="the pytest configuration file to read, as pytest -c (default: the one pytest finds)")
+    parser.add_argument("--rootdir", metavar="DIR",
+                        help="the project's rootdir, as pytest --rootdir (default: where pytest puts it)")
+    parser.add_argument("--root", metavar="DIR",
+                        help="find the project as if started in DIR, like cd DIR (default: the current directory)")
 
 
-class _Refused(Exception):
-    """A command that cannot go on; the message names the file and the field (exit 4)."""
+def _strict_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--designdoc-strict", "--strict", dest="strict", action="store_true",
+                        help="warnings fail too (default: designdoc_strict)")
 
 
 # lint ---------------------------------------------------------------------
 
 
-def find_root(start: str) -> tuple[str, dict[str, Any]]:
-    """pytest's rootdir rule, simplified: the nearest directory with a pytest config, and its values."""
-    directory = os.path.abspath(start)
-    while True:
-        values = _pytest_ini(directory)
-        if values is not None:
-            return directory, values
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return os.path.abspath(start), {}
-        directory = parent
+def _project(options: argparse.Namespace, args: Sequence[str] = ()) -> ProjectConfig:
+    """What pytest would take for rootdir and configuration, given ``-c``, ``--rootdir``, ``--root`` and ``args``."""
+    from .pytestconfig import locate
+
+    start = getattr(options, "root", None) or os.getcwd()
+    if not os.path.isdir(start):
+        raise _Usage(f"--root {start}: not a directory")
+    return locate(start, [os.path.abspath(arg) for arg in args], inifile=_from_here(options, "config_file"),
+                  rootdir=_from_here(options, "rootdir"))
 
 
-def _pytest_ini(directory: str) -> Optional[dict[str, Any]]:
-    for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("pyproject.toml", None),
-                          ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
-        path = os.path.join(directory, name)
-        if not os.path.isfile(path):
-            continue
-        if section is None:
-            table = _pyproject_pytest(path)
-            if table is not None:
-                return table
-            continue
-        config = configparser.ConfigParser(interpolation=None)
-        try:
-            config.read(path, encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError):
-            continue
-        if config.has_section(section):
-            return dict(config.items(section))
-        if name.startswith(("pytest", ".pytest")):
-            return {}
-    return None
-
-
-def _pyproject_pytest(path: str) -> Optional[dict[str, Any]]:
-    import tomllib
-
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, ValueError):
-        return None
-    table = data.get("tool", {}).get("pytest", {}).get("ini_options")
-    return dict(table) if isinstance(table, dict) else None
-
-
-def _as_list(value: Any, default: Sequence[str]) -> list[str]:
-    if value is None:
-        return list(default)
-    if isinstance(value, str):
-        return value.split()
-    return [str(v) for v in value]
-
-
-def _scalar(value: Any) -> str:
-    """An ini value as one lower-case word (TOML may give a bool)."""
-    return str(value).strip().lower()
+def _from_here(options: argparse.Namespace, name: str) -> Optional[str]:
+    """A path option as given, made absolute against the current directory (not ``--root``)."""
+    value: Optional[str] = getattr(options, name, None)
+    return os.path.abspath(value) if value else None
 
 
 def _lint(options: argparse.Namespace, out: TextIO) -> int:
     from . import safepath
     from .evaluate import static_findings
-    from .static import static_stage
 
-    root, ini = _root_and_ini(options.root)
-    patterns = _lint_patterns(options.paths, root) if options.paths else _doc_patterns(ini, root)
-    if isinstance(patterns, str):
-        raise _Refused(patterns)
-    real = safepath.real_root(root)
-    baseline = _baseline_path(ini, root)
-    checked = static_stage(real, patterns, _layout(ini))
+    config = _project(options, options.paths)
+    baseline, github_mode, strict = _waiver_file(config), _github(config), _strict(options, config)
+    if options.paths:
+        checked = _checked_docs(config, _lint_patterns(options.paths, config.rootdir), "the PATHs given")
+    else:
+        checked = _checked_docs(config)
     findings = static_findings(checked)
     if baseline:
         from . import waivers
 
         keys = {doc_plan.doc.path: doc_plan.doc.key for doc_plan in checked.docs}
-        findings = waivers.apply_to_lint(findings, keys, waivers.load(real, baseline), waivers.today_utc())
-    strict = _strict(options, ini)
-    return _print_lint(findings, len(checked.docs), _scalar(ini.get("designdoc_github", "auto")), strict, out)
+        findings = waivers.apply_to_lint(findings, keys, waivers.load(safepath.real_root(config.rootdir), baseline),
+                                         waivers.today_utc())
+    return _print_lint(findings, len(checked.docs), github_mode, strict, out)
+
+
+def _checked_docs(config: ProjectConfig, patterns: Optional[Sequence[str]] = None, origin: str = "") -> Plan:
+    """The static stage over ``patterns`` (default: the config's ``designdoc_paths``); no doc is a usage error."""
+    from . import safepath
+    from .static import static_stage
+
+    if patterns is None:
+        patterns, origin = _doc_patterns(config), _paths_origin(config)
+    checked = static_stage(safepath.real_root(config.rootdir), patterns, _layout(config))
+    if not checked.docs and not checked.findings:
+        raise _Usage(no_docs(patterns, origin, config.rootdir))
+    return checked
+
+
+def _doc_patterns(config: ProjectConfig) -> list[str]:
+    return doc_globs(config.linelist("designdoc_paths", DEFAULT_PATHS), _paths_origin(config))
+
+
+def _paths_origin(config: ProjectConfig) -> str:
+    return paths_origin(config.inifile if "designdoc_paths" in config.values else None)
+
+
+def _waiver_file(config: ProjectConfig, *, default_exists: bool = False) -> str:
+    """The waiver file runs apply ('': none); ``default_exists``: as if rootdir had the default one."""
+    return waiver_file(config.string("designdoc_baseline"), f"designdoc_baseline in {config.inifile}", config.rootdir,
+                       default_exists=default_exists)
+
+
+def _github(config: ProjectConfig) -> str:
+    return choice(config.string("designdoc_github", "auto"), GITHUB_MODES, f"designdoc_github in {config.inifile}")
 
 
 def _print_lint(findings: Sequence[Finding], docs: int, github_mode: str, strict: bool, out: TextIO) -> int:
@@ -205,58 +229,30 @@ def _print_lint(findings: Sequence[Finding], docs: int, github_mode: str, strict
     return 1 if counts["error"] or (strict and counts["warning"]) else 0
 
 
-def _strict(options: argparse.Namespace, ini: dict[str, Any]) -> bool:
-    """``--strict``, else the config's ``designdoc_strict``."""
-    return bool(options.strict) or _scalar(ini.get("designdoc_strict", "false")) in ("1", "true", "yes", "on")
+def _strict(options: argparse.Namespace, config: ProjectConfig) -> bool:
+    """``--designdoc-strict``, else the config's ``designdoc_strict``."""
+    return bool(options.strict) or config.boolean("designdoc_strict")
 
 
-def _doc_patterns(ini: dict[str, Any], root: str) -> list[str]:
-    """The config's ``designdoc_paths``, each inside the root (the rule the plugin applies)."""
-    from .settings import doc_globs
-
-    try:
-        return doc_globs(_as_list(ini.get("designdoc_paths"), DEFAULT_PATHS))
-    except ValueError as exc:
-        raise _Refused(f"designdoc_paths in the pytest config of {root}: {exc}") from None
+def _layout(config: ProjectConfig) -> Layout:
+    """pytest's python_files and norecursedirs from the config, or pytest's defaults."""
+    return Layout(tuple(config.args("python_files", PYTEST_PYTHON_FILES)),
+                  tuple(config.args("norecursedirs", PYTEST_NORECURSE)))
 
 
-def _baseline_path(ini: dict[str, Any], root: str) -> str:
-    """The config's ``designdoc_baseline``, rootdir-relative and inside the root, or '' when there is none."""
-    value = str(ini.get("designdoc_baseline") or "")
-    if not value.strip():
-        return ""
-    from . import safepath
-
-    try:
-        return safepath.configured(safepath.real_root(root), value)
-    except ValueError as exc:
-        raise _Refused(f"designdoc_baseline in the pytest config of {root}: {exc}") from None
-
-
-def _root_and_ini(root: Optional[str]) -> tuple[str, dict[str, Any]]:
-    """``--root`` and its pytest ini, or the nearest project's."""
-    return (os.path.abspath(root), _pytest_ini(root) or {}) if root else find_root(".")
-
-
-def _layout(ini: dict[str, Any]) -> Layout:
-    """pytest's python_files and norecursedirs from the ini, or pytest's defaults."""
-    return Layout(tuple(_as_list(ini.get("python_files"), PYTEST_PYTHON_FILES)),
-                  tuple(_as_list(ini.get("norecursedirs"), PYTEST_NORECURSE)))
-
-
-def _lint_patterns(paths: list[str], root: str) -> list[str] | str:
-    """The doc globs for the PATHs given to ``designdoc lint``, or why one of them cannot be linted."""
+def _lint_patterns(paths: list[str], root: str) -> list[str]:
+    """The doc globs for the PATHs given to ``designdoc lint``."""
     from . import safepath
 
     patterns = []
     for raw in paths:
         relative = os.path.relpath(os.path.abspath(raw), root).replace(os.sep, "/")
-        if relative.startswith("../"):
-            return f"{raw} is outside the root {root}"
+        if relative.startswith("../") or relative == "..":
+            raise _Usage(f"{raw} is outside the rootdir {root}")
         if os.path.isdir(raw):
             relative = "**/*.md" if relative == "." else f"{relative}/**/*.md"
         elif not os.path.exists(raw) and not safepath.has_magic(raw):
-            return f"{raw} does not exist"
+            raise _Usage(f"{raw} does not exist")
         patterns.append(relative)
     return patterns
 
@@ -272,7 +268,7 @@ def _report(options: argparse.Namespace, out: TextIO) -> int:
     try:
         saved = load_report(options.report)
     except ValueError as exc:
-        raise _Refused(str(exc)) from None
+        raise _Usage(str(exc)) from None
     text = render(options.format, saved)
     for path in changed_docs(saved):
         print(f"designdoc report: {printable(path)} changed after this report was made (its sha256 differs)",
@@ -283,7 +279,7 @@ def _report(options: argparse.Namespace, out: TextIO) -> int:
     try:
         write_atomic(options.output, text)
     except OSError as exc:
-        raise _Refused(f"cannot write {options.output}: {exc.strerror or exc}") from None
+        raise _Usage(f"cannot write {options.output}: {exc.strerror or exc}") from None
     print(f"designdoc report: wrote {options.output}", file=out)
     return 0
 
@@ -294,9 +290,13 @@ def changed_docs(data: ReportData) -> list[str]:
 
     from . import safepath
     from .discover import MAX_DOC_BYTES
+    from .pytestconfig import ConfigError, locate
 
     root = data.get("rootdir")
-    here, _ = find_root(".")
+    try:
+        here = locate(os.getcwd()).rootdir
+    except ConfigError:
+        return []  # no project here to compare with
     if not isinstance(root, str) or safepath.real_root(root) != safepath.real_root(here):
         return []  # only a report of this project may make us read files, and only inside it
     real = safepath.real_root(root)
@@ -323,42 +323,56 @@ def _baseline(options: argparse.Namespace, out: TextIO) -> int:
 
     expires = waivers.iso_date(options.expires)
     if expires is None:
-        raise _Refused(f"--expires {options.expires!r} is not a date (YYYY-MM-DD)")
+        raise _Usage(f"--expires {options.expires!r} is not a date (YYYY-MM-DD)")
     if expires < waivers.today_utc():
-        raise _Refused(f"--expires {expires} is in the past: the waivers would fail the run at once")
+        raise _Usage(f"--expires {expires} is in the past: the waivers would fail the run at once")
     reason = " ".join(options.reason.split())
     if not reason:
-        raise _Refused("--reason is empty: say why the findings are accepted")
-    root, ini = _root_and_ini(options.root)
-    real = safepath.real_root(root)
+        raise _Usage("--reason is empty: say why the findings are accepted")
+    config = _project(options)
+    root = config.rootdir
+    try:
+        read_by_runs = _waiver_file(config, default_exists=True)
+    except BadSetting:
+        if not options.output:
+            raise
+        read_by_runs = ""  # the configured one is refused; the file typed on the command line is the user's
     if options.output:  # the user's choice: it may lie anywhere
         output = options.output
         relative = os.path.relpath(os.path.abspath(output), root).replace(os.sep, "/")
-    else:
-        relative = _baseline_path(ini, root) or "designdoc-waivers.yaml"
-        output = os.path.join(root, relative)
-    current = _saved_findings(options.report) if options.report else _lint_findings(root, ini)
+    else:  # configured: confined to rootdir (settings.waiver_file)
+        output = os.path.join(root, read_by_runs)
+        relative = read_by_runs
+    current = _saved_findings(options.report) if options.report else _lint_findings(config)
     try:
         raw = safepath.read_file(output, waivers.MAX_BYTES) if options.output else safepath.read_inside(
-            real, relative, waivers.MAX_BYTES)
+            safepath.real_root(root), relative, waivers.MAX_BYTES)
         existing = waivers.parse(relative, raw.decode("utf-8"))
     except safepath.Missing:
         existing = waivers.WaiverFile(relative)
     except (safepath.Unreadable, UnicodeDecodeError) as exc:
-        raise _Refused(f"cannot read the waiver file {output}: {exc}") from None
+        raise _Usage(f"cannot read the waiver file {output}: {exc}") from None
     if any(f.severity.value == "error" for f in existing.findings):
-        raise _Refused(f"{output} has errors; fix them first (designdoc lint shows them)")
+        raise _Usage(f"{output} has errors; fix them first (designdoc lint shows them)")
     result = waivers.baseline(current, existing.waivers, reason=reason, expires=expires, owner=options.owner,
                               path=relative, undecidable=lambda w: not options.report and w.code in
                               waivers.RUNTIME_CODES)
     try:
         write_atomic(output, waivers.dump(result.waivers))
     except OSError as exc:
-        raise _Refused(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise _Usage(f"cannot write {output}: {exc.strerror or exc}") from None
     from .report.view import plural
 
     print(f"designdoc baseline: wrote {plural(len(result.waivers), 'waiver')} to {output} ({result.kept} kept, "
           f"{result.added} added, {result.removed} removed)", file=out)
+    if relative == read_by_runs:
+        print("designdoc baseline: pytest --designdoc and designdoc lint apply it"
+              + ("" if config.string("designdoc_baseline").strip() else
+                 f" (rootdir's {DEFAULT_WAIVERS}, read when designdoc_baseline is not set)"), file=out)
+    else:
+        read = f"read {read_by_runs}" if read_by_runs else "refuse the configured designdoc_baseline"
+        print(f"designdoc baseline: pytest --designdoc and designdoc lint {read}, not this file: add "
+              f"{config.setting('designdoc_baseline', relative)}", file=out)
     return 0
 
 
@@ -371,7 +385,7 @@ def _saved_findings(path: str) -> list[Current]:
     try:
         data = load_report(path)
     except ValueError as exc:
-        raise _Refused(str(exc)) from None
+        raise _Usage(str(exc)) from None
     current: list[Current] = []
     for doc in data["docs"]:
         for item in doc["findings"]:
@@ -386,13 +400,11 @@ def _saved_findings(path: str) -> list[Current]:
     return current
 
 
-def _lint_findings(root: str, ini: dict[str, Any]) -> list[Current]:
-    from . import safepath
+def _lint_findings(config: ProjectConfig) -> list[Current]:
     from .evaluate import static_findings
-    from .static import static_stage
     from .waivers import Current
 
-    checked = static_stage(safepath.real_root(root), _doc_patterns(ini, root), _layout(ini))
+    checked = _checked_docs(config)
     keys = {doc_plan.doc.path: doc_plan.doc.key for doc_plan in checked.docs}
     return [Current(keys[f.path], f) for f in static_findings(checked) if f.path in keys]
 
@@ -406,13 +418,12 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
     from .report.publish import publish
     from .report.terminal import render
 
-    root, ini = _root_and_ini(options.root)
-    targets = _merge_targets(options.report, root, ini)
-    report = _merged_report(options.evidence, root, ini)
+    config = _project(options)
+    targets = _merge_targets(options.report, config)
+    report = _merged_report(options.evidence, config)
     data = to_dict(report)
-    published = publish(data, [(target.format, target.path) for target in targets],
-                        _scalar(ini.get("designdoc_github", "auto")))
-    strict = _strict(options, ini)
+    published = publish(data, [(target.format, target.path) for target in targets], _github(config))
+    strict = _strict(options, config)
     for line in render(data, strict=strict):
         print(line.text, file=out)
     for error in published.errors:
@@ -423,22 +434,22 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
     return 1 if failing else 0
 
 
-def _merge_targets(values: list[str], root: str, ini: dict[str, Any]) -> list[ReportTarget]:
+def _merge_targets(values: list[str], config: ProjectConfig) -> list[ReportTarget]:
     try:
         targets = [report_target(value, os.getcwd()) for value in values]
     except ValueError as exc:
-        raise _Refused(f"--report {exc}") from None
+        raise _Usage(f"--designdoc-report {exc}") from None
     try:
-        targets = targets or [report_target(value, root, configured=True)
-                              for value in _as_list(ini.get("designdoc_report"), ())]
+        targets = targets or [report_target(value, config.rootdir, configured=True)
+                              for value in config.linelist("designdoc_report")]
     except ValueError as exc:
-        raise _Refused(f"designdoc_report in the pytest config of {root}: {exc}") from None
+        raise _Usage(f"designdoc_report in {config.inifile}: {exc}") from None
     if shared_path(targets):
-        raise _Refused(shared_path(targets))
+        raise _Usage(shared_path(targets))
     return targets
 
 
-def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
+def _merged_report(paths: list[str], config: ProjectConfig) -> Report:
     """The jobs' evidence evaluated once against the docs under ``root``, waivers applied."""
     import contextlib
     from dataclasses import replace
@@ -451,12 +462,13 @@ def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
         jobs = [shards.read(path) for path in paths]
         evidence = shards.merged_evidence(jobs)
     except shards.EvidenceError as exc:
-        raise _Refused(str(exc)) from None
+        raise _Usage(str(exc)) from None
     scopes = {job.scope for job in jobs}
     if len(scopes) > 1:
-        raise _Refused(f"the jobs measured with different coverage scopes ({', '.join(sorted(scopes))})")
+        raise _Usage(f"the jobs measured with different coverage scopes ({', '.join(sorted(scopes))})")
+    root = config.rootdir
     real = safepath.real_root(root)
-    plan = _project_plan(real, root, ini)
+    plan = _checked_docs(config)
     coverage = CoverageEvidence(row_scope=scopes == {"row"})
     created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
     with contextlib.ExitStack() as opened:
@@ -473,7 +485,7 @@ def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
         report = evaluate(plan, evidence, coverage, rootdir=root, created=created)
     changed = shards.changed_docs(jobs, {doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in plan.docs})
     report = replace(report, findings=tuple(sorted(report.findings + tuple(changed), key=lambda f: f.sort_key)))
-    baseline = _baseline_path(ini, root)
+    baseline = _waiver_file(config)
     if baseline:
         from . import waivers
 
@@ -481,36 +493,20 @@ def _merged_report(paths: list[str], root: str, ini: dict[str, Any]) -> Report:
     return report
 
 
-def _project_plan(real: str, root: str, ini: dict[str, Any]) -> Plan:
-    from .static import static_stage
-
-    patterns = _doc_patterns(ini, root)
-    plan = static_stage(real, patterns, _layout(ini))
-    if not plan.docs and not plan.findings:
-        raise _Refused(f"found no design doc: {', '.join(patterns)} matches none under {root} (run it in the "
-                       "project, or give --root)")
-    return plan
-
-
 # new ---------------------------------------------------------------------------
 
 
 _MAX_TEMPLATE_BYTES = 1024 * 1024
-_PYTHON_PATHS = (("tests/unit/path/to/test.ts", "tests/unit/path/to/test_module.py"),
-                 ("tests/integration/path/to/test.ts", "tests/integration/path/to/test_module.py"),
-                 ("path/to/file.ts", "src/path/to/module.py"))
-"""The packaged template's example paths, Python-flavoured for ``designdoc new`` (still ``path/to/``: DD022)."""
+TEMPLATES = ("python", "web")
+"""The packaged templates ``designdoc new --template`` names; anything else is the path of a team's own."""
 
 
-def _template(path: Optional[str]) -> str:
-    if path:
-        from . import safepath
+def _template(name: str) -> str:
+    if name in TEMPLATES:
+        return resources.files("pytest_designdoc").joinpath(f"templates/{name}.md").read_text("utf-8")
+    from . import safepath
 
-        return safepath.read_file(path, _MAX_TEMPLATE_BYTES).decode("utf-8")
-    text = resources.files("pytest_designdoc").joinpath("templates/feature-design-template.md").read_text("utf-8")
-    for general, python in _PYTHON_PATHS:
-        text = text.replace(general, python)
-    return text
+    return safepath.read_file(name, _MAX_TEMPLATE_BYTES).decode("utf-8")
 
 
 def _doc_with_key(key: str) -> str:
@@ -519,9 +515,9 @@ def _doc_with_key(key: str) -> str:
     from .discover import discover
     from .parse import DocParser
 
-    root, ini = find_root(".")
-    found = discover(safepath.real_root(root), _doc_patterns(ini, root), DocParser(), _layout(ini).skip_dir)
-    return next((os.path.join(root, doc.path) for doc in found.docs if doc.key == key), "")
+    config = _project(argparse.Namespace())
+    found = discover(safepath.real_root(config.rootdir), _doc_patterns(config), DocParser(), _layout(config).skip_dir)
+    return next((os.path.join(config.rootdir, doc.path) for doc in found.docs if doc.key == key), "")
 
 
 def _new(options: argparse.Namespace, out: TextIO) -> int:
@@ -534,11 +530,11 @@ def _new(options: argparse.Namespace, out: TextIO) -> int:
 
     key, title = options.key.strip(), " ".join(options.title.split())
     if not _KEY.match(key) or len(key) > _MAX_KEY:
-        raise _Refused(f"{key[:80]!r} is not a key (up to {_MAX_KEY} letters, digits, '-', '_', '.'; e.g. AUTH-42)")
+        raise _Usage(f"{key[:80]!r} is not a key (up to {_MAX_KEY} letters, digits, '-', '_', '.'; e.g. AUTH-42)")
     if not title:
-        raise _Refused("the title is empty")
+        raise _Usage("the title is empty")
     if os.path.exists(options.dir) and not os.path.isdir(options.dir):
-        raise _Refused(f"--dir {options.dir} is not a directory")
+        raise _Usage(f"--dir {options.dir} is not a directory")
     slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:60].strip("-")
     path = os.path.join(options.dir, f"{key}-{slug}.md" if slug else f"{key}.md")
     if os.path.islink(path):
@@ -551,14 +547,15 @@ def _new(options: argparse.Namespace, out: TextIO) -> int:
     try:
         template = _template(options.template)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise _Refused(f"cannot read the template {options.template}: {exc}") from None
+        raise _Usage(f"cannot read the template {options.template} (packaged: {', '.join(TEMPLATES)}): "
+                     f"{exc}") from None
     _title_line, _, rest = template.partition("\n")
     text = f"---\nstatus: draft\nowners: []\n---\n# {key} - {title}\n{rest.rstrip()}\n"
     try:
         os.makedirs(options.dir, exist_ok=True)
         write_atomic(path, text)
     except OSError as exc:
-        raise _Refused(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise _Usage(f"cannot write {path}: {exc.strerror or exc}") from None
     print(f"designdoc new: wrote {path} (status: draft; fill in the tables, then set status: accepted)", file=out)
     return 0
 
@@ -574,7 +571,7 @@ def _compare(options: argparse.Namespace, out: TextIO) -> int:
     try:
         base, head = load_report(options.base), load_report(options.head)
     except ValueError as exc:
-        raise _Refused(str(exc)) from None
+        raise _Usage(str(exc)) from None
     comparison = compare(base, head)
     text = markdown(comparison)
     if options.output == "-":
@@ -583,7 +580,7 @@ def _compare(options: argparse.Namespace, out: TextIO) -> int:
         try:
             write_atomic(options.output, text)
         except OSError as exc:
-            raise _Refused(f"cannot write {options.output}: {exc.strerror or exc}") from None
+            raise _Usage(f"cannot write {options.output}: {exc.strerror or exc}") from None
         print(f"designdoc compare: wrote {options.output}", file=out)
     if comparison.regressions:
         print(f"designdoc compare: {plural(comparison.regressions, 'goal')} met on base and not on head",

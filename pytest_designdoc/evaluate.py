@@ -62,8 +62,9 @@ class CoverageFigures(Protocol):
     def figure(self, files: Sequence[str], metric: Metric, scope: Optional[RowScope]) -> Figure:
         """Coverage of ``files`` taken together (like coverage.py's TOTAL)."""
 
-    def symbol_figure(self, parts: Sequence[tuple[str, Sequence[Span]]], scope: Optional[RowScope]) -> Figure:
-        """Statement coverage of the bodies of each file's functions; ``missing`` names the ones never executed."""
+    def symbol_figure(self, parts: Sequence[tuple[str, Sequence[Span]]], scope: Optional[RowScope],
+                      metric: Metric = Metric.LINE) -> Figure:
+        """Coverage of the bodies of each file's functions for ``metric``; ``missing`` names the ones never executed."""
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,7 @@ class _RowRun:
     @classmethod
     def of(cls, row_plan: RowPlan, evidence: Evidence, *, collect_only: bool = False) -> _RowRun:
         ran_tests = evidence.ran_tests and not collect_only
+        measured = any(goal.measured for goal in row_plan.goals)  # only such a row gets a DD014
         run = cls([TestFileOutcome(check.spec, exists=False) for check in row_plan.paths if not check.files])
         for test_file in row_plan.test_files:
             seen = evidence.file(test_file)
@@ -217,7 +219,7 @@ class _RowRun:
                 continue
             narrowed = evidence.selection.partial(test_file, seen)
             if narrowed:
-                run.partial.append(f"{test_file} partly selected ({narrowed})")
+                run.partial.append(_narrowed(test_file, seen, narrowed))
             selected = seen.collected - seen.deselected
             unrun = selected - (seen.passed + seen.failed + seen.skipped)
             if unrun > 0 and not collect_only:
@@ -226,7 +228,8 @@ class _RowRun:
             if not seen.considered:
                 run.not_selected.append(test_file)
                 continue
-            problem = _test_file_problem(test_file, seen, narrowed, ran_tests=ran_tests)
+            problem = _test_file_problem(test_file, seen, narrowed, ran_tests=ran_tests,
+                                         in_dd014=bool(narrowed) and measured)
             if problem is not None:
                 run.problems.append((test_file, problem))
         return run
@@ -244,10 +247,20 @@ def _outcome(test_file: str, seen: FileEvidence) -> TestFileOutcome:
                            deselected=seen.deselected, collect_error=seen.collect_error)
 
 
+def _narrowed(test_file: str, seen: FileEvidence, how: str) -> str:
+    """What the command line's selection did to ``test_file``, for DD014."""
+    if seen.collected and seen.deselected == seen.collected:
+        return f"all {seen.collected} tests of {test_file} deselected ({how})"
+    return f"{test_file} partly selected ({how})"
+
+
 def _test_file_problem(
-    test_file: str, seen: FileEvidence, narrowed: str, *, ran_tests: bool
+    test_file: str, seen: FileEvidence, narrowed: str, *, ran_tests: bool, in_dd014: bool = False
 ) -> Optional[tuple[Severity, str, str]]:
-    """DD002 for a listed test file pytest looked at: (severity, message, hint), or None."""
+    """DD002 for a listed test file pytest looked at: (severity, message, hint), or None.
+
+    ``in_dd014``: the row's DD014 says what the command line's selection did, so DD002 does not repeat it.
+    """
     if seen.collect_skipped:
         return (Severity.WARNING, f"'{test_file}' was skipped at collection",
                 "a row whose tests never run checks nothing; see the skip reason with -rs")
@@ -255,7 +268,7 @@ def _test_file_problem(
         return (Severity.ERROR, f"listed test file '{test_file}' yields no test",
                 "pytest collected nothing from it: check its test names and the python_files, "
                 "python_classes and python_functions settings")
-    if seen.collected and seen.deselected == seen.collected:
+    if seen.collected and seen.deselected == seen.collected and not in_dd014:
         return (Severity.WARNING, f"all {seen.collected} tests of '{test_file}' were deselected",
                 "the row's tests did not run in this session (-k, -m or --deselect)")
     if ran_tests and seen.skipped and not (seen.passed or seen.failed):
@@ -313,7 +326,8 @@ class _GoalJudge:
         figures = self.coverage.figures
         assert figures is not None
         if plan.function_parts:
-            return self._functions_verdict(plan, figures.symbol_figure(plan.function_parts, row), scope, failed)
+            figure = figures.symbol_figure(plan.function_parts, row, goal.metric or Metric.LINE)
+            return self._functions_verdict(plan, figure, scope, failed)
         assert goal.metric is not None and goal.required is not None
         groups = [(f,) for f in plan.files] if goal.each_file else [plan.files]
         results = [(group, figures.figure(group, goal.metric, row)) for group in groups]
@@ -329,14 +343,15 @@ class _GoalJudge:
 
     def _functions_verdict(self, plan: GoalPlan, figure: Figure, scope: RowScope,
                            failed: Callable[[str, str, str], None]) -> GoalResult:
-        """A symbol or public-API goal: its share of the bodies' statements, or every function executed."""
+        """A symbol or public-API goal: its share of the bodies (statements, branches), or every function executed."""
         goal = plan.goal
         where = f"{plan.symbol_file}:{plan.symbol.line}-{plan.symbol.end}" if plan.symbol else ", ".join(plan.files)
         if goal.required is not None:
             met = meets(figure.actual, goal.required)
             if not met:
                 name = goal.symbol if not goal.public else " of ".join(filter(None, ("public API", goal.symbol)))
-                failed("DD010", f"{name}: {percent_text(figure.actual)}% < {goal.required:g}% (line) of {where}",
+                metric = (goal.metric or Metric.LINE).value
+                failed("DD010", f"{name}: {percent_text(figure.actual)}% < {goal.required:g}% ({metric}) of {where}",
                        f"measured over {_whose(self.row_scope)}; missing: {figure.missing_lines}")
         else:
             met = not figure.missing
@@ -366,7 +381,8 @@ def _line_range(plan: GoalPlan) -> Optional[tuple[int, int]]:
 
 def _undecided(plan: GoalPlan, status: GoalStatus) -> GoalResult:
     """A goal whose status comes without figures (manual, not run, unmeasurable, or decided statically)."""
-    return GoalResult(plan.goal, status, files=plan.files, symbol_file=plan.symbol_file, line_range=_line_range(plan))
+    return GoalResult(plan.goal, status, files=plan.files, symbol_file=plan.symbol_file, line_range=_line_range(plan),
+                      reason=plan.reason if plan.status is status else "")
 
 
 def _whose(row_scope: bool) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, AbstractSet, Mapping, Optional, Sequence, Union
 
 from .evaluate import CoverageEvidence, Figure, RowScope, Unmeasurable
 from .measure import CoverageOutcome, quiet
@@ -240,20 +240,23 @@ class CoverageAnalysis:
         """Branch goals count branches; total counts them when the project's coverage does."""
         return metric is Metric.BRANCH or (metric is Metric.TOTAL and self.outcome.count_branches)
 
-    def _numbers(self, analysis: _FileAnalysis, metric: Metric) -> Numbers:
+    def _numbers(self, analysis: _FileAnalysis, metric: Metric, lines: Optional[AbstractSet[int]] = None) -> Numbers:
+        """coverage.py's counts of ``analysis`` for ``metric``, of the statements in ``lines`` only if given."""
         from coverage.results import Numbers
 
-        statements = metric is not Metric.BRANCH
-        branches = self._counts_branches(metric)
+        statements = analysis.statements if lines is None else analysis.statements & lines
+        missing = analysis.missing if lines is None else analysis.missing & lines
+        branches = [stats for line, stats in analysis.branches.items() if lines is None or line in lines]
+        counts_statements = metric is not Metric.BRANCH
+        counts_branches = self._counts_branches(metric)
         return Numbers(
             n_files=1,
-            n_statements=len(analysis.statements) if statements else 0,
-            n_excluded=analysis.excluded if statements else 0,
-            n_missing=len(analysis.missing) if statements else 0,
-            n_branches=sum(exits for exits, _ in analysis.branches.values()) if branches else 0,
-            n_partial_branches=sum(1 for exits, taken in analysis.branches.values() if 0 < taken < exits)
-            if branches else 0,
-            n_missing_branches=sum(exits - taken for exits, taken in analysis.branches.values()) if branches else 0,
+            n_statements=len(statements) if counts_statements else 0,
+            n_excluded=analysis.excluded if counts_statements and lines is None else 0,
+            n_missing=len(missing) if counts_statements else 0,
+            n_branches=sum(exits for exits, _ in branches) if counts_branches else 0,
+            n_partial_branches=sum(1 for exits, taken in branches if 0 < taken < exits) if counts_branches else 0,
+            n_missing_branches=sum(exits - taken for exits, taken in branches) if counts_branches else 0,
         )
 
     # the CoverageFigures protocol ------------------------------------
@@ -261,29 +264,22 @@ class CoverageAnalysis:
     def figure(self, files: Sequence[str], metric: Metric, scope: Optional[RowScope]) -> Figure:
         from coverage.results import Numbers
 
-        if metric is Metric.BRANCH and not self.has_arcs():
-            raise Unmeasurable("branch coverage was not measured",
-                               "turn on branch measurement: [run] branch = true, or --cov-branch")
+        self._check_metric(metric)
         total = Numbers()
         missing = []
         for path in files:
             analysis = self._analysis(path, scope)
             total += self._numbers(analysis, metric)
-            parts = []
-            if metric is not Metric.BRANCH and analysis.missing_text:
-                parts.append(analysis.missing_text)
-            if self._counts_branches(metric):
-                partial = [line for line, (exits, taken) in sorted(analysis.branches.items())
-                           if taken < exits and (metric is Metric.BRANCH or line not in analysis.missing)]
-                if partial:
-                    parts.append("branches at " + ", ".join(map(str, partial)))
-            if parts:
-                missing.append(f"{path}: {', '.join(parts)}")
+            what = self._missing_text(analysis, analysis.statements, metric, analysis.missing_text)
+            if what:
+                missing.append(f"{path}: {what}")
         return Figure(total.pc_covered, tuple(missing))
 
-    def symbol_figure(self, parts: Sequence[tuple[str, Sequence[Span]]], scope: Optional[RowScope]) -> Figure:
+    def symbol_figure(self, parts: Sequence[tuple[str, Sequence[Span]]], scope: Optional[RowScope],
+                      metric: Metric = Metric.LINE) -> Figure:
         from coverage.results import Numbers, format_lines
 
+        self._check_metric(metric)
         total = Numbers()
         unexecuted = []
         missing_lines = []
@@ -292,15 +288,33 @@ class CoverageAnalysis:
             statements: set[int] = set()
             for function in functions:
                 body = function.body_lines(analysis.statements)
-                body_missing = body & analysis.missing
                 statements |= body
-                total += Numbers(n_files=1, n_statements=len(body), n_missing=len(body_missing))
-                if body and body_missing == body:
+                total += self._numbers(analysis, metric, body)
+                if body and body & analysis.missing == body:
                     unexecuted.append(function.name if len(parts) == 1 else f"{path}::{function.name}")
-            lines = format_lines(statements, statements & analysis.missing)
+            lines = self._missing_text(analysis, statements, metric,
+                                       format_lines(statements, statements & analysis.missing))
             if len(parts) == 1 or lines:
                 missing_lines.append(lines if len(parts) == 1 else f"{path}: {lines}")
         return Figure(total.pc_covered, tuple(unexecuted), "; ".join(missing_lines))
+
+    def _check_metric(self, metric: Metric) -> None:
+        if metric is Metric.BRANCH and not self.has_arcs():
+            raise Unmeasurable("branch coverage was not measured",
+                               "turn on branch measurement: [run] branch = true, or --cov-branch")
+
+    def _missing_text(self, analysis: _FileAnalysis, lines: AbstractSet[int], metric: Metric,
+                      missing_lines: str) -> str:
+        """What of ``lines`` did not run, for ``metric``: the missing lines, the branch lines not fully taken."""
+        parts = []
+        if metric is not Metric.BRANCH and missing_lines:
+            parts.append(missing_lines)
+        if self._counts_branches(metric):
+            partial = [line for line, (exits, taken) in sorted(analysis.branches.items())
+                       if line in lines and taken < exits and (metric is Metric.BRANCH or line not in analysis.missing)]
+            if partial:
+                parts.append("branches at " + ", ".join(map(str, partial)))
+        return ", ".join(parts)
 
 
 def _globs(patterns: list[str]) -> Union[re.Pattern[str], bool]:

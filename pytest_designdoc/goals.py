@@ -232,23 +232,28 @@ class _References:
             return None
         if self.symbols:
             symbol_file, symbol = self.symbols[0]
-            if self.metrics or len(self.files) > 1 or (self.files and symbol_file):
+            if (self.metrics and required is None) or len(self.files) > 1 or (self.files and symbol_file):
                 return None
             symbol_file = symbol_file or (self.files[0] if self.files else None)
-            return Goal(text=text, line=line, kind=GoalKind.SYMBOL, metric=None if required is None else Metric.LINE,
+            return Goal(text=text, line=line, kind=GoalKind.SYMBOL, metric=self._metric(required),
                         required=required, files=(symbol_file,) if symbol_file else (), symbol=symbol)
         if required is None:
             return None
-        metric = next(iter(self.metrics)) if self.metrics else Metric.TOTAL
-        return Goal(text=text, line=line, kind=GoalKind.PERCENT, metric=metric, required=required,
+        return Goal(text=text, line=line, kind=GoalKind.PERCENT, metric=self._metric(required), required=required,
                     files=tuple(self.files), each_file=each_file)
+
+    def _metric(self, required: Optional[float]) -> Optional[Metric]:
+        """What a percent counts, for a file and a function alike: the metric word named, else coverage.py's total."""
+        if required is None:
+            return None
+        return next(iter(self.metrics)) if self.metrics else Metric.TOTAL
 
     def _public_goal(self, text: str, line: int, required: Optional[float]) -> Optional[Goal]:
         """The public functions of the class or module named, or of the files named, or of the doc's sources."""
         symbol_file, symbol = self.symbols[0] if self.symbols else (None, None)
-        if Metric.BRANCH in self.metrics or Metric.TOTAL in self.metrics or (symbol_file and self.files):
+        if (self.metrics and required is None) or (symbol_file and self.files):
             return None
-        return Goal(text=text, line=line, kind=GoalKind.SYMBOL, metric=None if required is None else Metric.LINE,
+        return Goal(text=text, line=line, kind=GoalKind.SYMBOL, metric=self._metric(required),
                     required=required, files=(symbol_file,) if symbol_file else tuple(self.files), symbol=symbol,
                     public=True)
 

@@ -264,6 +264,8 @@ class GoalResult:
     symbol_file: Optional[str] = None
     line_range: Optional[tuple[int, int]] = None
     missing: str = ""
+    reason: str = ""
+    """Why a goal decided without a finding of its own has its status (the report adds the rest)."""
 
 
 @dataclass(frozen=True)

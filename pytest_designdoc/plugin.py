@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import pytest
 
-from .settings import DEFAULT_PATHS, Settings
+from .settings import DEFAULT_PATHS, DEFAULT_WAIVERS, Settings, no_docs, paths_origin
 
 if TYPE_CHECKING:
     from .evaluate import CoverageEvidence
@@ -40,6 +40,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("designdoc", "design docs as checks (pytest-designdoc)")
     group.addoption("--designdoc", action="store_true", default=False,
                     help="check the design docs against the code and tests (default: off).")
+    group.addoption("--no-designdoc", action="store_true", default=False,
+                    help="turn the design doc checks off for this run, even with --designdoc in addopts "
+                         "(default: on when --designdoc is given).")
     group.addoption("--designdoc-path", action="append", default=None, metavar="GLOB",
                     help="glob of design docs relative to rootdir; repeatable; replaces designdoc_paths "
                          f"(default: {', '.join(DEFAULT_PATHS)}).")
@@ -68,7 +71,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   help="GitHub Actions annotations and step summary: auto, true or false (default: auto).")
     parser.addini("designdoc_baseline", type="string", default="",
                   help="waiver file (YAML, relative to rootdir) of accepted findings with reason and "
-                       "expiry date (default: none).")
+                       f"expiry date (default: {DEFAULT_WAIVERS} when rootdir has one).")
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -93,7 +96,7 @@ _early_key = pytest.StashKey["DesignDocPlugin"]()
 def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> Any:
     """Plan before any coverage starts (pytest-cov starts in this hook): the core must be asked for first."""
     options = early_config.known_args_namespace
-    if not getattr(options, "designdoc", False):
+    if not _enabled(options):
         return (yield)
     plugin = DesignDocPlugin(early_config, Settings.from_config(early_config, options))
     plugin.run_static_stage()
@@ -129,8 +132,9 @@ class _EarlyStart:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "designdoc(key): link this test to the design doc with that key.")
-    if not config.getoption("designdoc", False):
-        _refuse_options_without_the_flag(config)
+    if not _enabled(config.option):
+        if not config.option.no_designdoc:
+            _refuse_options_without_the_flag(config)
         return
     plugin = config.stash.get(_early_key, None)
     if plugin is None:
@@ -139,6 +143,11 @@ def pytest_configure(config: pytest.Config) -> None:
         del config.stash[_early_key]
     config.stash[_plugin_key] = plugin
     plugin.register()
+
+
+def _enabled(options: Any) -> bool:
+    """``--designdoc``, unless ``--no-designdoc`` (wherever each was given) turns it off."""
+    return bool(getattr(options, "designdoc", False)) and not getattr(options, "no_designdoc", False)
 
 
 def _refuse_options_without_the_flag(config: pytest.Config) -> None:
@@ -248,11 +257,9 @@ class DesignDocPlugin:
                 raise pytest.UsageError(f"--designdoc-select {', '.join(unmatched)} matches no design doc key "
                                         f"(known keys: {known})")
         elif not self.plan.docs and not self.plan.findings:
-            origin = "--designdoc-path" if self.settings.paths_from_command_line else (
-                f"designdoc_paths in {self.config.inipath}" if self.config.inipath else "the default designdoc_paths")
-            raise pytest.UsageError(
-                f"--designdoc found no design doc: {', '.join(self.settings.paths)} ({origin}) matches none under "
-                f"{self.rootpath}. Check the globs, or write the first doc: designdoc new KEY 'Title'")
+            origin = "--designdoc-path" if self.settings.paths_from_command_line else paths_origin(
+                str(self.config.inipath) if self.config.inipath else None)
+            raise pytest.UsageError(f"--designdoc {no_docs(self.settings.paths, origin, str(self.rootpath))}")
 
     def _parse_goal(self, text: str, line: int) -> Goal:
         """The goal parsers' answer, or a usage error naming them when one raises or answers with no Goal."""
@@ -318,8 +325,9 @@ class DesignDocPlugin:
                     coverage += f", core {self.core.ask} (asked for: the sysmon core ignores row contexts)"
             selected = (f" selected by {', '.join(self.settings.select)} ({len(self.unselected_keys)} not selected)"
                         if self.settings.select else "")
+            waivers = f"; waivers: {self.settings.baseline}" if self.settings.baseline else ""
             lines = [f"designdoc: {plural(len(self.plan.docs), 'doc')}{selected} from {', '.join(self.settings.paths)}"
-                     f"{coverage}"]
+                     f"{coverage}{waivers}"]
             if self.plan.history_note:
                 lines.append(f"designdoc: {self.plan.history_note}")
             return lines

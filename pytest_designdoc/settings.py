@@ -12,8 +12,14 @@ if TYPE_CHECKING:
     import pytest
 
 DEFAULT_PATHS = ("docs/**/*.md",)
+DEFAULT_WAIVERS = "designdoc-waivers.yaml"
+"""The waiver file read when ``designdoc_baseline`` is not set and rootdir has it (``designdoc baseline`` writes it)."""
 COVERAGE_SCOPES = ("row", "suite")
 GITHUB_MODES = ("auto", "true", "false")
+
+
+class BadSetting(ValueError):
+    """A bad option or ini value: ``pytest.UsageError`` in a pytest run, exit status 4 of the designdoc command."""
 
 
 @dataclass(frozen=True)
@@ -30,8 +36,8 @@ class Settings:
     coverage_scope: str = "row"
     reports: tuple[ReportTarget, ...] = ()
     github: str = "auto"
-    baseline: Optional[str] = None
-    """The waiver file, rootdir-relative (ini ``designdoc_baseline``)."""
+    baseline: str = ""
+    """The waiver file, rootdir-relative (ini ``designdoc_baseline``, else rootdir's ``designdoc-waivers.yaml``)."""
     paths_from_command_line: bool = False
     evidence: Optional[str] = None
     """``--designdoc-evidence``: the absolute path of this job's shard evidence; goals are left to the merge."""
@@ -41,6 +47,15 @@ class Settings:
     @classmethod
     def from_config(cls, config: pytest.Config, options: Any = None) -> Settings:
         """Settings of ``config``; ``options`` is the namespace to read before pytest has parsed all options."""
+        import pytest
+
+        try:
+            return cls._from_config(config, options)
+        except BadSetting as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+    @classmethod
+    def _from_config(cls, config: pytest.Config, options: Any) -> Settings:
         rootdir = str(config.rootpath)
         namespace = options if options is not None else config.option
 
@@ -50,16 +65,16 @@ class Settings:
         ini_source = f"in {config.inipath}" if config.inipath else "in the ini file"
         cli_paths: Optional[list[str]] = option("designdoc_path")
         if cli_paths:
-            paths = _doc_globs(cli_paths, "--designdoc-path")
+            paths = doc_globs(cli_paths, "--designdoc-path")
         else:
-            paths = _doc_globs(config.getini("designdoc_paths") or list(DEFAULT_PATHS), f"designdoc_paths {ini_source}")
+            paths = doc_globs(config.getini("designdoc_paths") or list(DEFAULT_PATHS), f"designdoc_paths {ini_source}")
 
         strict = bool(option("designdoc_strict")) or _ini_bool(config, "designdoc_strict", ini_source)
 
         scope = option("designdoc_coverage_scope") or config.getini("designdoc_coverage_scope")
         origin = "--designdoc-coverage-scope" if option("designdoc_coverage_scope") else (
             f"designdoc_coverage_scope {ini_source}")
-        scope = _choice(str(scope).strip().lower(), COVERAGE_SCOPES, origin)
+        scope = choice(str(scope), COVERAGE_SCOPES, origin)
 
         reports: list[ReportTarget] = []
         cli_reports: Optional[list[str]] = option("designdoc_report")
@@ -71,60 +86,70 @@ class Settings:
 
         clash = shared_path(reports)
         if clash:
-            raise _usage(clash)
-        github = _choice(str(config.getini("designdoc_github")).strip().lower(), GITHUB_MODES,
-                         f"designdoc_github {ini_source}")
-        baseline = _configured_path(rootdir, str(config.getini("designdoc_baseline")),
-                                    f"designdoc_baseline {ini_source}")
+            raise BadSetting(clash)
+        github = choice(str(config.getini("designdoc_github")), GITHUB_MODES, f"designdoc_github {ini_source}")
+        baseline = waiver_file(str(config.getini("designdoc_baseline")), f"designdoc_baseline {ini_source}", rootdir)
         select = tuple(pattern.strip() for pattern in option("designdoc_select") or ())
         if "" in select:
-            raise _usage("--designdoc-select: give a doc key or a glob of keys (an empty one would select every "
-                         "doc, silently)")
+            raise BadSetting("--designdoc-select: give a doc key or a glob of keys (an empty one would select every "
+                             "doc, silently)")
         evidence = option("designdoc_evidence")
         if evidence is not None:
             if not str(evidence).strip():
-                raise _usage("--designdoc-evidence: give the path of the evidence file to write")
+                raise BadSetting("--designdoc-evidence: give the path of the evidence file to write")
             evidence = os.path.normpath(os.path.join(str(config.invocation_params.dir), str(evidence).strip()))
         return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths), evidence,
                    select)
 
 
-def _doc_globs(values: Sequence[str], origin: str) -> list[str]:
-    try:
-        return doc_globs(values)
-    except ValueError as exc:
-        raise _usage(f"{origin}: {exc}") from None
-
-
-def doc_globs(values: Sequence[str]) -> list[str]:
-    """Doc globs as rootdir-relative patterns; ValueError for one that leads out of rootdir."""
+def doc_globs(values: Sequence[str], origin: str) -> list[str]:
     from .safepath import normalize
 
     globs = []
     for value in values:
         path = normalize(value)
-        if not path:
-            raise ValueError(f"{value!r} is not a glob relative to rootdir (no absolute paths, '~' or '..')")
+        if path is None or not path:
+            raise BadSetting(
+                f"{origin}: {value!r} is not a glob relative to rootdir (no absolute paths, '~' or '..')"
+            )
         globs.append(path)
     return globs
 
 
-def _configured_path(rootdir: str, value: str, origin: str) -> Optional[str]:
-    """A configured file path (empty: none), confined to rootdir; UsageError when it leads out."""
+def waiver_file(value: str, origin: str, rootdir: str, *, default_exists: bool = False) -> str:
+    """The waiver file to apply, rootdir-relative: ``designdoc_baseline``, else :data:`DEFAULT_WAIVERS` if it exists.
+
+    '' when there is none; ``default_exists``: answer as if rootdir had :data:`DEFAULT_WAIVERS`.
+    """
     from .safepath import configured, real_root
 
-    if not value.strip():
-        return None
+    value = value.strip()
+    if not value:
+        exists = default_exists or os.path.lexists(os.path.join(rootdir, DEFAULT_WAIVERS))
+        return DEFAULT_WAIVERS if exists else ""
     try:
         return configured(real_root(rootdir), value)
     except ValueError as exc:
-        raise _usage(f"{origin}: {exc}") from None
+        raise BadSetting(f"{origin}: {exc}") from None
 
 
-def _choice(value: str, choices: Sequence[str], origin: str) -> str:
+def choice(value: str, choices: Sequence[str], origin: str) -> str:
+    """``value`` (any case, surrounding blanks ignored) if it is one of ``choices``."""
+    value = value.strip().lower()
     if value not in choices:
-        raise _usage(f"{origin}: {value!r} is not one of {', '.join(choices)}")
+        raise BadSetting(f"{origin}: {value!r} is not one of {', '.join(choices)}")
     return value
+
+
+def paths_origin(inifile: Optional[str]) -> str:
+    """Where the ini's ``designdoc_paths`` come from."""
+    return f"designdoc_paths in {inifile}" if inifile else "the default designdoc_paths"
+
+
+def no_docs(patterns: Sequence[str], origin: str, rootdir: str) -> str:
+    """What a run that found no design doc says: a typo in a glob must not pass green."""
+    return (f"found no design doc: {', '.join(patterns)} ({origin}) matches none under {rootdir}. "
+            "Check the globs, or write the first doc: designdoc new KEY 'Title'")
 
 
 def _ini_bool(config: pytest.Config, name: str, origin: str) -> bool:
@@ -136,14 +161,14 @@ def _ini_bool(config: pytest.Config, name: str, origin: str) -> bool:
         return True
     if text in ("", "0", "false", "no", "off"):
         return False
-    raise _usage(f"{name} {origin}: {value!r} is not a boolean")
+    raise BadSetting(f"{name} {origin}: {value!r} is not a boolean")
 
 
 def _report_target(value: str, base: str, origin: str, *, configured: bool = False) -> ReportTarget:
     try:
         return report_target(value, base, configured=configured)
     except ValueError as exc:
-        raise _usage(f"{origin}: {exc}") from None
+        raise BadSetting(f"{origin}: {exc}") from None
 
 
 def shared_path(targets: Sequence[ReportTarget]) -> str:
@@ -175,10 +200,3 @@ def report_target(value: str, base: str, *, configured: bool = False) -> ReportT
 
         return ReportTarget(fmt, os.path.join(base, *safepath.configured(safepath.real_root(base), path).split("/")))
     return ReportTarget(fmt, os.path.normpath(os.path.join(base, os.path.expanduser(path.strip()))))
-
-
-def _usage(message: str) -> Exception:
-    """pytest's UsageError, imported only when there is one (the designdoc CLI does not import pytest)."""
-    import pytest
-
-    return pytest.UsageError(message)

@@ -39,6 +39,8 @@ class GoalPlan:
     status: Optional[GoalStatus] = None
     functions: tuple[tuple[str, tuple[Span, ...]], ...] = ()
     """A public-API goal of modules: each file and its public functions and methods."""
+    reason: str = ""
+    """Why ``status`` was decided statically, when no finding of the goal says it."""
 
     @property
     def function_parts(self) -> tuple[tuple[str, tuple[Span, ...]], ...]:
@@ -119,7 +121,8 @@ class TargetResolver:
         elif goal.kind is GoalKind.SYMBOL and (by_module := self._by_module(goal)) is not None:
             return by_module
         elif self.missing_sources:
-            return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+            return GoalPlan(goal, status=GoalStatus.UNMEASURABLE,
+                            reason="the doc's Python source files do not exist yet (DD003/DD004): nothing to measure")
         else:
             self.finding("DD013", Severity.WARNING, goal, f"goal '{goal.text}' has no measurable target",
                          "the doc lists no Python source file: name the file in the goal "

@@ -73,6 +73,7 @@ class GoalData(TypedDict):
     public: NotRequired[bool]
     file: NotRequired[Optional[str]]
     line_range: NotRequired[list[int]]
+    reason: NotRequired[str]
 
 
 class RowData(TypedDict):

@@ -13,7 +13,10 @@ from .data import DocData, FindingData, GoalData, ReportData
 from .view import (
     STATUS_ORDER,
     anchor,
+    DOC_STATE_MEANINGS,
+    GOAL_STATUS_MEANINGS,
     doc_state,
+    doc_status_text,
     docs_worst_first,
     findings_in_order,
     goal_figure,
@@ -46,6 +49,12 @@ article { border: 1px solid var(--border); border-left-width: 6px; border-radius
           margin: 1rem 0; }
 article.failed { border-left-color: var(--failed); } article.warning { border-left-color: #d4a72c; }
 article.ok { border-left-color: var(--met); }
+article.unchecked { border-left-color: var(--border); background: #f6f8fa; }
+.legend { display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; margin: .3rem 0; padding: 0; list-style: none; }
+.legend .swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .3rem;
+                  vertical-align: -.1rem; }
+.swatch.failed { background: var(--failed); } .swatch.warning { background: #d4a72c; }
+.swatch.ok { background: var(--met); } .swatch.unchecked { background: var(--border); }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-size: .92rem; }
 th, td { border: 1px solid var(--border); padding: .25rem .45rem; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; }
@@ -107,6 +116,7 @@ def render(data: ReportData) -> str:
         "<header><h1>pytest-designdoc</h1>",
         f'<p id="summary">{escape(summary_text(data))}</p>',
         _bar(data["summary"]["goals"]),
+        _legend(),
         f'<p class="muted">rootdir <code>{escape(data["rootdir"])}</code> · created {escape(data["created"])}'
         f"{_coverage(data)}</p>",
         _filters(),
@@ -135,6 +145,16 @@ def _bar(goals: dict[str, int]) -> str:
     return f'<div class="bar" role="img" aria-label="goals by status">{spans}</div>'
 
 
+def _legend() -> str:
+    """What the colours mean: goal statuses (the dots and the bar) and doc states (the left border)."""
+    goals = "".join(f'<li><span class="goal {status}"><b>{status.replace("_", " ")}</b></span>: '
+                    f"{escape(meaning)}</li>" for status, meaning in GOAL_STATUS_MEANINGS.items())
+    docs = "".join(f'<li><span class="swatch {state}"></span>{escape(meaning)}</li>'
+                   for state, meaning in DOC_STATE_MEANINGS.items())
+    return (f'<section id="legend" aria-label="legend"><ul class="legend" aria-label="goal statuses">{goals}</ul>'
+            f'<ul class="legend" aria-label="doc borders">{docs}</ul></section>')
+
+
 def _coverage(data: ReportData) -> str:
     coverage = data.get("coverage")
     if not coverage:
@@ -146,7 +166,8 @@ def _coverage(data: ReportData) -> str:
 
 def _filters() -> str:
     states = "".join(f'<label><input type="checkbox" data-state="{s}" checked> {label}</label>'
-                     for s, label in (("failed", "docs with errors"), ("warning", "with warnings"), ("ok", "clean")))
+                     for s, label in (("failed", "docs with errors"), ("warning", "with warnings"), ("ok", "clean"),
+                                      ("unchecked", "not checked")))
     goals = "".join(f'<label><input type="checkbox" data-goal="{s}" checked> {s.replace("_", " ")}</label>'
                     for s in STATUS_ORDER)
     return (f'<div id="filters" hidden>{states}<span class="muted">goals:</span>{goals}'
@@ -167,7 +188,7 @@ def _doc(doc: DocData, note: str = "") -> str:
     parts = [
         f'<article class="doc {state}" data-state="{state}" data-search="{escape(searchable)}">',
         f'<h2 id="{heading}">{escape(doc["key"])} — {escape(doc["title"])} '
-        f'<span class="status">{escape(doc["status"])}</span></h2>',
+        f'<span class="status">{escape(doc_status_text(doc))}</span></h2>',
         f'<p class="muted"><code>{escape(path)}</code>{digest}</p>',
     ]
     findings = findings_in_order(doc["findings"])

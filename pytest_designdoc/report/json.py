@@ -30,7 +30,7 @@ def to_dict(report: Report) -> ReportData:
         "created": report.created,
         "rootdir": report.rootdir,
         "summary": summary(report),
-        "docs": [_doc(doc) for doc in sorted(report.docs, key=lambda d: d.doc.path)],
+        "docs": [_doc(doc, report.coverage_note) for doc in sorted(report.docs, key=lambda d: d.doc.path)],
         "findings": [finding_dict(f) for f in report.findings],
     }
     if report.coverage_source or report.coverage_note:
@@ -45,7 +45,17 @@ def to_dict(report: Report) -> ReportData:
     return data
 
 
-def _doc(result: DocResult) -> DocData:
+def _doc(result: DocResult, note: str = "") -> DocData:
+    """A doc's dict; each goal that is not met says why (``reason``)."""
+    from .view import goal_reasons
+
+    data = _doc_fields(result)
+    for (row, goal), reason in goal_reasons(data, note).items():
+        data["rows"][row]["goals"][goal]["reason"] = reason
+    return data
+
+
+def _doc_fields(result: DocResult) -> DocData:
     doc = result.doc
     return {
         "path": doc.path,
@@ -107,12 +117,15 @@ def _goal(result: GoalResult) -> GoalData:
             data["files"] = list(result.files or goal.files)
         if goal.required is not None:
             data["required"] = goal.required
+            data["metric"] = goal.metric.value if goal.metric else "line"
         if goal.required is not None or result.actual is not None:
             data["actual"] = result.actual
         if result.line_range:
             data["line_range"] = list(result.line_range)
     if result.missing and goal.kind is not GoalKind.MANUAL:
         data["missing"] = result.missing
+    if result.reason:
+        data["reason"] = result.reason
     return data
 
 

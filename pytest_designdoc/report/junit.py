@@ -14,10 +14,9 @@ from typing import Optional
 from xml.etree import ElementTree as ET
 
 from .data import DocData, FindingData, GoalData, ReportData, SubjectData
-from .view import goal_figure, goal_target, waiver_text
+from .view import goal_figure, goal_reasons, goal_target, waiver_text
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SKIPPED_GOALS = {"manual": "manual goal: not machine-checkable", "not_run": "not run in this session"}
 
 
 def render(data: ReportData) -> str:
@@ -28,7 +27,7 @@ def render(data: ReportData) -> str:
         for name, value in (("path", doc["path"]), ("line", str(doc.get("line", 1))), ("status", doc["status"]),
                             ("sha256", doc.get("sha256", ""))):
             ET.SubElement(properties, "property", name=f"{doc['key']}.{name}", value=value)
-        cases.extend(_doc_cases(doc))
+        cases.extend(_doc_cases(doc, data.get("coverage", {}).get("note", "")))
     orphans = data["findings"]
     if orphans:
         case = ET.Element("testcase", classname="pytest-designdoc", name="test markers and discovery")
@@ -48,7 +47,7 @@ def render(data: ReportData) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
 
 
-def _doc_cases(doc: DocData) -> list[ET.Element]:
+def _doc_cases(doc: DocData, note: str = "") -> list[ET.Element]:
     """One case per Files entry, per row test file and per goal; each finding on the case its subject names."""
     key, path = doc["key"], doc["path"]
     by_subject: dict[tuple[tuple[str, object], ...], list[int]] = {}
@@ -67,6 +66,7 @@ def _doc_cases(doc: DocData) -> list[ET.Element]:
         case = ET.Element("testcase", classname=key, name=f"{entry['section']}: {entry['path']}")
         _attach(case, take({"file": entry["path"]}, entry["line"]))
         cases.append(case)
+    reasons = goal_reasons(doc, note)
     for index, row in enumerate(doc["rows"]):
         row_cases = []
         for test_file in row["test_files"]:
@@ -76,7 +76,7 @@ def _doc_cases(doc: DocData) -> list[ET.Element]:
         if row_cases:
             _attach(row_cases[0], take({"row": index}))
         cases.extend(row_cases)
-        cases.extend(_goal_case(key, path, goal, take({"row": index, "goal": number}))
+        cases.extend(_goal_case(key, path, goal, take({"row": index, "goal": number}), reasons.get((index, number), ""))
                      for number, goal in enumerate(row["goals"]))
     rest = [finding for position, finding in enumerate(doc["findings"]) if position not in taken_positions]
     if rest:
@@ -90,8 +90,8 @@ def _subject_key(subject: SubjectData) -> tuple[tuple[str, object], ...]:
     return tuple(sorted(subject.items()))
 
 
-def _goal_case(key: str, path: str, goal: GoalData, own: list[FindingData]) -> ET.Element:
-    """A goal's case: its own findings; a failure when a draft's goal failed; skipped when undecided."""
+def _goal_case(key: str, path: str, goal: GoalData, own: list[FindingData], reason: str) -> ET.Element:
+    """A goal's case: its own findings; a failure when a draft's goal failed; skipped, saying why, when undecided."""
     case = ET.Element("testcase", classname=key, name=goal["text"])
     details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
     explained = any(f["severity"] in ("error", "waived") for f in own)  # an error fails the case, a waiver skips it
@@ -99,11 +99,9 @@ def _goal_case(key: str, path: str, goal: GoalData, own: list[FindingData]) -> E
         failure = ET.SubElement(case, "failure", message=f"goal failed: {details}".rstrip(": "))
         failure.text = f"{path}:{goal.get('line', 1)} {goal['text']}"
     _attach(case, own)
-    if goal["status"] in _SKIPPED_GOALS and case.find("skipped") is None:
-        ET.SubElement(case, "skipped", message=_SKIPPED_GOALS[goal["status"]])
-    elif goal["status"] == "unmeasurable" and not explained:
-        reason = next((f["message"] for f in own if f["code"] == "DD013"), "no coverage data decides it")
-        ET.SubElement(case, "skipped", message=f"unmeasurable: {reason}")
+    undecided = goal["status"] in ("manual", "not_run") or (goal["status"] == "unmeasurable" and not explained)
+    if undecided and case.find("skipped") is None:
+        ET.SubElement(case, "skipped", message=f"{goal['status'].replace('_', ' ')}: {reason}".rstrip(": "))
     if details:
         ET.SubElement(case, "system-out").text = f"{path}:{goal.get('line', 1)} {goal['status']}: {details}"
     return case

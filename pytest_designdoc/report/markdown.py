@@ -10,10 +10,12 @@ from .view import (
     STATUS_ORDER,
     doc_errors,
     doc_state,
+    doc_status_text,
     doc_warnings,
     docs_worst_first,
     findings_in_order,
     goal_figure,
+    goal_reasons,
     goal_target,
     plural,
     summary_text,
@@ -22,7 +24,7 @@ from .view import (
 )
 
 _MISSING_RANGES = 20
-_STATE_ICON = {"failed": "❌", "warning": "⚠️", "ok": "✅"}
+_STATE_ICON = {"failed": "❌", "warning": "⚠️", "ok": "✅", "unchecked": "➖"}
 _GOAL_ICON = {"met": "✅", "failed": "❌", "manual": "📝", "not_run": "⏸️", "unmeasurable": "❔"}
 _SEVERITY_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️", "waived": "💤"}
 
@@ -67,7 +69,7 @@ def render(data: ReportData) -> str:
         lines += [_finding_item(f) for f in orphans]
         lines.append("")
     for doc in docs:
-        lines += _doc_section(doc)
+        lines += _doc_section(doc, data.get("coverage", {}).get("note", ""))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -80,8 +82,7 @@ def _overview_row(doc: DocData) -> str:
     goals = ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in STATUS_ORDER if counts[s]) or "—"
     severities = ((doc_errors(doc), "error"), (doc_warnings(doc), "warning"))
     findings = ", ".join(plural(n, noun) for n, noun in severities if n) or "—"
-    state = doc["status"] if doc.get("checked", True) else f"{doc['status']}, not checked"
-    return (f"| {_STATE_ICON[doc_state(doc)]} | {code(doc['key'])} {cell(doc['title'])} | {cell(state)} | "
+    return (f"| {_STATE_ICON[doc_state(doc)]} | {code(doc['key'])} {cell(doc['title'])} | {cell(doc_status_text(doc))} | "
             f"{present}/{len(files)} | {tests_ok}/{len(test_files)} | {goals} | {findings} |")
 
 
@@ -93,10 +94,10 @@ def _finding_item(finding: FindingData) -> str:
             f"**{finding['code']}** {cell(finding['message'])}{hint}")
 
 
-def _doc_section(doc: DocData) -> list[str]:
+def _doc_section(doc: DocData, note: str = "") -> list[str]:
     digest = f" · sha256 `{doc['sha256'][:12]}`" if doc.get("sha256") else ""
     lines = [f"### {_STATE_ICON[doc_state(doc)]} {cell(doc['key'])} — {cell(doc['title'])}", "",
-             f"{code(doc['path'])} · {doc['status']}{digest}", ""]
+             f"{code(doc['path'])} · {cell(doc_status_text(doc))}{digest}", ""]
     findings = findings_in_order(doc["findings"])
     if findings:
         lines += [_finding_item(f) for f in findings]
@@ -108,19 +109,23 @@ def _doc_section(doc: DocData) -> list[str]:
         lines.append("")
     if doc["rows"]:
         lines += ["| Line | Type | Test files | Goals |", "|---|---|---|---|"]
-        for row in doc["rows"]:
+        reasons = goal_reasons(doc, note)
+        for row_index, row in enumerate(doc["rows"]):
             tests = "<br>".join(f"{code(t['path'])} {cell(test_file_counts(t))}" for t in row["test_files"]) or "—"
-            goals = "<br>".join(_goal_text(goal) for goal in row["goals"]) or "—"
+            goals = "<br>".join(_goal_text(goal, reasons.get((row_index, goal_index), ""))
+                                for goal_index, goal in enumerate(row["goals"])) or "—"
             lines.append(f"| {row['line']} | {cell(row['type'])} | {tests} | {goals} |")
         lines.append("")
     return lines
 
 
-def _goal_text(goal: GoalData) -> str:
+def _goal_text(goal: GoalData, reason: str = "") -> str:
     details = [d for d in (goal_figure(goal), goal_target(goal)) if d]
     text = f"{_GOAL_ICON.get(goal['status'], '')} {cell(goal['text'])} — {goal['status'].replace('_', ' ')}"
     if details:
         text += f" ({cell('; '.join(details))})"
     if goal.get("missing") and goal["status"] == "failed":
         text += f"<br>missing: {cell(first_ranges(goal['missing'], _MISSING_RANGES))}"
+    if reason:
+        text += f"<br>why: {cell(reason)}"
     return text

@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from ..model import percent_text
 from .data import DocData, FindingData, ReportData
-from .view import docs_worst_first, finding_counts, plural, printable, summary_text, waiver_text
+from .view import (
+    doc_status_text,
+    docs_worst_first,
+    finding_counts,
+    goal_figure,
+    goal_reasons,
+    plural,
+    printable,
+    summary_text,
+    waiver_text,
+)
 
 _COLORS = {"error": "red", "warning": "yellow"}
 
@@ -62,32 +71,27 @@ def render(data: ReportData, *, verbosity: int = 0, strict: bool = False,
         for doc in docs_worst_first(data):
             findings = [f for f in doc["findings"] if f["severity"] in shown]
             if findings or verbosity > 0:
-                lines.extend(_doc_lines(doc, findings, verbose=verbosity > 0))
+                lines.extend(_doc_lines(doc, findings, verbose=verbosity > 0,
+                                        note=data.get("coverage", {}).get("note", "")))
     if verbosity >= -1:
         lines.extend(_finding(f) for f in data["findings"] if f["severity"] in shown)
     lines.append(summary_line(data, strict=strict, evidence=evidence))
     return [Line(printable(line.text), line.color) for line in lines]
 
 
-def _doc_lines(doc: DocData, findings: list[FindingData], *, verbose: bool) -> list[Line]:
+def _doc_lines(doc: DocData, findings: list[FindingData], *, verbose: bool, note: str = "") -> list[Line]:
     """A doc's header, its findings (with hints for errors, for all when verbose), and its goals when verbose."""
-    state = doc["status"]
-    if doc.get("template"):
-        state = "template, not checked"
-    elif not doc.get("checked", True):
-        state += ", not checked"
-    elif not doc["enforced"]:
-        state += ", not enforced: findings are warnings"
-    lines = [Line(f"{doc['path']} — {doc['key']}: {doc['title']} ({state})", "bold")]
+    lines = [Line(f"{doc['path']} — {doc['key']}: {doc['title']} ({doc_status_text(doc)})", "bold")]
     for finding in findings:
         lines.append(_finding(finding, "  "))
         hint = finding.get("hint")
         if hint and (finding["severity"] == "error" or verbose):
             lines.append(Line(f"      hint: {hint}"))
     if verbose:
-        for goal in (goal for row in doc["rows"] for goal in row["goals"]):
-            actual = goal.get("actual")
-            figure = f" (actual {percent_text(actual)}%)" if actual is not None else ""
-            lines.append(Line(f"  {doc['path']}:{goal.get('line', doc.get('line', 0))} goal {goal['status']}: "
-                              f"{goal['text']}{figure}"))
+        reasons = goal_reasons(doc, note)
+        for row_index, row in enumerate(doc["rows"]):
+            for goal_index, goal in enumerate(row["goals"]):
+                said = [text for text in (goal_figure(goal), reasons.get((row_index, goal_index), "")) if text]
+                lines.append(Line(f"  {doc['path']}:{goal.get('line', doc.get('line', 0))} goal {goal['status']}: "
+                                  f"{goal['text']}" + "".join(f" — {text}" for text in said)))
     return lines

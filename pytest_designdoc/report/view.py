@@ -82,10 +82,23 @@ def docs_worst_first(data: ReportData) -> list[DocData]:
 
 
 def doc_state(doc: DocData) -> str:
-    """``failed``, ``warning`` or ``ok``: the doc's worst finding."""
+    """``failed``, ``warning`` or ``ok``: the doc's worst finding; ``unchecked`` for a template or deprecated doc."""
     if doc_errors(doc):
         return "failed"
-    return "warning" if doc_warnings(doc) else "ok"
+    if doc_warnings(doc):
+        return "warning"
+    return "ok" if doc.get("checked", True) else "unchecked"
+
+
+def doc_status_text(doc: DocData) -> str:
+    """The doc's status as every format shows it: ``accepted``, ``template, not checked`` …"""
+    if doc.get("template"):
+        return "template, not checked"
+    if not doc.get("checked", True):
+        return f"{doc['status']}, not checked"
+    if not doc["enforced"]:
+        return f"{doc['status']}, not enforced: findings are warnings"
+    return doc["status"]
 
 
 def findings_in_order(findings: list[FindingData]) -> list[FindingData]:
@@ -97,21 +110,51 @@ def all_findings(data: ReportData) -> list[FindingData]:
 
 
 def goal_figure(goal: GoalData) -> str:
-    """``93.75% ≥ 90%`` style figure of a measured goal, or ''."""
+    """What a measured goal's figure is: ``93.75% ≥ 90% (line)``, ``76.92% of its body's statements ran``; or ''.
+
+    A percent names its metric as the goal grammar does (``line``, ``branch``, ``total``: what ``coverage
+    report`` prints); a symbol goal without one is decided by whether its body ran, and its figure is the
+    share of the body's statements that did.
+    """
     actual = goal.get("actual")
     if actual is None:
         return ""
     required = goal.get("required")
     if required is None:
-        return f"{percent_text(actual)}% of {'their bodies' if goal.get('public') else 'its body'} ran"
+        whose = "their bodies'" if goal.get("public") else "its body's"
+        return f"{percent_text(actual)}% of {whose} statements ran"
     sign = "≥" if goal["status"] == "met" else "<"
-    return f"{percent_text(actual, required)}% {sign} {required:g}%"
+    return f"{percent_text(actual, required)}% {sign} {required:g}% ({goal.get('metric', 'line')})"
+
+
+MANUAL_REASON = "a person checks it: no coverage figure decides it"
+
+GOAL_STATUS_MEANINGS = {
+    "met": "the figure reaches the goal, or the code it names ran",
+    "failed": "the figure falls short, or the code it names does not exist or never ran",
+    "unmeasurable": "coverage could not decide it; its reason says why and what to change",
+    "not_run": "its row's tests did not all run in this session, so it is not decided",
+    "manual": "not machine-checkable: a person checks it",
+}
+"""What each goal status means, as the HTML legend and docs/usage.md say it."""
+
+DOC_STATE_MEANINGS = {
+    "failed": "has errors",
+    "warning": "has warnings",
+    "ok": "clean",
+    "unchecked": "not checked: a template or a deprecated doc",
+}
 
 
 def goal_reasons(doc: DocData, note: str = "") -> dict[tuple[int, int], str]:
-    """Why each goal that is not met has its status: its own finding, its row's, or the run's coverage note."""
+    """Why each goal that is not met has its status, by (row, goal) index.
+
+    Its own finding first, then the reason the report gives it, then its
+    row's DD014, the doc's coverage problem or the run's coverage note.
+    """
     own: dict[tuple[int, int], str] = {}
     rows: dict[int, str] = {}
+    lost = ""
     for finding in findings_in_order(doc["findings"]):
         subject = finding.get("subject", {})
         row_at, goal_at = subject.get("row"), subject.get("goal")
@@ -119,16 +162,19 @@ def goal_reasons(doc: DocData, note: str = "") -> dict[tuple[int, int], str]:
             own.setdefault((row_at, goal_at), finding["message"])
         elif row_at is not None and finding["code"] == "DD014":
             rows.setdefault(row_at, finding["message"])
+        elif row_at is None and finding["code"] == "DD013":
+            lost = lost or finding["message"]
+    fallback = {"not_run": note or "its row's tests did not run in this session", "manual": MANUAL_REASON,
+                "unmeasurable": lost or note or "no coverage data decides it"}
     reasons = {}
     for row_index, row in enumerate(doc["rows"]):
         for goal_index, goal in enumerate(row["goals"]):
             status = goal["status"]
-            reason = own.get((row_index, goal_index), "")
-            if not reason and status == "not_run":
-                reason = rows.get(row_index) or note or "its row's tests did not run"
-            elif not reason and status == "manual":
-                reason = "a person checks it: no coverage figure decides it"
-            if reason and status != "met":
+            if status == "met":
+                continue
+            reason = own.get((row_index, goal_index)) or goal.get("reason") or (
+                rows.get(row_index, "") if status == "not_run" else "") or fallback.get(status, "")
+            if reason:
                 reasons[(row_index, goal_index)] = reason
     return reasons
 

@@ -156,13 +156,42 @@ def test_new_writes_a_draft_from_the_template(
     path = tmp_path / "docs" / "design" / "AUTH-42-login-throttling.md"
     assert (code, out.split(" (")[0]) == (0, "designdoc new: wrote docs/design/AUTH-42-login-throttling.md")
     assert path.read_text().startswith("---\nstatus: draft\nowners: []\n---\n# AUTH-42 - Login throttling!\n\n## Overview")
-    assert "| `src/path/to/module.py` |" in path.read_text() and ".ts`" not in path.read_text(), "Python-flavoured"
+    assert "```python" in path.read_text() and "typescript" not in path.read_text(), "a Python project's template"
     assert run("new", "AUTH-42", "Login throttling")[0] == 1
     assert run("new", "AUTH-42", "Login throttling", "--force")[0] == 0
     assert run("new", "../evil", "x")[0] == USAGE_ERROR
     assert "is not a key" in capsys.readouterr().err
-    lint, report = run("lint")
-    assert lint == 0 and "DD022 warning" in report, "a new doc is a draft: its leftovers are warnings"
+    assert run("lint") == (0, "designdoc lint: 1 doc; 0 errors, 0 warnings\n"), "no finding as generated"
+
+
+def test_a_new_doc_has_no_finding_in_a_pytest_run_and_the_web_template_is_a_name_away(project: Project) -> None:
+    project.standard()
+    made = project.pytester.run(sys.executable, "-m", "pytest_designdoc", "new", "LOGIN-1", "Login throttling")
+    assert made.ret == 0
+    result = project.pytester.runpytest("--designdoc", "-v")
+    result.stdout.fnmatch_lines(["*docs/design/LOGIN-1-login-throttling.md — LOGIN-1: Login throttling (draft, *",
+                                 "designdoc: 2 docs, 3 goals: 0 met, 0 failed, 3 manual, 0 not run; 0 errors, 0 warnings"])
+    assert result.ret == pytest.ExitCode.OK
+    web = project.pytester.run(sys.executable, "-m", "pytest_designdoc", "new", "WEB-1", "Checkout page",
+                               "--template", "web")
+    assert web.ret == 0
+    text = (project.path / "docs/design/WEB-1-checkout-page.md").read_text(encoding="utf-8")
+    assert "```typescript" in text and "### API Routes" in text, "the web template as the seed has it"
+
+
+def _headings(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("## ") or line.startswith("### ")]
+
+
+def test_the_python_template_has_the_seed_template_s_sections_where_they_apply() -> None:
+    from importlib import resources
+
+    templates = resources.files("pytest_designdoc").joinpath("templates")
+    python = _headings(templates.joinpath("python.md").read_text("utf-8"))
+    web = _headings(templates.joinpath("web.md").read_text("utf-8"))
+    python_instead = {"### Database Schema Changes": "### Data Model Changes", "### API Routes": "### Public API",
+                      "### State Management": "### State and Configuration", "### User Flow": "### Usage"}
+    assert python == [python_instead.get(heading, heading) for heading in web]
 
 
 def test_the_console_script_and_python_m(project: Project) -> None:
@@ -173,6 +202,22 @@ def test_the_console_script_and_python_m(project: Project) -> None:
     script = Path(sys.executable).parent / "designdoc"
     assert script.exists(), "pip installs the console script beside the interpreter"
     assert project.pytester.run(str(script), "--version").stdout.str().startswith("designdoc ")
+
+
+def test_the_pre_commit_hook_runs_as_written(project: Project) -> None:
+    import shlex
+
+    import yaml
+
+    (hook,) = yaml.safe_load((Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    program, *args = shlex.split(hook["entry"])
+    assert (hook["language"], hook["pass_filenames"]) == ("python", False), "pre-commit runs it once, in the repo"
+    project.standard()
+    clean = project.pytester.run(str(Path(sys.executable).parent / program), *args)
+    clean.stdout.fnmatch_lines(["designdoc lint: 1 doc; 0 errors, 0 warnings"])
+    assert clean.ret == 0
+    project.doc("broken.md", "# B-1 - B\n\n## Tests\n\n| Type | Files |\n|--|--|\n| U | `tests/test_gone.py` |\n")
+    assert project.pytester.run(str(Path(sys.executable).parent / program), *args).ret == 1
 
 
 def test_report_says_which_docs_changed_since(
@@ -238,4 +283,7 @@ def test_new_never_writes_through_a_symlink_nor_reuses_a_key(
     template = project / "team.md"
     template.write_text("# [FEATURE_KEY] - Feature\n\n## Overview\n\nOurs.", encoding="utf-8")
     assert run("new", "NEW-1", "New", "--template", str(template))[0] == 0
+    assert (project / "docs" / "design" / "NEW-1-new.md").read_text(encoding="utf-8").endswith("## Overview\n\nOurs.\n")
+    assert run("new", "NEW-2", "New", "--template", "webb")[0] == 4
+    assert "cannot read the template webb (packaged: python, web)" in capsys.readouterr().err
     assert (project / "docs" / "design" / "NEW-1-new.md").read_text(encoding="utf-8").endswith("\n\nOurs.\n")

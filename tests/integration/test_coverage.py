@@ -205,15 +205,18 @@ def _row_figures(project: Project) -> list[float]:
 
 
 def public_api(file_report: dict[str, Any]) -> float:
-    """coverage.py's statement percentage over the bodies of the public functions and methods, from its
-    JSON function regions (names with no part starting with '_': dunders and private helpers left out)."""
+    """coverage.py's total percentage (statements and branches) over the bodies of the public functions and
+    methods, from its JSON function regions (names with no part starting with '_': dunders and private
+    helpers left out)."""
     from coverage.results import Numbers
 
     total = Numbers()
     for name, region in file_report["functions"].items():
         if name and not any(part.startswith("_") for part in name.split(".")):
             summary = region["summary"]
-            total += Numbers(n_statements=summary["num_statements"], n_missing=summary["missing_lines"])
+            total += Numbers(n_statements=summary["num_statements"], n_missing=summary["missing_lines"],
+                             n_branches=summary.get("num_branches", 0),
+                             n_missing_branches=summary.get("missing_branches", 0))
     return total.pc_covered
 
 
@@ -704,7 +707,7 @@ def test_public_api_goals_count_the_public_functions_and_methods(
     options = {"alone": [], "cov": ["--cov=src"], "xdist": ["-n", "2"]}[mode]
     result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json", *options)
     result.stdout.fnmatch_lines([
-        "*shop.md:13 DD010 error: public API: 66.66% < 100% (line) of src/shop.py",
+        "*shop.md:13 DD010 error: public API: 66.66% < 100% (total) of src/shop.py",
         "*hint: measured over the row's tests; missing: 7, 20",
         "*shop.md:13 DD012 error: public functions and methods of src/shop.py not executed by the row's tests: "
         "Cart.clear",

@@ -146,6 +146,17 @@ def test_deselected_and_skipped_dd002_warnings(project: Project) -> None:
     strict.stdout.fnmatch_lines(["designdoc: * — run failed on design doc checks (warnings (--designdoc-strict))"])
 
 
+def test_a_row_the_command_line_deselected_whole_gets_one_message(project: Project) -> None:
+    project.standard()
+    project.doc("app.md", (project.path / "docs/design/app.md").read_text().replace("edge cases", "90% of `src/app.py`"))
+    result = project.pytester.runpytest_subprocess("--designdoc", "-k", "not test_one and not test_two")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result.stdout.fnmatch_lines(["  docs/design/app.md:13 DD014 warning: row not run in this session: all 2 tests "
+                                 "of tests/test_app.py deselected (-k)",
+                                 "designdoc: 1 doc, 1 goal: 0 met, 0 failed, 0 manual, 1 not run; 0 errors, 1 warning"])
+    assert "DD002" not in result.stdout.str(), "the DD014 says what happened to the file"
+
+
 def test_row_not_selected_dd014(project: Project) -> None:
     project.standard()
     project.write("other/test_other.py", TESTS_OK)
@@ -194,7 +205,7 @@ def test_structure_front_matter_duplicates_dd020_dd021_dd023(project: Project) -
 def test_template_is_listed_not_checked_and_leftovers_warn(project: Project) -> None:
     from pathlib import Path
 
-    template = (Path(__file__).parents[2] / "pytest_designdoc" / "templates" / "feature-design-template.md").read_text()
+    template = (Path(__file__).parents[2] / "pytest_designdoc" / "templates" / "web.md").read_text()
     project.standard()
     project.doc("feature-design-template.md", template)
     project.doc("copied.md", template.replace("[FEATURE_KEY] - Feature Design", "NEW-1 - Copied, unfilled"))

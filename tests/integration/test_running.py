@@ -50,6 +50,33 @@ def test_disabled_with_p_no_designdoc(project: Project) -> None:
     assert project.pytester.runpytest("-p", "no:designdoc", "--designdoc").ret == pytest.ExitCode.USAGE_ERROR
 
 
+def test_no_designdoc_turns_off_a_project_that_configures_the_plugin(project: Project) -> None:
+    project.standard()
+    project.pytester.makepyprojecttoml("""
+        [tool.pytest.ini_options]
+        addopts = ["--designdoc", "--strict-markers", "--strict-config", "--designdoc-report", "json:r.json"]
+        designdoc_paths = ["docs/**/*.md"]
+        designdoc_strict = true
+    """)
+    project.write("tests/test_marked.py", """
+        import pytest
+
+        @pytest.mark.designdoc("APP-1")
+        def test_marked():
+            pass
+    """)
+    project.doc("broken.md", "# B-1 - B\n\n## Tests\n\n| Type | Files |\n|--|--|\n| U | `tests/nope.py` |\n")
+    assert project.pytester.runpytest().ret == pytest.ExitCode.TESTS_FAILED, "on through addopts"
+    (project.path / "r.json").unlink()
+    off = project.pytester.runpytest("--no-designdoc", "--designdoc-select", "APP-1")
+    off.assert_outcomes(passed=3)
+    assert off.ret == pytest.ExitCode.OK
+    assert "= designdoc =" not in off.stdout.str() and not (project.path / "r.json").exists()
+    blocked = project.pytester.runpytest("-p", "no:designdoc")
+    assert blocked.ret == pytest.ExitCode.USAGE_ERROR, "blocking the plugin leaves addopts naming its options"
+    blocked.stderr.fnmatch_lines(["*unrecognized arguments: --designdoc*"])
+
+
 def test_without_the_flag_nothing_is_loaded(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     project.standard()
     project.write("tests/conftest.py", """
@@ -70,6 +97,9 @@ def test_without_the_flag_nothing_is_loaded(project: Project, monkeypatch: pytes
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     result = project.pytester.runpytest_subprocess("-s", "-p", "pytest_designdoc.plugin")
     result.stdout.fnmatch_lines(["*LOADED: nothing"])
+    turned_off = project.pytester.runpytest_subprocess("-s", "-p", "pytest_designdoc.plugin", "--designdoc",
+                                                       "--no-designdoc")
+    turned_off.stdout.fnmatch_lines(["*LOADED: nothing"])
     with_flag = project.pytester.runpytest_subprocess("-s", "-p", "pytest_designdoc.plugin", "--designdoc")
     with_flag.stdout.fnmatch_lines(["*LOADED: mistune,pytest_designdoc.discover,pytest_designdoc.evidence,"
                                     "pytest_designdoc.parse"])
@@ -157,7 +187,7 @@ def test_verbosity_levels(project: Project) -> None:
     verbose.stdout.fnmatch_lines([
         "designdoc: 3 docs from docs/**/*.md",
         "*docs/design/app.md — APP-1: The app (accepted)",
-        "  docs/design/app.md:13 goal manual: edge cases",
+        "  docs/design/app.md:13 goal manual: edge cases — a person checks it: no coverage figure decides it",
     ])
 
 

@@ -88,10 +88,11 @@ def test_two_jobs_merge_to_what_one_unsharded_run_reports(calc: Path, job1: list
         assert job.returncode == 0, "a job decides no goal: the shortfall is the merge's to report\n" + job.stdout
         assert "designdoc merge decides the goals; 0 errors, 0 warnings" in job.stdout
     code, said = _merge(calc / "base", str(calc / "one.json"), str(calc / "two.json"),
-                        "--report", f"json:{calc / 'merged.json'}")
+                        "--designdoc-report", f"json:{calc / 'merged.json'}", "--report", f"md:{calc / 'merged.md'}")
     assert code == 1
-    assert "DD010 error: div: 66.66% < 100% (line) of src/calc.py:5-8" in said
+    assert "DD010 error: div: 66.66% < 100% (total) of src/calc.py:5-8" in said
     validate_report(calc / "merged.json")
+    assert (calc / "merged.md").is_file(), "merge takes pytest's spelling, --designdoc-report, and --report"
     assert _without_created(calc / "merged.json") == _without_created(calc / "whole.json")
 
 

@@ -99,7 +99,7 @@ def test_merge_writes_configured_reports_only_inside_rootdir(project: Project, o
     pyproject(project, f'designdoc_report = ["json:../{outside.name}/r.json"]')
     refused = cli(project.path, "merge", "e.json")
     assert refused.returncode == USAGE_ERROR
-    assert refused.stderr == (f"designdoc merge: designdoc_report in the pytest config of {project.path}: "
+    assert refused.stderr == (f"designdoc merge: designdoc_report in {project.path / 'pyproject.toml'}: "
                               f"'../{outside.name}/r.json' is not a path relative to rootdir (no absolute paths, "
                               "'~' or '..')\n")
     assert list(outside.iterdir()) == []
@@ -113,7 +113,7 @@ def test_baseline_writes_the_configured_waiver_file_only_inside_rootdir(project:
     pyproject(project, f'designdoc_baseline = "../{outside.name}/w.yaml"')
     result = cli(project.path, "baseline", "--reason", "r", "--expires", "2099-01-01")
     assert result.returncode == USAGE_ERROR
-    assert "designdoc_baseline in the pytest config of" in result.stderr
+    assert f"designdoc_baseline in {project.path / 'pyproject.toml'}:" in result.stderr
     assert f"'../{outside.name}/w.yaml' is not a path relative to rootdir" in result.stderr
     assert list(outside.iterdir()) == []
     typed = cli(project.path, "baseline", "--reason", "r", "--expires", "2099-01-01",
@@ -157,6 +157,23 @@ def test_a_waiver_file_that_is_a_device_is_refused_unread(project: Project, outs
     assert run.ret == pytest.ExitCode.USAGE_ERROR
     run.stderr.fnmatch_lines(["*designdoc_baseline in *: 'designdoc-waivers.yaml' leads out of rootdir through a "
                               "symlink"])
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "pytest.ini", "tox.ini", "setup.cfg"])
+def test_a_configuration_file_that_is_a_device_or_huge_is_never_read_whole(project: Project, name: str) -> None:
+    """A device is no configuration file (pytest skips what is not a regular file); a huge one is refused."""
+    project.standard()
+    (project.path / "pyproject.toml").unlink()
+    (project.path / name).symlink_to("/dev/zero")
+    lint = designdoc(project.path, "lint")
+    assert lint.returncode == 0 and lint.stdout.endswith("designdoc lint: 1 doc; 0 errors, 0 warnings\n")
+    (project.path / name).unlink()
+    with open(project.path / name, "wb") as handle:
+        handle.truncate(5 * 1024 * 1024)
+    for command in (["lint"], ["baseline", "--reason", "r", "--expires", "2099-01-01"]):
+        refused = designdoc(project.path, *command)
+        assert refused.returncode == USAGE_ERROR, refused.stderr
+        assert refused.stderr.endswith(f"{name}: cannot read it (larger than 4 MiB)\n")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")

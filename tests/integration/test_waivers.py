@@ -188,7 +188,8 @@ def test_baseline_round_trip_accepts_today_and_only_ever_shrinks(waived_project:
     waivers = waived_project.path / "designdoc-waivers.yaml"
     said = _baseline(waived_project, str(waived_project.path / "report.json"), "--reason", "adopting designdoc",
                      "--expires", "2999-06-30", "--owner", "app-team")
-    assert said == f"designdoc baseline: wrote 2 waivers to {waivers} (0 kept, 2 added, 0 removed)\n"
+    assert said.splitlines() == [f"designdoc baseline: wrote 2 waivers to {waivers} (0 kept, 2 added, 0 removed)",
+                                 "designdoc baseline: pytest --designdoc and designdoc lint apply it"]
     written = waivers.read_text(encoding="utf-8")
     assert written.splitlines()[2:] == [
         "waivers:",
@@ -220,15 +221,42 @@ def test_baseline_round_trip_accepts_today_and_only_ever_shrinks(waived_project:
     result.stdout.fnmatch_lines(["designdoc-waivers.yaml:4 DD024 warning: stale waiver: DD003 in APP-1 *"])
     said = _baseline(waived_project, str(waived_project.path / "report.json"), "--reason", "r",
                      "--expires", "2999-06-30")
-    assert said.endswith("(1 kept, 0 added, 1 removed)\n")
+    assert said.splitlines()[0].endswith("(1 kept, 0 added, 1 removed)")
     assert "DD003" not in waivers.read_text(encoding="utf-8")
 
 
 def test_baseline_from_a_lint_keeps_waivers_a_lint_cannot_judge(waived_project: Project) -> None:
     waived_project.write("designdoc-waivers.yaml", _waivers(_entry("DD010", "2999-12-31")))
     said = _baseline(waived_project, "--reason", "adopting", "--expires", "2999-06-30")
-    assert said.endswith("(1 kept, 1 added, 0 removed)\n"), "the DD010 waiver stays: a lint measures nothing"
+    assert said.splitlines()[0].endswith("(1 kept, 1 added, 0 removed)"), "the DD010 waiver stays: a lint measures nothing"
     assert waived_project.pytester.runpytest_subprocess("--designdoc").ret == 0
+
+
+def test_the_ratchet_works_in_one_step(waived_project: Project) -> None:
+    """Without designdoc_baseline, the file designdoc baseline writes is the one the next run reads."""
+    pytester = waived_project.pytester
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\ndesigndoc_paths = ["docs/**/*.md"]\npythonpath = ["src"]\n')
+    assert pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json").ret == 1
+    said = _baseline(waived_project, "report.json", "--reason", "adopting", "--expires", "2999-06-30")
+    assert said.splitlines()[1] == ("designdoc baseline: pytest --designdoc and designdoc lint apply it (rootdir's "
+                                    "designdoc-waivers.yaml, read when designdoc_baseline is not set)")
+    result = pytester.runpytest_subprocess("--designdoc", "-v")
+    result.stdout.fnmatch_lines(["designdoc: 1 doc from docs/**/*.md; coverage: *; waivers: designdoc-waivers.yaml",
+                                 "designdoc: *; 0 errors, 0 warnings, 2 waived"])
+    assert result.ret == 0
+
+    (waived_project.path / "designdoc-waivers.yaml").unlink()
+    said = _baseline(waived_project, "report.json", "--reason", "adopting", "--expires", "2999-06-30",
+                     "-o", "ci/waivers.yaml")
+    pyproject = waived_project.path / "pyproject.toml"
+    assert said.splitlines()[1] == (
+        "designdoc baseline: pytest --designdoc and designdoc lint read designdoc-waivers.yaml, not this file: add "
+        f'designdoc_baseline = "ci/waivers.yaml" to [tool.pytest.ini_options] in {pyproject}')
+    assert pytester.runpytest_subprocess("--designdoc").ret == 1
+    line = said.splitlines()[1].split(": add ", 1)[1].split(" to [tool.pytest.ini_options] in ")[0]
+    pyproject.write_text(pyproject.read_text().replace("[tool.pytest.ini_options]\n",
+                                                       f"[tool.pytest.ini_options]\n{line}\n"))
+    assert pytester.runpytest_subprocess("--designdoc").ret == 0, "doing what it says is enough"
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -100,7 +100,8 @@ class FakeFigures:
             raise Unmeasurable("branch coverage was not measured", "turn it on")
         return Figure(self.actual, ("src/a.py: 3-4",))
 
-    def symbol_figure(self, parts: Sequence[tuple[str, Sequence[Span]]], scope: Optional[RowScope]) -> Figure:
+    def symbol_figure(self, parts: Sequence[tuple[str, Sequence[Span]]], scope: Optional[RowScope],
+                      metric: Metric = Metric.LINE) -> Figure:
         self.scopes.append(scope)
         unexecuted = () if self.actual else tuple(f.name for _, functions in parts for f in functions)
         return Figure(self.actual, unexecuted, "" if self.actual == 100 else "4-5")

@@ -77,7 +77,7 @@ def test_symbol_goals(text: str, symbol: str, files: tuple[str, ...], required: 
         "the login function works under load",
         "public functions raise on bad input",
         "public API of the calc module",
-        "90% branch coverage of the public API",
+        "branch coverage of `login()`",
         "public API of a.py and public methods of Calc",
     ],
 )
@@ -120,6 +120,25 @@ def test_public_api_goals(text: str, symbol: Optional[str], files: tuple[str, ..
     goal = parse_goal(text, 1)
     assert (goal.kind, goal.public, goal.symbol, goal.files, goal.required) == (
         GoalKind.SYMBOL, True, symbol, files, required)
+
+
+@pytest.mark.parametrize(("text", "metric", "required"), [
+    ("src/a.py fully covered", Metric.TOTAL, 100.0),
+    ("`Calc` class fully covered", Metric.TOTAL, 100.0),
+    ("`login()` fully covered", Metric.TOTAL, 100.0),
+    ("the public API fully covered", Metric.TOTAL, 100.0),
+    ("`login()` 90%", Metric.TOTAL, 90.0),
+    ("90% line coverage of `login()`", Metric.LINE, 90.0),
+    ("90% statements of `Calc`", Metric.LINE, 90.0),
+    ("80% branch coverage of `login()`", Metric.BRANCH, 80.0),
+    ("90% branch coverage of the public API", Metric.BRANCH, 90.0),
+    ("`login()`", None, None),
+])
+def test_a_percent_counts_the_same_for_a_file_and_a_function(text: str, metric: Optional[Metric],
+                                                            required: Optional[float]) -> None:
+    """One meaning per phrase: no metric word is coverage.py's total (statements and branches), for any target."""
+    goal = parse_goal(text, 1)
+    assert (goal.kind is GoalKind.MANUAL, goal.metric, goal.required) == (False, metric, required)
 
 
 def test_two_public_api_goals_in_one_cell_are_split() -> None:

@@ -10,7 +10,7 @@ from pytest_designdoc.model import DesignDoc, GoalKind, Section, Severity, Statu
 from pytest_designdoc.parse import DocParser, decode
 
 DATA = Path(__file__).parent / "data"
-TEMPLATE = Path(__file__).resolve().parents[2] / "pytest_designdoc" / "templates" / "feature-design-template.md"
+TEMPLATE = Path(__file__).resolve().parents[2] / "pytest_designdoc" / "templates" / "web.md"
 
 
 @pytest.fixture(scope="module")

@@ -266,12 +266,30 @@ def test_html_says_beside_each_undecided_or_failed_goal_why(sample: dict[str, An
     assert page.count("why: ") == 8, "every goal but the two met ones says why"
 
 
-def test_a_goal_figure_says_whose_statements_ran() -> None:
+def test_a_goal_figure_says_what_it_is() -> None:
     from pytest_designdoc.report.data import GoalData
     from pytest_designdoc.report.view import goal_figure
 
     function: GoalData = {"text": "`f`", "kind": "symbol", "status": "met", "actual": 50.0}
     public: GoalData = {"text": "public API of a.py", "kind": "symbol", "status": "met", "actual": 50.0, "public": True}
     unmeasured: GoalData = {"text": "public API", "kind": "symbol", "status": "not_run", "public": True}
-    assert [goal_figure(function), goal_figure(public), goal_figure(unmeasured)] == [
-        "50.00% of its body ran", "50.00% of their bodies ran", ""]
+    percent: GoalData = {"text": "90%", "kind": "percent", "status": "failed", "actual": 89.999, "required": 90.0,
+                         "metric": "total"}
+    saved_before_symbol_metrics: GoalData = {"text": "`f` 90%", "kind": "symbol", "status": "met", "actual": 95.0,
+                                             "required": 90.0}
+    assert [goal_figure(goal) for goal in (function, public, unmeasured, percent, saved_before_symbol_metrics)] == [
+        "50.00% of its body's statements ran", "50.00% of their bodies' statements ran", "", "89.99% < 90% (total)",
+        "95.00% ≥ 90% (line)"]
+
+
+def test_the_usage_guide_states_each_goal_status_as_the_reports_do() -> None:
+    from pathlib import Path
+
+    from pytest_designdoc.model import GoalStatus
+    from pytest_designdoc.report.view import GOAL_STATUS_MEANINGS
+
+    guide = (Path(__file__).parents[2] / "docs" / "usage.md").read_text(encoding="utf-8")
+    assert set(GOAL_STATUS_MEANINGS) == {status.value for status in GoalStatus}
+    for status, meaning in GOAL_STATUS_MEANINGS.items():
+        assert f"* `{status}`: {meaning}\n" in guide
+
