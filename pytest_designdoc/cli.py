@@ -40,7 +40,9 @@ from .settings import (
 from .static import PYTEST_NORECURSE, PYTEST_PYTHON_FILES, Layout
 
 if TYPE_CHECKING:
-    from .model import Finding, Report
+    from .finish import Finished
+    from .model import Finding
+    from .settings import Settings
     from .plan import Plan
     from .pytestconfig import ProjectConfig
     from .report.data import ReportData, SummaryData
@@ -413,25 +415,20 @@ def _lint_findings(config: ProjectConfig) -> list[Current]:
 
 
 def _merge(options: argparse.Namespace, out: TextIO) -> int:
-    from .model import Severity
-    from .report.json import to_dict
-    from .report.publish import publish
     from .report.terminal import render
+    from .settings import Settings
 
     config = _project(options)
-    targets = _merge_targets(options.report, config)
-    report = _merged_report(options.evidence, config)
-    data = to_dict(report)
-    published = publish(data, [(target.format, target.path) for target in targets], _github(config))
-    strict = _strict(options, config)
-    for line in render(data, strict=strict):
+    settings = Settings(strict=_strict(options, config), reports=tuple(_merge_targets(options.report, config)),
+                        github=_github(config), baseline=_waiver_file(config))
+    finished = _merged(options.evidence, config, settings)
+    for line in render(finished.data, strict=settings.strict):
         print(line.text, file=out)
-    for error in published.errors:
+    for error in finished.errors:
         print(f"designdoc merge: {error}", file=sys.stderr)
-    for annotation in published.annotations:
+    for annotation in finished.annotations:
         print(annotation, file=out)
-    failing = report.count(Severity.ERROR) or (strict and report.count(Severity.WARNING)) or published.errors
-    return 1 if failing else 0
+    return 1 if finished.failing else 0
 
 
 def _merge_targets(values: list[str], config: ProjectConfig) -> list[ReportTarget]:
@@ -449,14 +446,13 @@ def _merge_targets(values: list[str], config: ProjectConfig) -> list[ReportTarge
     return targets
 
 
-def _merged_report(paths: list[str], config: ProjectConfig) -> Report:
-    """The jobs' evidence evaluated once against the docs under ``root``, waivers applied."""
+def _merged(paths: list[str], config: ProjectConfig, settings: Settings) -> Finished:
+    """The jobs' evidence evaluated once against the docs under the rootdir, as the plugin ends a run."""
     import contextlib
-    from dataclasses import replace
-    from datetime import datetime, timezone
 
     from . import safepath, shards
-    from .evaluate import CoverageEvidence, evaluate
+    from .evaluate import CoverageEvidence
+    from .finish import Run, finish
 
     try:
         jobs = [shards.read(path) for path in paths]
@@ -470,7 +466,7 @@ def _merged_report(paths: list[str], config: ProjectConfig) -> Report:
     real = safepath.real_root(root)
     plan = _checked_docs(config)
     coverage = CoverageEvidence(row_scope=scopes == {"row"})
-    created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    changed = shards.changed_docs(jobs, {doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in plan.docs})
     with contextlib.ExitStack() as opened:
         if plan.coverage_targets():
             from .compat import close_data
@@ -482,15 +478,7 @@ def _merged_report(paths: list[str], config: ProjectConfig) -> Report:
             if outcome.data is not None:
                 opened.callback(close_data, outcome.data)
             coverage = coverage_evidence(outcome, real, row_scope=scopes == {"row"}, marked=evidence.marked_nodeids)
-        report = evaluate(plan, evidence, coverage, rootdir=root, created=created)
-    changed = shards.changed_docs(jobs, {doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in plan.docs})
-    report = replace(report, findings=tuple(sorted(report.findings + tuple(changed), key=lambda f: f.sort_key)))
-    baseline = _waiver_file(config)
-    if baseline:
-        from . import waivers
-
-        report = waivers.applied(report, real, baseline)
-    return report
+        return finish(plan, evidence, coverage, settings, Run(real, root), extra_findings=changed)
 
 
 # new ---------------------------------------------------------------------------

@@ -7,8 +7,11 @@ these and each is tested against the floor and the newest version.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
-from typing import TYPE_CHECKING, Any
+import os
+import sys
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 if TYPE_CHECKING:
     from coverage import CoverageData
@@ -53,3 +56,79 @@ def ignores_contexts(cov: Any) -> bool:
     if isinstance(supports, bool):
         return not supports
     return getattr(getattr(core, "tracer_class", None), "__name__", "") == "SysMonitor"
+
+
+def has_core_option(cov: Any) -> bool:
+    """Whether this coverage.py has the ``[run] core`` option (7.9 added it; ``COVERAGE_CORE`` works in all)."""
+    return "core" in vars(getattr(cov, "config", object()))
+
+
+def sysmon_is_default() -> bool:
+    """Whether coverage.py picks the sysmon core when nobody chose one (7.9+ on Python 3.14+)."""
+    import coverage.env
+
+    return bool(getattr(coverage.env, "SYSMON_DEFAULT", False))
+
+
+def conflicting_dynamic_context(messages: Iterable[str]) -> bool:
+    """Whether coverage.py warned that ``[run] dynamic_context`` overrides our context switches."""
+    return any("conflicting dynamic contexts" in message.lower() for message in messages)
+
+
+# pytest-cov ---------------------------------------------------------------------
+
+
+def pytest_cov(pluginmanager: Any) -> Any:
+    """pytest-cov's plugin when it measures this run (``--cov``, not ``--no-cov``), else None."""
+    plugin = pluginmanager.get_plugin("_cov")
+    if plugin is None or getattr(plugin, "_disabled", False):
+        return None
+    return plugin
+
+
+def pytest_cov_coverage(plugin: Any) -> Any:
+    """The Coverage pytest-cov measures with now (its workers start theirs at session start), or None."""
+    return getattr(getattr(plugin, "cov_controller", None), "cov", None)
+
+
+def pytest_cov_options(options: Any) -> tuple[bool, bool]:
+    """pytest-cov's ``--cov-append`` and whether ``--cov-context=test`` labels every test."""
+    return bool(getattr(options, "cov_append", False)), getattr(options, "cov_context", None) == "test"
+
+
+def coverage_config_file(options: Any) -> Any:
+    """pytest-cov's ``--cov-config`` when given, else True (coverage.py's own search for its configuration)."""
+    return getattr(options, "cov_config", None) or True
+
+
+@contextlib.contextmanager
+def keeping_workers_data(options: Any) -> Iterator[None]:
+    """On an xdist worker, pytest-cov's ``pytest_load_initial_conftests`` leaves earlier data files alone.
+
+    There pytest-cov starts a controller's Coverage, and starting it erases
+    every ``.coverage.*`` file (parallel mode): the data files of workers
+    that already record contexts among them. pytest-cov's own worker
+    Coverage, started at session start, is unchanged; ``--cov-append`` is
+    put back when the hook returns.
+    """
+    if not (is_xdist_worker() and getattr(options, "cov_source", None) and hasattr(options, "cov_append")):
+        yield
+        return
+    append, options.cov_append = options.cov_append, True
+    try:
+        yield
+    finally:
+        options.cov_append = append
+
+
+# pytest-xdist -------------------------------------------------------------------
+
+
+def is_xdist_worker() -> bool:
+    """Whether this process is a pytest-xdist worker, before pytest-xdist says so (``config.workerinput``).
+
+    A worker is started by execnet with its bootstrap on the command line;
+    the environment variable alone is inherited by any process a test starts.
+    """
+    return "PYTEST_XDIST_WORKER" in os.environ and any(
+        "exec(eval(sys.stdin.readline()))" in arg for arg in getattr(sys, "orig_argv", ()))

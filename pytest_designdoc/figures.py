@@ -5,7 +5,7 @@ Row scope):
 
 * what the row's contexts recorded — the row's test files (collection and
   tests), the tests marked with its doc's key, and the context of what ran
-  outside any test file (:data:`measure.OUTSIDE`);
+  outside any test file (:data:`contexts.OUTSIDE`);
 * import-time statements (outside function bodies) recorded in any context.
 
 They are put in a one-file in-memory ``CoverageData`` and analysed by
@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, AbstractSet, Mapping, Optional, Sequence, Union
 
+from .contexts import row_contexts
 from .evaluate import CoverageEvidence, Figure, RowScope, Unmeasurable
 from .measure import CoverageOutcome, quiet
 from .model import Metric
@@ -30,17 +31,6 @@ if TYPE_CHECKING:
     from coverage import Coverage, CoverageData
     from coverage.plugin import FileReporter
     from coverage.results import Numbers
-
-DESIGNDOC_LABEL = "::@designdoc"
-_MAX_PATTERNS_PER_REGEX = 200
-
-
-def context_label(test_file: str, keys: Sequence[str] = ()) -> str:
-    """The dynamic context for one test file's collection and tests (and the doc keys they are marked with)."""
-    if not keys:
-        return test_file
-    return f"{test_file}{DESIGNDOC_LABEL}[{','.join(sorted(set(keys)))}]"
-
 
 def coverage_evidence(outcome: CoverageOutcome, root: str, *, row_scope: bool,
                       marked: Optional[Mapping[str, Sequence[str]]] = None) -> CoverageEvidence:
@@ -73,8 +63,7 @@ class CoverageAnalysis:
         self.cov: Coverage = outcome.analyser
         self.root = root
         self.marked = marked or {}
-        static = self.cov.config.context or ""
-        self._outside_context = "^" + re.escape(static) + "$"
+        self._static_context = self.cov.config.context or ""
         self._cache: dict[tuple[str, Optional[tuple[str, ...]]], _FileAnalysis] = {}
         self._reporters: dict[str, FileReporter] = {}
         self._import_time: dict[str, frozenset[int]] = {}
@@ -88,16 +77,8 @@ class CoverageAnalysis:
         """Regexes of the contexts that count for ``scope``; None is every context."""
         if scope is None:
             return None
-        patterns = [self._outside_context]
-        patterns.extend(r"(^|\|)" + re.escape(path) + r"(::|$)" for path in scope.test_files)
-        if self.outcome.per_test_contexts:
-            nodeids = [re.escape(nodeid) for nodeid in self.marked.get(scope.key, ())]
-            for start in range(0, len(nodeids), _MAX_PATTERNS_PER_REGEX):
-                chunk = nodeids[start:start + _MAX_PATTERNS_PER_REGEX]
-                patterns.append(r"(^|\|)(" + "|".join(chunk) + r")\|")
-        else:
-            patterns.append(re.escape(DESIGNDOC_LABEL) + r"\[([^\]]*,)?" + re.escape(scope.key) + r"[,\]]")
-        return tuple(patterns)
+        return row_contexts(scope.test_files, scope.key, static_context=self._static_context,
+                            per_test=self.outcome.per_test_contexts, marked=self.marked.get(scope.key, ()))
 
     # analysis ---------------------------------------------------------
 

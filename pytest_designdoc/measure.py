@@ -18,7 +18,6 @@ the run fails, never a silent pass.
 
 from __future__ import annotations
 
-import builtins
 import contextlib
 import os
 import sys
@@ -26,15 +25,23 @@ import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Optional, Sequence
 
+from .compat import (
+    conflicting_dynamic_context,
+    has_core_option,
+    is_xdist_worker,
+    pytest_cov,
+    pytest_cov_coverage,
+    pytest_cov_options,
+    sysmon_is_default,
+)
+from .contexts import OUTSIDE
+
 if TYPE_CHECKING:
     from coverage import Coverage, CoverageData
 
 OWN = "alone"
 PYTEST_COV = "pytest-cov"
 COVERAGE_RUN = "coverage run"
-
-OUTSIDE = ""
-"""The context of what runs outside any test file's collection or tests (it counts for every row)."""
 
 _QUIET_SLUGS = [
     "module-not-measured", "module-not-imported", "no-data-collected", "include-ignored",
@@ -113,7 +120,7 @@ def request_core(config_file: Any) -> CoreChoice:
 
     with quiet():
         configured = getattr(coverage.Coverage(data_file=None, config_file=config_file).config, "core", None)
-    choice = choose_core(os.environ, configured, bool(getattr(coverage.env, "SYSMON_DEFAULT", False)))
+    choice = choose_core(os.environ, configured, sysmon_is_default())
     if choice.ask:
         os.environ["COVERAGE_CORE"] = choice.ask
     return choice
@@ -176,7 +183,7 @@ class CoverageSource:
         messages = [str(w.message).lower() for w in caught]
         if not self.check_core():
             return
-        if any("dynamic context" in m for m in messages):
+        if conflicting_dynamic_context(messages):
             self.lose("[run] dynamic_context is configured, so coverage ignores the row contexts",
                       "drop [run] dynamic_context (use --cov-context=test), or designdoc_coverage_scope = suite")
 
@@ -259,7 +266,7 @@ class OwnCoverage(CoverageSource):
     def __init__(self, root: str, targets: Sequence[str], *, needs_branches: bool, row_scope: bool,
                  core: Optional[str]) -> None:
         super().__init__(row_scope)
-        self.cov, self.user_branch = _own_coverage(root, targets, needs_branches, core)
+        self.cov, self.user_branch = own_coverage(root, targets, needs_branches, core)
         self.targets = frozenset(targets)
         self.preimported = _already_imported(root, targets)
         self.running = False
@@ -312,8 +319,7 @@ class PytestCovSource(CoverageSource):
     def __init__(self, plugin: Any, options: Any, root: str, targets: Sequence[str], *, row_scope: bool) -> None:
         super().__init__(row_scope)
         self.plugin = plugin
-        self.append = bool(getattr(options, "cov_append", False))
-        self._per_test = getattr(options, "cov_context", None) == "test"
+        self.append, self._per_test = pytest_cov_options(options)
         self.preimported = _already_imported(root, targets)
         self.snapshots: list[bytes] = []
 
@@ -321,13 +327,11 @@ class PytestCovSource(CoverageSource):
     def per_test_contexts(self) -> bool:
         return self._per_test
 
-    def _controller(self) -> Any:
-        return getattr(self.plugin, "cov_controller", None)
-
     def tracer(self) -> Optional[Coverage]:
         # Not ``controller.started``: pytest-cov's controller for -n/--dist never sets it, also when
         # -n 0 runs the tests in this process. Its no_cover pause only spans a test's call phase.
-        return getattr(self._controller(), "cov", None)
+        cov: Optional[Coverage] = pytest_cov_coverage(self.plugin)
+        return cov
 
     def end_of_run(self) -> None:
         super().end_of_run()
@@ -347,8 +351,7 @@ class PytestCovSource(CoverageSource):
             self.snapshots.append(payload)
 
     def outcome(self) -> CoverageOutcome:
-        controller = self._controller()
-        cov = getattr(controller, "cov", None)
+        cov = pytest_cov_coverage(self.plugin)
         if cov is None:
             return CoverageOutcome(PYTEST_COV, problem=self.problem or "pytest-cov did not measure this run",
                                    hint=self.hint or "check pytest-cov's own output")
@@ -416,7 +419,7 @@ class WorkersSource(CoverageSource):
 
     def outcome(self) -> CoverageOutcome:
         root, targets, needs_branches = self.setup
-        analyser, user_branch = _own_coverage(root, targets, needs_branches, None)
+        analyser, user_branch = own_coverage(root, targets, needs_branches, None)
         from coverage.exceptions import CoverageException
 
         try:
@@ -447,8 +450,8 @@ def start_source(
 
 def _pick_source(options: Any, pluginmanager: Any, root: str, targets: Sequence[str], needs_branches: bool,
                  row_scope: bool, distributing: bool, core: CoreChoice) -> CoverageSource:
-    cov_plugin = pluginmanager.get_plugin("_cov")
-    if cov_plugin is not None and not getattr(cov_plugin, "_disabled", False):
+    cov_plugin = pytest_cov(pluginmanager)
+    if cov_plugin is not None:
         return PytestCovSource(cov_plugin, options, root, targets, row_scope=row_scope)
     if distributing:
         return WorkersSource(root, targets, needs_branches=needs_branches)
@@ -464,16 +467,6 @@ def _pick_source(options: Any, pluginmanager: Any, root: str, targets: Sequence[
     return own
 
 
-def is_xdist_worker() -> bool:
-    """Whether this process is a pytest-xdist worker, before pytest-xdist says so (``config.workerinput``).
-
-    A worker is started by execnet with its bootstrap on the command line;
-    the environment variable alone is inherited by any process a test starts.
-    """
-    return "PYTEST_XDIST_WORKER" in os.environ and any(
-        "exec(eval(sys.stdin.readline()))" in arg for arg in getattr(sys, "orig_argv", ()))
-
-
 def will_distribute(options: Any) -> bool:
     """Whether pytest-xdist will run the tests in worker processes (its own rule, read before it applies it)."""
     if getattr(options, "collectonly", False) or is_xdist_worker():
@@ -487,74 +480,10 @@ def will_distribute(options: Any) -> bool:
     return dist not in ("no", None) and bool(getattr(options, "tx", None))
 
 
-class ImportsOutside:
-    """While installed, the first import of a module runs in the outside context.
-
-    What a module's import runs — its body, and the functions its body calls
-    (constants built by helper calls, registries) — is start-up work: it
-    counts for every row, whichever test file happened to import the module
-    first. What a test module's own body runs stays that file's: pytest
-    imports test modules itself, not through ``import`` statements.
-    """
-
-    def __init__(self, source: CoverageSource) -> None:
-        self.source = source
-        self.original: Any = None
-        self._hook = self._import
-
-    def install(self) -> None:
-        if self.original is None:
-            self.original = builtins.__import__
-            builtins.__import__ = self._hook
-
-    def uninstall(self) -> None:
-        """Put the original back; if someone wrapped ours meanwhile, ours passes every import through."""
-        if builtins.__import__ is self._hook:
-            builtins.__import__ = self.original
-        self.source = _NOT_SWITCHING
-
-    def _import(self, name: str, globals: Optional[Mapping[str, Any]] = None, locals: Any = None,
-                fromlist: Optional[Sequence[str]] = (), level: int = 0) -> Any:
-        if not self.source.switching or not _imports_something_new(name, globals, fromlist or (), level):
-            return self.original(name, globals, locals, fromlist, level)
-        previous = self.source.label
-        self.source.switch(OUTSIDE)
-        try:
-            return self.original(name, globals, locals, fromlist, level)
-        finally:
-            self.source.switch(previous)
-
-
-class _NotSwitching(CoverageSource):
-    def __init__(self) -> None:
-        super().__init__(row_scope=False)
-
-
-_NOT_SWITCHING = _NotSwitching()
-
-
-def _imports_something_new(name: str, globals: Optional[Mapping[str, Any]], fromlist: Sequence[str],
-                           level: int) -> bool:
-    """Whether this ``import`` statement loads a module that is not loaded yet."""
-    if level:
-        package = (globals or {}).get("__package__") or ""
-        parts = package.rsplit(".", level - 1)
-        if not package or len(parts) < level:
-            return False  # let the import machinery raise its own error
-        name = f"{parts[0]}.{name}" if name else parts[0]
-    module = sys.modules.get(name)
-    if module is None:
-        return True
-    if not fromlist or not hasattr(module, "__path__"):
-        return False
-    return any(item != "*" and not hasattr(module, item) and f"{name}.{item}" not in sys.modules
-               for item in fromlist)
-
-
 # -- helpers --------------------------------------------------------------
 
 
-def _own_coverage(root: str, targets: Sequence[str], needs_branches: bool,
+def own_coverage(root: str, targets: Sequence[str], needs_branches: bool,
                   core: Optional[str]) -> tuple[Coverage, bool]:
     """An in-memory Coverage with the project's configuration, measuring ``targets``; and the project's branch setting."""
     import coverage
@@ -567,7 +496,7 @@ def _own_coverage(root: str, targets: Sequence[str], needs_branches: bool,
     cov.set_option("run:include", [os.path.join(root, path) for path in targets])
     cov.set_option("run:branch", user_branch or needs_branches)
     cov.set_option("run:dynamic_context", None)
-    if core and "core" in cov.config.__dict__:
+    if core and has_core_option(cov):
         cov.set_option("run:core", core)
     cov.set_option("run:disable_warnings", list(cov.config.disable_warnings) + _QUIET_SLUGS)
     setattr(cov, _OWNER_FLAG, True)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .evaluate import CoverageEvidence
     from .evidence import Evidence
     from .figures import CoverageAnalysis
+    from .finish import Finished
     from .measure import CoreChoice, CoverageOutcome, CoverageSource
     from .model import Goal, Report
     from .plan import Plan
@@ -88,8 +89,8 @@ def pytest_designdoc_parse_goal(text: str, line: int) -> Goal:
     return parse_goal(text, line)
 
 
-_plugin_key = pytest.StashKey["DesignDocPlugin"]()
-_early_key = pytest.StashKey["DesignDocPlugin"]()
+_session_key = pytest.StashKey["DesignDocPlugin"]()
+"""The one session object: made in ``pytest_load_initial_conftests`` (or at configure), registered at configure."""
 
 
 @pytest.hookimpl(wrapper=True)
@@ -102,19 +103,11 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
     plugin.run_static_stage()
     if not getattr(options, "collectonly", False):
         plugin.choose_core(options)
-    early_config.stash[_early_key] = plugin
-    from .measure import is_xdist_worker
+    early_config.stash[_session_key] = plugin
+    from .compat import keeping_workers_data
 
-    if not (is_xdist_worker() and getattr(options, "cov_source", None) and hasattr(options, "cov_append")):
+    with keeping_workers_data(options):
         return (yield)
-    # On an xdist worker pytest-cov starts a controller's Coverage here, and starting it erases every
-    # .coverage.* file (parallel mode), the data files of workers that already record contexts among
-    # them. Their data must survive: pytest-cov's own worker Coverage, started at session start, is unchanged.
-    append, options.cov_append = options.cov_append, True
-    try:
-        return (yield)
-    finally:
-        options.cov_append = append
 
 
 class _EarlyStart:
@@ -125,7 +118,7 @@ class _EarlyStart:
 
     @staticmethod
     def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
-        plugin = early_config.stash.get(_early_key, None)
+        plugin = early_config.stash.get(_session_key, None)
         if plugin is not None and not getattr(early_config.known_args_namespace, "collectonly", False):
             plugin.start_measurement(early_config.known_args_namespace)
 
@@ -136,12 +129,9 @@ def pytest_configure(config: pytest.Config) -> None:
         if not config.option.no_designdoc:
             _refuse_options_without_the_flag(config)
         return
-    plugin = config.stash.get(_early_key, None)
+    plugin = config.stash.get(_session_key, None)
     if plugin is None:
-        plugin = DesignDocPlugin(config, Settings.from_config(config))
-    else:
-        del config.stash[_early_key]
-    config.stash[_plugin_key] = plugin
+        plugin = config.stash[_session_key] = DesignDocPlugin(config, Settings.from_config(config))
     plugin.register()
 
 
@@ -164,10 +154,10 @@ def _refuse_options_without_the_flag(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    plugin = config.stash.get(_plugin_key, None)
+    plugin = config.stash.get(_session_key, None)
     if plugin is not None:
         plugin.unregister()
-        del config.stash[_plugin_key]
+        del config.stash[_session_key]
 
 
 def _marker_keys(item: pytest.Item) -> list[str]:
@@ -189,11 +179,14 @@ class DesignDocPlugin:
     """
 
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
+        from . import safepath
+        from .compat import coverage_config_file
         from .static import Layout
 
         self.config = config
         self.settings = settings
         self.rootpath = config.rootpath
+        self.root = safepath.real_root(str(self.rootpath))
         self.evidence = EvidencePlugin(config)
         self.writer = ReportWriter(config, settings)
         self.plan: Optional[Plan] = None
@@ -202,7 +195,7 @@ class DesignDocPlugin:
         self.distributing = False
         self.report: Optional[Report] = None
         self.layout = Layout(tuple(config.getini("python_files")), tuple(config.getini("norecursedirs")),
-                             getattr(config.option, "cov_config", None) or True)
+                             coverage_config_file(config.option))
         self._goal_parsers = 0
         self.unselected_keys: frozenset[str] = frozenset()
         """Keys of the docs ``--designdoc-select`` left out."""
@@ -225,7 +218,7 @@ class DesignDocPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
-        from .measure import is_xdist_worker
+        from .compat import is_xdist_worker
 
         if self.plan is None or self._goal_parsers != self._count_goal_parsers():
             self.run_static_stage()  # conftest.py files may parse goals too; they are loaded now
@@ -237,16 +230,16 @@ class DesignDocPlugin:
             source.lose("pytest-designdoc could not tell before the run whether pytest-xdist runs the tests "
                         "in workers", "report this with your -n/--dist/--tx options")
         if source.switching:
+            from .contexts import ContextSwitcher
+
             switcher = ContextSwitcher(source, self.evidence.item_keys)
             self.config.pluginmanager.register(switcher, SWITCHER_NAME)
             self.config.add_cleanup(switcher.imports.uninstall)
 
     def run_static_stage(self) -> None:
-        from . import safepath
         from .static import static_stage
 
         self._goal_parsers = self._count_goal_parsers()
-        self.root = safepath.real_root(str(self.rootpath))
         self.plan = static_stage(self.root, self.settings.paths, self.layout, self._parse_goal)
         if self.settings.select:
             everything = self.plan
@@ -284,10 +277,11 @@ class DesignDocPlugin:
         """Before any coverage starts: row scope needs a core that records context switches."""
         assert self.plan is not None
         if self.plan.coverage_targets() and self.settings.coverage_scope == "row":
+            from .compat import coverage_config_file
             from .measure import request_core
 
             with _coverage_configuration():
-                self.core = request_core(getattr(options, "cov_config", None) or True)
+                self.core = request_core(coverage_config_file(options))
             if self.core.ask:
                 previous = os.environ.get("COVERAGE_CORE")
                 self.config.add_cleanup(lambda: _restore_env("COVERAGE_CORE", previous))
@@ -345,14 +339,15 @@ class DesignDocPlugin:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """An xdist worker finished: its evidence and its coverage outcome join the run's (a lost one is a loss)."""
         output = getattr(node, "workeroutput", None)
         worker = getattr(getattr(node, "gateway", None), "id", "?")
-        if self.source is None:
-            return
-        if output is None or WORKER_KEY not in output:
+        if output is not None and WORKER_KEY in output:
+            self.evidence.recorder.merge_payload(output[WORKER_KEY])
+            if self.source is not None:
+                self.source.receive(worker, output.get(WORKER_COVERAGE_KEY))
+        elif self.source is not None:
             self.source.worker_lost(worker)
-        else:
-            self.source.receive(worker, output.get(WORKER_COVERAGE_KEY))
 
     # evaluation and reports --------------------------------------------
 
@@ -363,55 +358,42 @@ class DesignDocPlugin:
             return
         if self.plan is None:
             return
-        from .evaluate import evaluate
-        from .model import Severity
+        from .finish import Run, finish, finish_job
 
-        created = datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
         collect_only = bool(self.config.option.collectonly)
-        strict = self.settings.strict
+        run = Run(self.root, str(self.rootpath), collect_only=collect_only, unselected_keys=self.unselected_keys)
         if self.settings.evidence:
-            report = self._write_evidence(created, collect_only)
-            self.writer.evidence = self.settings.evidence
-            strict = False  # a job fails only on its own errors; the merge judges warnings
+            finished = finish_job(self.plan, self.settings, run)
+            self.writer.show(finished, evidence=self.settings.evidence, errors=self._write_evidence(run))
         else:
             evidence = self.evidence.recorder.freeze()
-            report = evaluate(self.plan, evidence, self._coverage_evidence(evidence, collect_only),
-                              rootdir=str(self.rootpath), created=created, collect_only=collect_only)
-            if self.settings.select:
-                report = replace(report, selection=self.settings.select, not_selected=len(self.unselected_keys))
-        if self.settings.baseline:
-            from . import waivers
-
-            report = waivers.applied(report, self.root, self.settings.baseline, unchecked_keys=self.unselected_keys,
-                                     stale=not self.settings.evidence)
-        self.report = report
-        if not self.settings.evidence:
-            self.config.hook.pytest_designdoc_report(report=report, config=self.config)
-        self.writer.write(report)
-        failing = report.count(Severity.ERROR) or (strict and report.count(Severity.WARNING)) or self.writer.errors
-        if failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+            finished = finish(self.plan, evidence, self._coverage_evidence(evidence, collect_only), self.settings,
+                              run, announce=lambda report: self.config.hook.pytest_designdoc_report(
+                                  report=report, config=self.config))
+            self.writer.show(finished)
+        self.report = finished.report
+        if self.writer.failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
-    def _write_evidence(self, created: str, collect_only: bool) -> Report:
-        """A shard job: write the evidence file; the report holds only the static findings (the merge decides)."""
+    def _write_evidence(self, run: Any) -> tuple[str, ...]:
+        """A shard job writes its evidence file (the merge decides its goals); what could not be written."""
         import json
 
         from . import shards
-        from .evaluate import static_report
         from .report.json import write_atomic
 
         assert self.plan is not None
-        outcome, figures = self._job_coverage() if not collect_only else (None, None)
+        outcome, figures = self._job_coverage() if not run.collect_only else (None, None)
         data = shards.evidence_data(
-            rootdir=self.root, created=created, scope=self.settings.coverage_scope,
+            rootdir=self.root, created=run.created, scope=self.settings.coverage_scope,
             docs={doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in self.plan.docs},
             run=self.evidence.recorder.payload(outcomes=True), outcome=outcome, figures=figures,
             targets=self.plan.coverage_targets())
         try:
             write_atomic(self.settings.evidence or "", json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
         except OSError as exc:
-            self.writer.errors.append(f"cannot write the evidence {self.settings.evidence}: {exc.strerror or exc}")
-        return static_report(self.plan, rootdir=str(self.rootpath), created=created)
+            return (f"cannot write the evidence {self.settings.evidence}: {exc.strerror or exc}",)
+        return ()
 
     def _job_coverage(self) -> tuple[Optional[CoverageOutcome], Optional[CoverageAnalysis]]:
         outcome = self._outcome()
@@ -539,12 +521,6 @@ class EvidencePlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.recorder.test_report(report.nodeid, report.outcome)
 
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        output = getattr(node, "workeroutput", None)
-        if output is not None and WORKER_KEY in output:
-            self.recorder.merge_payload(output[WORKER_KEY])
-
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if hasattr(self.config, "workerinput"):
             self.config.workeroutput[WORKER_KEY] = self.recorder.payload()  # type: ignore[attr-defined]
@@ -573,37 +549,31 @@ class DocSelection:
 
 
 class ReportWriter:
-    """Writes the report files and the GitHub annotations, and the terminal's ``designdoc`` section."""
+    """The terminal's ``designdoc`` section of a finished run (the files were written by :func:`finish.finish`)."""
 
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
         self.config = config
         self.settings = settings
-        self.data: Optional[ReportData] = None
+        self.finished: Optional[Finished] = None
         self.evidence: Optional[str] = None
-        """Set in a shard job: where its evidence went; reports are left to ``designdoc merge``."""
-        self.errors: list[str] = []
-        """Reports that could not be written: they fail the run."""
-        self.annotations: list[str] = []
+        """In a shard job: where its evidence went; reports are left to ``designdoc merge``."""
+        self.errors: tuple[str, ...] = ()
 
-    def write(self, report: Report) -> None:
-        from .report.json import to_dict
-        from .report.publish import publish
+    def show(self, finished: Finished, *, evidence: Optional[str] = None, errors: tuple[str, ...] = ()) -> None:
+        """What the terminal summary shows: the run's end, and in a shard job where its evidence went."""
+        self.finished, self.evidence, self.errors = finished, evidence, finished.errors + errors
 
-        self.data = data = to_dict(report)
-        if self.evidence is not None:
-            return  # reports and annotations come from designdoc merge, once for all jobs
-        published = publish(data, [(target.format, target.path) for target in self.settings.reports],
-                            self.settings.github)
-        self.errors.extend(published.errors)
-        self.annotations = published.annotations
+    @property
+    def failing(self) -> bool:
+        return bool(self.finished is not None and (self.finished.failing or self.errors))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.data is None:
+        if self.finished is None:
             return
         from .report.terminal import render
 
         terminalreporter.section("designdoc")
-        for line in render(self.data, verbosity=_verbosity(self.config), strict=self.settings.strict,
+        for line in render(self.finished.data, verbosity=_verbosity(self.config), strict=self.settings.strict,
                            evidence=self.evidence):
             terminalreporter.write_line(line.text, **({line.color: True} if line.color else {}))
         if self.evidence is not None and self.settings.reports:
@@ -611,55 +581,8 @@ class ReportWriter:
                                         "a job that writes evidence: designdoc merge writes them", yellow=True)
         for error in self.errors:
             terminalreporter.write_line(f"designdoc: {error}", red=True)
-        for annotation in self.annotations:
+        for annotation in self.finished.annotations:
             terminalreporter.write_line(annotation)
-
-
-class ContextSwitcher:
-    """One coverage context per test file, for its collection and its tests (registered for row scope only).
-
-    What runs while pytest collects a test module (its module-level code,
-    ``parametrize`` arguments) is that file's, like what its tests run; the
-    first import of any other module, and everything else, runs in the
-    outside context.
-    """
-
-    def __init__(self, source: CoverageSource, item_keys: dict[str, list[str]]) -> None:
-        from .measure import ImportsOutside
-
-        self.source = source
-        self.item_keys = item_keys
-        self.imports = ImportsOutside(source)
-        self.imports.install()
-
-    @pytest.hookimpl(wrapper=True, trylast=True)
-    def pytest_runtestloop(self, session: pytest.Session) -> Any:
-        try:
-            return (yield)
-        finally:
-            self.imports.uninstall()
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_make_collect_report(self, collector: pytest.Collector) -> Any:
-        if not isinstance(collector, (pytest.Module, pytest.Class)):
-            return (yield)
-        from .evidence import file_of
-        from .figures import context_label
-
-        self.source.switch(context_label(file_of(collector.nodeid)))
-        try:
-            return (yield)
-        finally:
-            self.source.switch_outside()
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_protocol(self, item: pytest.Item) -> None:
-        if self.source.per_test_contexts:
-            return  # pytest-cov labels each test itself
-        from .evidence import file_of
-        from .figures import context_label
-
-        self.source.switch(context_label(file_of(item.nodeid), self.item_keys.get(item.nodeid, ())))
 
 
 def _hook_places(hook: Any) -> str:

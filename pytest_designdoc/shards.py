@@ -191,7 +191,7 @@ def changed_docs(shards: Sequence[Shard], current: Mapping[str, str]) -> list[Fi
 def merged_outcome(shards: Sequence[Shard], root: str, targets: Sequence[str], *,
                    needs_branches: bool) -> CoverageOutcome:
     """The jobs' coverage as one outcome, analysed with the project's configuration under ``root``."""
-    from .measure import CoverageOutcome, _own_coverage
+    from .measure import CoverageOutcome, own_coverage
 
     measured = [job for job in shards if job.coverage is not None]
     coverages = [job.coverage for job in shards if job.coverage is not None]
@@ -203,7 +203,7 @@ def merged_outcome(shards: Sequence[Shard], root: str, targets: Sequence[str], *
                 if coverage["problem"]]
     if problems:
         return CoverageOutcome(source, problem="; ".join(problem for problem, _ in problems), hint=problems[0][1])
-    analyser, user_branch = _own_coverage(root, targets, needs_branches, None)
+    analyser, user_branch = own_coverage(root, targets, needs_branches, None)
     merged = _combined(measured, analyser, root)
     if isinstance(merged, tuple):
         return CoverageOutcome(source, problem=merged[0], hint=merged[1])

@@ -8,13 +8,11 @@ from typing import Any, Optional
 import pytest
 from coverage.exceptions import CoverageException, CoverageWarning
 
-from pytest_designdoc.figures import context_label
+from pytest_designdoc.contexts import ImportsOutside, context_label, imports_something_new
 from pytest_designdoc.measure import (
     CoreChoice,
     SYSMON_PROBLEM,
     CoverageSource,
-    ImportsOutside,
-    _imports_something_new,
     choose_core,
     coverage_run_appends,
     is_xdist_worker,
@@ -227,7 +225,7 @@ def test_only_an_import_that_loads_a_new_module_runs_outside(
 ) -> None:
     import json.decoder  # noqa: F401
 
-    assert _imports_something_new(name, {"__package__": package}, fromlist, level) is new
+    assert imports_something_new(name, {"__package__": package}, fromlist, level) is new
 
 
 def test_first_imports_run_in_the_outside_context_and_the_hook_comes_off() -> None:
