@@ -29,6 +29,7 @@ from .settings import (
     GITHUB_MODES,
     BadSetting,
     ReportTarget,
+    base_ref,
     choice,
     doc_globs,
     no_docs,
@@ -92,6 +93,9 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout) -> i
     merge.add_argument("--designdoc-report", "--report", dest="report", action="append", default=[],
                        metavar="FORMAT:PATH",
                        help="write the traceability report; repeatable (default: designdoc_report of the config)")
+    merge.add_argument("--designdoc-base", dest="base", metavar="REF",
+                       help="measure 'changed lines N%%' goals against the merge base with REF "
+                            "(default: designdoc_base of the config, else none)")
     _project_options(merge)
     _strict_option(merge)
 
@@ -419,8 +423,10 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
     from .settings import Settings
 
     config = _project(options)
+    base = base_ref(options.base or config.string("designdoc_base"),
+                    "--designdoc-base" if options.base else f"designdoc_base in {config.inifile}")
     settings = Settings(strict=_strict(options, config), reports=tuple(_merge_targets(options.report, config)),
-                        github=_github(config), baseline=_waiver_file(config))
+                        github=_github(config), baseline=_waiver_file(config), base=base)
     finished = _merged(options.evidence, config, settings)
     for line in render(finished.data, strict=settings.strict):
         print(line.text, file=out)
@@ -471,6 +477,7 @@ def _merged(paths: list[str], config: ProjectConfig, settings: Settings) -> Fini
         if plan.coverage_targets():
             from .compat import close_data
             from .figures import coverage_evidence
+            from .history import with_changed_lines
 
             with contextlib.chdir(root):
                 outcome = shards.merged_outcome(jobs, real, plan.coverage_targets(),
@@ -478,6 +485,7 @@ def _merged(paths: list[str], config: ProjectConfig, settings: Settings) -> Fini
             if outcome.data is not None:
                 opened.callback(close_data, outcome.data)
             coverage = coverage_evidence(outcome, real, row_scope=scopes == {"row"}, marked=evidence.marked_nodeids)
+            coverage = with_changed_lines(coverage, plan, real, settings.base)
         return finish(plan, evidence, coverage, settings, Run(real, root), extra_findings=changed)
 
 

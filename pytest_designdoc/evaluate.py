@@ -6,8 +6,8 @@ this module never touches coverage.py itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Optional, Protocol, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Callable, Mapping, Optional, Protocol, Sequence
 
 from .evidence import Evidence, FileEvidence
 from .model import (
@@ -47,6 +47,8 @@ class Figure:
     """What is not covered: ``path: line ranges`` per file, or unexecuted function names."""
     missing_lines: str = ""
     """For a symbol: its body's statements not executed, in coverage.py's format."""
+    counted: bool = True
+    """False when there was nothing to count (a pull request that changes no statement of the files)."""
 
 
 class Unmeasurable(Exception):
@@ -66,6 +68,25 @@ class CoverageFigures(Protocol):
                       metric: Metric = Metric.LINE) -> Figure:
         """Coverage of the bodies of each file's functions for ``metric``; ``missing`` names the ones never executed."""
 
+    def changed_figure(self, files: Sequence[str], changed: Mapping[str, frozenset[int]],
+                       scope: Optional[RowScope]) -> Figure:
+        """Statement coverage of the ``changed`` lines of ``files`` taken together."""
+
+
+@dataclass(frozen=True)
+class ChangedLines:
+    """What a pull request changes: the lines the working tree adds or changes against the merge base."""
+
+    ref: str = ""
+    """The base asked for (``--designdoc-base``); '' when none was: changed-lines goals are not run."""
+    base: str = ""
+    """The merge base, ``abc1234, 2026-10-01``."""
+    lines: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    """Rootdir-relative path → changed line numbers."""
+    problem: str = ""
+    """Why git could not tell (a base not fetched, no repository): the goals are unmeasurable, an error."""
+    hint: str = ""
+
 
 @dataclass(frozen=True)
 class CoverageEvidence:
@@ -82,6 +103,7 @@ class CoverageEvidence:
     row_scope: bool = True
     preimported: frozenset[str] = frozenset()
     """Target files imported before coverage started."""
+    changed: ChangedLines = ChangedLines()
 
 
 def evaluate(
@@ -298,6 +320,11 @@ class _GoalJudge:
             return _undecided(plan, GoalStatus.UNMEASURABLE)
         if self.coverage.figures is None:
             return _undecided(plan, GoalStatus.NOT_RUN)
+        if goal.metric is Metric.CHANGED and not self.coverage.changed.ref:
+            findings.append(Finding("DD013", Severity.WARNING, path, goal.line,
+                                    f"goal '{goal.text}' measures what a pull request changes, and no base was given",
+                                    "run with --designdoc-base REF (e.g. origin/main; ini designdoc_base)", subject))
+            return replace(_undecided(plan, GoalStatus.NOT_RUN), reason="no --designdoc-base to compare with")
         row = scope if self.row_scope else None
 
         def failed(code: str, message: str, hint: str) -> None:
@@ -329,6 +356,8 @@ class _GoalJudge:
             figure = figures.symbol_figure(plan.function_parts, row, goal.metric or Metric.LINE)
             return self._functions_verdict(plan, figure, scope, failed)
         assert goal.metric is not None and goal.required is not None
+        if goal.metric is Metric.CHANGED:
+            return self._changed_verdict(plan, row, failed)
         groups = [(f,) for f in plan.files] if goal.each_file else [plan.files]
         results = [(group, figures.figure(group, goal.metric, row)) for group in groups]
         failing = [(group, figure) for group, figure in results if not meets(figure.actual, goal.required)]
@@ -340,6 +369,27 @@ class _GoalJudge:
         missing = "; ".join(m for _, figure in results for m in figure.missing)
         return GoalResult(goal, GoalStatus.FAILED if failing else GoalStatus.MET, lowest, plan.files, missing=missing)
 
+
+    def _changed_verdict(self, plan: GoalPlan, row: Optional[RowScope],
+                         failed: Callable[[str, str, str], None]) -> GoalResult:
+        """A changed-lines goal: the share of the statements the pull request changes that the row ran."""
+        goal = plan.goal
+        changed = self.coverage.changed
+        if changed.problem:
+            raise Unmeasurable(changed.problem, changed.hint)
+        figures = self.coverage.figures
+        assert figures is not None and goal.required is not None
+        figure = figures.changed_figure(plan.files, changed.lines, row)
+        if not figure.counted:
+            return GoalResult(goal, GoalStatus.MET, None, plan.files,
+                              reason=f"no changed lines in its files since {changed.base}")
+        met = meets(figure.actual, goal.required)
+        if not met:
+            failed("DD010", f"{percent_text(figure.actual)}% < {goal.required:g}% (changed lines since "
+                            f"{changed.base}) of {', '.join(plan.files)}",
+                   f"measured over {_whose(self.row_scope)}" + _missing_hint(figure))
+        return GoalResult(goal, GoalStatus.MET if met else GoalStatus.FAILED, figure.actual, plan.files,
+                          missing="; ".join(figure.missing))
 
     def _functions_verdict(self, plan: GoalPlan, figure: Figure, scope: RowScope,
                            failed: Callable[[str, str, str], None]) -> GoalResult:

@@ -279,6 +279,21 @@ class CoverageAnalysis:
                 missing_lines.append(lines if len(parts) == 1 else f"{path}: {lines}")
         return Figure(total.pc_covered, tuple(unexecuted), "; ".join(missing_lines))
 
+    def changed_figure(self, files: Sequence[str], changed: Mapping[str, frozenset[int]],
+                       scope: Optional[RowScope]) -> Figure:
+        from coverage.results import Numbers, format_lines
+
+        total = Numbers()
+        missing = []
+        for path in files:
+            lines = changed.get(path, frozenset())
+            analysis = self._analysis(path, scope)
+            total += self._numbers(analysis, Metric.LINE, lines)
+            statements = analysis.statements & lines
+            if statements & analysis.missing:
+                missing.append(f"{path}: {format_lines(analysis.statements, statements & analysis.missing)}")
+        return Figure(total.pc_covered, tuple(missing), counted=bool(total.n_statements))
+
     def _check_metric(self, metric: Metric) -> None:
         if metric is Metric.BRANCH and not self.has_arcs():
             raise Unmeasurable("branch coverage was not measured",

@@ -37,6 +37,8 @@ _NAMED_KIND = re.compile(rf"\b(?:(?:every|all|each)\s+methods?\s+of|class|functi
 _PUBLIC = re.compile(r"\b(public\s+(?:api|interface|functions?(?:\s+and\s+methods?)?|methods?))\b"
                      r"(?:\s+(?:of|in|on)\s+([^\s,;]+))?", re.IGNORECASE)
 """``public API of X``, ``all public functions of X``: X's public functions and methods (SPEC §2, Symbols)."""
+_CHANGED = re.compile(r"\b(?:changed|new|modified)\s+(?:lines?|code|statements?)\b", re.IGNORECASE)
+"""``changed lines 90%``, ``new code fully covered``: what the pull request changes (SPEC §7)."""
 _COVERAGE_WORD = re.compile(r"\bcover|\bexecut|\bexercis|\btested\b", re.IGNORECASE)
 _QUALNAME = re.compile(rf"^{_IDENT}(?:\.{_IDENT})*$")
 _CALL = re.compile(rf"^({_IDENT}(?:\.{_IDENT})*)\(\)$")
@@ -168,6 +170,10 @@ def parse_goal(text: str, line: int) -> Goal:
             return manual
         body = f"{body[:public.start()]} {_public_scope(public.group(2))} {body[public.end():]}"
     references = _References(public=bool(public))
+    changed = _CHANGED.search(body)
+    if changed:
+        body = f"{body[:changed.start()]} {body[changed.end():]}"
+        references.metrics.add(Metric.CHANGED)
     body = _without_code_spans(_NAMED_KIND.sub(_as_code, body), references)
     if not body or _AT_MOST.search(body):
         return manual
@@ -226,6 +232,8 @@ class _References:
         """The symbol or percent goal the references make, or None when they make no single goal."""
         if len(self.metrics) > 1 or len(self.symbols) > 1:
             return None
+        if Metric.CHANGED in self.metrics and (self.public or self.symbols or self.kinds or each_file):
+            return None  # changed lines count per row over its files, not per function
         if self.public:
             return self._public_goal(text, line, required)
         if self.kinds and not self.symbols:

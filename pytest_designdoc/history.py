@@ -15,11 +15,12 @@ run; a project without git gets none (the ``-v`` header says so).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from .model import FileCheck, Finding, Section, Severity, Status, Subject
 
 if TYPE_CHECKING:
+    from .evaluate import ChangedLines, CoverageEvidence
     from .git import Commit, Git
     from .plan import DocPlan, Plan
 
@@ -90,3 +91,27 @@ def _contradiction(entry: FileCheck, added: Commit, git: Git) -> tuple[str, str]
         return (f"{entry.path} existed before this doc was written ({added}): it is not a file to create",
                 "move it to Files to Modify")
     return "", ""
+
+
+def with_changed_lines(coverage: CoverageEvidence, plan: Plan, root: str, ref: str) -> CoverageEvidence:
+    """``coverage`` with the lines the plan's changed-lines goals measure, when it has such goals."""
+    from dataclasses import replace
+
+    targets = plan.changed_targets()
+    return replace(coverage, changed=changed_lines(root, ref, targets)) if targets else coverage
+
+
+def changed_lines(root: str, ref: str, paths: Sequence[str]) -> ChangedLines:
+    """The lines the working tree adds or changes in ``paths`` against its merge base with ``ref`` (SPEC §7)."""
+    from .evaluate import ChangedLines
+    from .git import Git, GitUnavailable
+
+    if not ref:
+        return ChangedLines()
+    try:
+        git = Git(root)
+        base = git.merge_base(ref)
+        lines = git.changed_lines(base, paths)
+    except GitUnavailable as exc:
+        return ChangedLines(ref, problem=f"the lines changed since {ref} are unknown: {exc.reason}", hint=exc.hint)
+    return ChangedLines(ref, str(base), lines)

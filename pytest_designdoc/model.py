@@ -54,6 +54,8 @@ class Metric(str, enum.Enum):
     LINE = "line"
     BRANCH = "branch"
     TOTAL = "total"
+    CHANGED = "changed"
+    """The statements a pull request adds or changes (``--designdoc-base``), lines only, like diff-cover."""
 
 
 class GoalStatus(str, enum.Enum):

@@ -81,6 +81,11 @@ class Plan:
         """The rootdir-relative files coverage must measure, in plan order."""
         return list(dict.fromkeys(path for goal in self.measured_goals() for path in goal.files))
 
+    def changed_targets(self) -> list[str]:
+        """The files whose changed lines a ``changed lines N%`` goal measures, in plan order."""
+        return list(dict.fromkeys(path for goal in self.measured_goals() if goal.goal.metric is Metric.CHANGED
+                                  for path in goal.files))
+
     def needs_branches(self) -> bool:
         return any(
             goal.goal.kind is GoalKind.PERCENT and goal.goal.metric is Metric.BRANCH for goal in self.measured_goals()

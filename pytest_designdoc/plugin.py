@@ -58,6 +58,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--designdoc-evidence", default=None, metavar="PATH",
                     help="sharded CI: write this job's evidence (outcomes, coverage with row contexts) to PATH "
                          "and leave the goals to 'designdoc merge' (default: decide them here).")
+    group.addoption("--designdoc-base", default=None, metavar="REF",
+                    help="pull requests: measure 'changed lines N%' goals over what the working tree changes "
+                         "against its merge base with REF, e.g. origin/main (default: designdoc_base, else none).")
     group.addoption("--designdoc-coverage-scope", default=None, choices=("row", "suite"),
                     help="what coverage counts for a row's goals (default: row).")
     parser.addini("designdoc_paths", type="linelist", default=list(DEFAULT_PATHS),
@@ -68,6 +71,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   help="'row' (coverage of each row's own tests) or 'suite' (default: row).")
     parser.addini("designdoc_report", type="linelist", default=[],
                   help="reports to write, FORMAT:PATH relative to rootdir (default: none).")
+    parser.addini("designdoc_base", type="string", default="",
+                  help="git ref that 'changed lines N%' goals measure against, e.g. origin/main (default: none).")
     parser.addini("designdoc_github", type="string", default="auto",
                   help="GitHub Actions annotations and step summary: auto, true or false (default: auto).")
     parser.addini("designdoc_baseline", type="string", default="",
@@ -429,8 +434,11 @@ class DesignDocPlugin:
         if outcome is None:
             return CoverageEvidence(row_scope=row_scope)
         from .figures import coverage_evidence
+        from .history import with_changed_lines
 
-        return coverage_evidence(outcome, self.root, row_scope=row_scope, marked=evidence.marked_nodeids)
+        assert self.plan is not None
+        measured = coverage_evidence(outcome, self.root, row_scope=row_scope, marked=evidence.marked_nodeids)
+        return with_changed_lines(measured, self.plan, self.root, self.settings.base)
 
 
 class EvidencePlugin:

@@ -43,6 +43,8 @@ class Settings:
     """``--designdoc-evidence``: the absolute path of this job's shard evidence; goals are left to the merge."""
     select: tuple[str, ...] = ()
     """``--designdoc-select`` globs of doc keys: only those docs are checked, only their tests run."""
+    base: str = ""
+    """``--designdoc-base`` / ini ``designdoc_base``: the git ref changed-lines goals measure against ('': none)."""
 
     @classmethod
     def from_config(cls, config: pytest.Config, options: Any = None) -> Settings:
@@ -98,8 +100,18 @@ class Settings:
             if not str(evidence).strip():
                 raise BadSetting("--designdoc-evidence: give the path of the evidence file to write")
             evidence = os.path.normpath(os.path.join(str(config.invocation_params.dir), str(evidence).strip()))
+        base_origin = "--designdoc-base" if option("designdoc_base") else f"designdoc_base {ini_source}"
+        base = base_ref(str(option("designdoc_base") or config.getini("designdoc_base")), base_origin)
         return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths), evidence,
-                   select)
+                   select, base)
+
+
+def base_ref(value: str, origin: str) -> str:
+    """A git ref to diff against ('' for none); one that git would read as an option is refused."""
+    value = value.strip()
+    if value.startswith("-") or any(char.isspace() or ord(char) < 32 for char in value):
+        raise BadSetting(f"{origin}: {value!r} is not a git ref (e.g. origin/main)")
+    return value
 
 
 def doc_globs(values: Sequence[str], origin: str) -> list[str]:

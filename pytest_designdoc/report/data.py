@@ -63,7 +63,7 @@ class GoalData(TypedDict):
     line: NotRequired[int]
     kind: Annotated[str, OneOf("percent", "symbol", "manual")]
     status: Annotated[str, OneOf("met", "failed", "manual", "not_run", "unmeasurable")]
-    metric: NotRequired[Annotated[str, OneOf("line", "branch", "total")]]
+    metric: NotRequired[Annotated[str, OneOf("line", "branch", "total", "changed")]]
     required: NotRequired[Optional[float]]
     actual: NotRequired[Optional[float]]
     files: NotRequired[list[str]]

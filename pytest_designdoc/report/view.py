@@ -124,7 +124,8 @@ def goal_figure(goal: GoalData) -> str:
         whose = "their bodies'" if goal.get("public") else "its body's"
         return f"{percent_text(actual)}% of {whose} statements ran"
     sign = "≥" if goal["status"] == "met" else "<"
-    return f"{percent_text(actual, required)}% {sign} {required:g}% ({goal.get('metric', 'line')})"
+    metric = goal.get("metric", "line")
+    return f"{percent_text(actual, required)}% {sign} {required:g}% ({'changed lines' if metric == 'changed' else metric})"
 
 
 MANUAL_REASON = "a person checks it: no coverage figure decides it"

@@ -1,8 +1,12 @@
 """A small pytester project: sources, tests and design docs."""
 
 
+import json
+import re
+import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,3 +64,25 @@ class Project:
             | Unit | `tests/test_app.py` | edge cases |
             """,
         )
+
+
+def coverage_json(project: Project, contexts: str) -> dict[str, Any]:
+    """``coverage json --contexts`` of the .coverage file a pytest-cov run left."""
+    result = project.pytester.run(sys.executable, "-m", "coverage", "json", "-o", "cov.json", f"--contexts={contexts}")
+    assert result.ret == 0, result.stderr.str()
+    data: dict[str, Any] = json.loads((project.path / "cov.json").read_text())
+    return data
+
+
+def row_alone(project: Project, test_file: str) -> dict[str, Any]:
+    """coverage.py's figures for one row: its test file run alone under pytest-cov with per-test contexts,
+    reported over the outside context and that file's tests (SPEC §2: a row's figures do not depend on
+    which other test files are collected)."""
+    result = project.pytester.runpytest_subprocess(
+        test_file, "--cov", "--cov-context=test", "--cov-report=", "-p", "no:designdoc",
+        "-W", "ignore::pytest.PytestConfigWarning",  # designdoc_paths is unknown with the plugin off
+    )
+    assert result.ret == 0, result.stdout.str()
+    files: dict[str, Any] = coverage_json(project, r"^$,(^|\|)" + re.escape(test_file) + r"(::|$)")["files"]
+    (project.path / ".coverage").unlink()
+    return files

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import pytest
 
-from .helpers import Project
+from .helpers import Project, coverage_json, row_alone
 
 pytest.importorskip("pytest_cov")
 
@@ -145,28 +145,6 @@ def calculator(project: Project, add_goals: str = "50% of `calc.py`", divide_goa
 def report_goals(project: Project, validate_report: Callable[[Any], Any], name: str = "report.json") -> list[dict[str, Any]]:
     data = validate_report(project.path / name)
     return [goal for doc in data["docs"] for row in doc["rows"] for goal in row["goals"]]
-
-
-def coverage_json(project: Project, contexts: str) -> dict[str, Any]:
-    """``coverage json --contexts`` of the .coverage file a pytest-cov run left."""
-    result = project.pytester.run(sys.executable, "-m", "coverage", "json", "-o", "cov.json", f"--contexts={contexts}")
-    assert result.ret == 0, result.stderr.str()
-    data: dict[str, Any] = json.loads((project.path / "cov.json").read_text())
-    return data
-
-
-def row_alone(project: Project, test_file: str) -> dict[str, Any]:
-    """coverage.py's figures for one row: its test file run alone under pytest-cov with per-test contexts,
-    reported over the outside context and that file's tests (SPEC §2: a row's figures do not depend on
-    which other test files are collected)."""
-    result = project.pytester.runpytest_subprocess(
-        test_file, "--cov", "--cov-context=test", "--cov-report=", "-p", "no:designdoc",
-        "-W", "ignore::pytest.PytestConfigWarning",  # designdoc_paths is unknown with the plugin off
-    )
-    assert result.ret == 0, result.stdout.str()
-    files: dict[str, Any] = coverage_json(project, r"^$,(^|\|)" + re.escape(test_file) + r"(::|$)")["files"]
-    (project.path / ".coverage").unlink()
-    return files
 
 
 GOALS = "100% line coverage of `calc.py`; 10% of `other.py`; 10% branches of `calc.py`; `Stack`; `Stack.top` 100%"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
 from ..gitrepo import Repo
-from .helpers import Project
+from .helpers import Project, row_alone
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -175,3 +177,162 @@ def test_lint_finds_the_same(project: Project, repo: Repo) -> None:
     result = project.pytester.run(sys.executable, "-m", "pytest_designdoc", "lint")
     result.stdout.fnmatch_lines(["*docs/design/pay.md:17 DD005 error: src/cart.py has not changed since this doc*"])
     assert result.ret == 1
+
+
+CALC_BASE = """\
+def add(a, b):
+    return a + b
+
+
+def divide(a, b):
+    if b == 0:
+        raise ZeroDivisionError("b")
+    return a / b
+"""
+CALC_HEAD = """\
+def add(a, b):
+    total = a + b
+    return total
+
+
+def divide(a, b):
+    if b == 0:
+        raise ZeroDivisionError("no")
+    return a / b
+
+
+def scale(x, factor):
+    return x * factor
+"""
+CHANGED_DOC = """
+# CALC-1 - Calculator
+
+## Files to Create
+
+| File Path | Purpose |
+|-----------|---------|
+| `src/calc.py` | arithmetic |
+| `src/other.py` | helpers |
+
+## Test Strategy
+
+| Test Type | Files | Coverage Goals |
+|-----------|-------|----------------|
+| Unit | `tests/test_add.py` | changed lines of `calc.py` 50% |
+| Unit | `tests/test_divide.py` | new code in `calc.py` fully covered |
+| Unit | `tests/test_other.py` | changed lines of `other.py` 90% |
+"""
+
+
+@pytest.fixture
+def pull_request(project: Project) -> Repo:
+    """A project on a feature branch whose work changes calc.py (add's body, divide's message, a new scale())."""
+    project.write("pyproject.toml", """
+        [tool.pytest.ini_options]
+        designdoc_paths = ["docs/**/*.md"]
+        pythonpath = ["src"]
+        filterwarnings = ["error"]
+
+        [tool.coverage.run]
+        source = ["src"]
+    """)
+    repo = Repo(project.path)
+    project.doc("calc.md", CHANGED_DOC)
+    repo.commit("base", {"src/calc.py": CALC_BASE, "src/other.py": "def helper():\n    return 1\n",
+                         "tests/test_add.py": "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+                         "tests/test_divide.py": "from calc import divide\n\n\ndef test_divide():\n"
+                                                 "    assert divide(4, 2) == 2\n",
+                         "tests/test_other.py": "from other import helper\n\n\ndef test_helper():\n"
+                                                "    assert helper() == 1\n",
+                         ".gitignore": "__pycache__/\n.pytest_cache/\n.coverage\ncov.json\n*.json\n"})
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("work", {"src/calc.py": CALC_HEAD})
+    repo.git("checkout", "-q", "main")
+    repo.commit("main moves on", {"README": "main\n"})
+    repo.git("checkout", "-q", "feature")
+    return repo
+
+
+def _changed_by_git(repo: Repo, path: str) -> set[int]:
+    """The new-side lines of ``git diff -U0`` against the merge base with main, read here on their own."""
+    import re
+
+    base = repo.git("merge-base", "main", "HEAD").strip()
+    lines: set[int] = set()
+    for start, count in re.findall(r"^@@ -\S+ \+(\d+)(?:,(\d+))? @@", repo.git("diff", "-U0", base, "--", path),
+                                   re.MULTILINE):
+        lines.update(range(int(start), int(start) + int(count or 1)))
+    return lines
+
+
+def _changed_truth(project: Project, repo: Repo, test_file: str) -> float:
+    """coverage.py's per-line data for the row's test file alone, over the statements the diff changes."""
+    from coverage.results import Numbers
+
+    report = row_alone(project, test_file)["src/calc.py"]
+    changed = _changed_by_git(repo, "src/calc.py")
+    executed, missing = set(report["executed_lines"]) & changed, set(report["missing_lines"]) & changed
+    return Numbers(n_statements=len(executed | missing), n_missing=len(missing)).pc_covered
+
+
+_TRUTH: list[float] = []
+
+
+@pytest.mark.parametrize("command", [
+    ["-m", "pytest"], ["-m", "pytest", "--cov", "--cov-report="], ["-m", "pytest", "-n", "2"],
+    ["-m", "pytest", "-n", "2", "--cov", "--cov-report="], ["-m", "coverage", "run", "-m", "pytest"],
+], ids=["alone", "pytest-cov", "xdist", "xdist and pytest-cov", "coverage run"])
+def test_changed_lines_goals_measure_the_rows_tests_over_what_the_pull_request_changes(
+    project: Project, pull_request: Repo, validate_report: Callable[[Path], Any], command: list[str]
+) -> None:
+    if not _TRUTH:  # the same project in every mode: coverage.py's figures once a process
+        _TRUTH.extend([_changed_truth(project, pull_request, "tests/test_add.py"),
+                       _changed_truth(project, pull_request, "tests/test_divide.py")])
+    truth = list(_TRUTH)
+    assert truth == pytest.approx([60.0, 20.0]), "the project is what the test says it is"
+    result = project.pytester.run(sys.executable, *command, "--designdoc", "--designdoc-base", "main",
+                                  "--designdoc-report", "json:report.json")
+    goals = [goal for doc in validate_report(project.path / "report.json")["docs"] for row in doc["rows"]
+             for goal in row["goals"]]
+    assert [goal["actual"] for goal in goals[:2]] == pytest.approx(truth, abs=1e-9)
+    assert [goal["status"] for goal in goals] == ["met", "failed", "met"]
+    assert goals[2]["actual"] is None and goals[2]["reason"].startswith("no changed lines in its files since ")
+    assert all(goal["metric"] == "changed" for goal in goals)
+    base = pull_request.git("merge-base", "main", "HEAD").strip()
+    result.stdout.fnmatch_lines([
+        f"  docs/design/calc.md:15 DD010 error: 20.00% < 100% (changed lines since {base[:7]}, *) of src/calc.py",
+        "      hint: measured over the row's tests; missing: src/calc.py: 2-3, 8, 13",
+    ])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_uncommitted_work_counts_as_changed(project: Project, pull_request: Repo,
+                                            validate_report: Callable[[Path], Any]) -> None:
+    project.write("src/other.py", "def helper():\n    value = 1\n    return value\n")
+    project.pytester.runpytest_subprocess("--designdoc", "--designdoc-base", "main",
+                                          "--designdoc-report", "json:report.json")
+    goals = [goal for doc in validate_report(project.path / "report.json")["docs"] for row in doc["rows"]
+             for goal in row["goals"]]
+    assert (goals[2]["status"], goals[2]["actual"]) == ("met", 100.0)
+
+
+def test_without_a_base_changed_lines_goals_are_not_run_and_say_which_option(project: Project,
+                                                                           pull_request: Repo) -> None:
+    result = project.pytester.runpytest_subprocess("--designdoc")
+    result.stdout.fnmatch_lines([
+        "  docs/design/calc.md:14 DD013 warning: goal 'changed lines of `calc.py` 50%' measures what a pull request "
+        "changes, and no base was given",
+        "designdoc: 1 doc, 3 goals: 0 met, 0 failed, 0 manual, 3 not run; 0 errors, 3 warnings",
+    ])
+    assert result.ret == pytest.ExitCode.OK
+
+
+def test_a_base_git_does_not_know_is_an_error_that_says_how_to_fetch_it(project: Project,
+                                                                      pull_request: Repo) -> None:
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-base", "origin/main")
+    result.stdout.fnmatch_lines([
+        "  docs/design/calc.md:14 DD013 error: goal 'changed lines of `calc.py` 50%' cannot be measured: the lines "
+        "changed since origin/main are unknown: the base 'origin/main' has no common commit with HEAD here*",
+        "      hint: fetch it: git fetch origin main (GitHub Actions: actions/checkout with fetch-depth: 0)",
+    ])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED

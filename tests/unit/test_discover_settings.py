@@ -72,7 +72,7 @@ class FakeConfig:
         self.invocation_params = type("Invocation", (), {"dir": root / "sub"})()
         self.option = type("Options", (), option or {})()
         defaults = {"designdoc_paths": [], "designdoc_strict": False, "designdoc_coverage_scope": "row",
-                    "designdoc_report": [], "designdoc_github": "auto", "designdoc_baseline": ""}
+                    "designdoc_report": [], "designdoc_github": "auto", "designdoc_baseline": "", "designdoc_base": ""}
         self.ini = {**defaults, **ini}
 
     def getini(self, name: str) -> Any:
@@ -96,6 +96,8 @@ def test_settings_come_from_the_ini_and_the_command_line_wins(tmp_path: Path) ->
     assert cli.reports == (ReportTarget("md", str(tmp_path / "sub" / "r.md")),), "relative to the invocation dir"
     shard = settings(tmp_path, designdoc_evidence="../e/one.json", designdoc_select=["AUTH-*"])
     assert (shard.evidence, shard.select) == (str(tmp_path / "e" / "one.json"), ("AUTH-*",))
+    assert settings(tmp_path, {"designdoc_base": " origin/main "}).base == "origin/main"
+    assert settings(tmp_path, {"designdoc_base": "main"}, designdoc_base="HEAD~2").base == "HEAD~2"
 
 
 @pytest.mark.parametrize(
@@ -119,6 +121,8 @@ def test_settings_come_from_the_ini_and_the_command_line_wins(tmp_path: Path) ->
         ({"designdoc_baseline": "out/w.yaml"}, {}, "designdoc_baseline in *: 'out/w.yaml' leads out of rootdir *"),
         ({}, {"designdoc_select": ["AUTH-*", " "]}, "--designdoc-select: give a doc key or a glob of keys (an empty "
                                                      "one would select every doc, silently)"),
+        ({}, {"designdoc_base": "--output=/tmp/x"}, "--designdoc-base: '--output=/tmp/x' is not a git ref (*)"),
+        ({"designdoc_base": "main branch"}, {}, "designdoc_base in *: 'main branch' is not a git ref (*)"),
     ],
 )
 def test_bad_settings_are_usage_errors_that_say_where(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import pytest
 
-from pytest_designdoc.evaluate import CoverageEvidence, Figure, RowScope, Unmeasurable, evaluate
+from pytest_designdoc.evaluate import ChangedLines, CoverageEvidence, Figure, RowScope, Unmeasurable, evaluate
 from pytest_designdoc.evidence import EvidenceRecorder, Selection, command_line_selection
 from pytest_designdoc.model import DesignDoc, Goal, GoalKind, GoalStatus, Metric, Severity, Status, TestRow
 from pytest_designdoc.plan import DocPlan, Plan, RowPlan, TestPathCheck
@@ -303,3 +303,59 @@ def test_a_row_whose_selected_tests_did_not_all_run_is_not_run(collect_only: boo
     stopped = ("row not run in this session: 2 of the 3 selected tests of t/test_a.py did not run (the session "
                "stopped early: -x, --maxfail, a collection error or an interrupt)")
     assert [f.message for f in report.all_findings() if f.code == "DD014"] == ([] if collect_only else [stopped])
+
+
+class FakeChangedFigures(FakeFigures):
+    """Figures of changed lines: ``actual`` over the changed statements, or none counted."""
+
+    def __init__(self, actual: Optional[float]) -> None:
+        super().__init__(actual or 0.0)
+        self.changed: list[Mapping[str, frozenset[int]]] = []
+        self.counted = actual is not None
+
+    def changed_figure(self, files: Sequence[str], changed: Mapping[str, frozenset[int]],
+                       scope: Optional[RowScope]) -> Figure:
+        self.scopes.append(scope)
+        self.changed.append(changed)
+        return Figure(self.actual, ("src/a.py: 12",) if self.actual < 100 else (), counted=self.counted)
+
+
+def _changed_plan() -> Plan:
+    goal = Goal("changed lines 90%", 9, GoalKind.PERCENT, metric=Metric.CHANGED, required=90.0)
+    row = TestRow(line=9, test_type="Unit", test_paths=("t/test_a.py",), goals=(goal,))
+    doc = DesignDoc(path="docs/a.md", key="K-1", title="T", line=1, rows=(row,))
+    checks = (TestPathCheck("t/test_a.py", ("t/test_a.py",)),)
+    return Plan((DocPlan(doc, rows=(RowPlan(row, checks, (GoalPlan(goal, ("src/a.py",)),)),)),))
+
+
+CHANGED = ChangedLines("origin/main", "abc1234, 2026-10-01", {"src/a.py": frozenset({11, 12})})
+
+
+@pytest.mark.parametrize(
+    ("actual", "changed", "status", "found", "reason"),
+    [
+        (95.0, CHANGED, GoalStatus.MET, [], ""),
+        (50.0, CHANGED, GoalStatus.FAILED, [("DD010", Severity.ERROR)], ""),
+        (None, CHANGED, GoalStatus.MET, [], "no changed lines in its files since abc1234, 2026-10-01"),
+        (95.0, ChangedLines(), GoalStatus.NOT_RUN, [("DD013", Severity.WARNING)], "no --designdoc-base to compare with"),
+        (95.0, ChangedLines("origin/main", problem="the lines changed since origin/main are unknown: not fetched",
+                            hint="git fetch origin main"), GoalStatus.UNMEASURABLE, [("DD013", Severity.ERROR)], ""),
+    ],
+    ids=["met", "failed", "no changed lines", "no base", "git cannot tell"],
+)
+def test_changed_lines_goals(actual: Optional[float], changed: ChangedLines, status: GoalStatus,
+                             found: list[tuple[str, Severity]], reason: str) -> None:
+    figures = FakeChangedFigures(actual)
+    coverage = CoverageEvidence(figures, source="alone", changed=changed)
+    report = evaluate(_changed_plan(), _ran().freeze(), coverage, rootdir="/r", created="x")
+    (goal,) = report.docs[0].rows[0].goals
+    assert (goal.status, goal.reason) == (status, reason)
+    assert [(f.code, f.severity) for f in report.all_findings()] == found
+    if status in (GoalStatus.MET, GoalStatus.FAILED):
+        assert figures.changed == [changed.lines] and figures.scopes == [RowScope(("t/test_a.py",), "K-1")]
+    if status is GoalStatus.FAILED:
+        (finding,) = report.all_findings()
+        assert finding.message == "50.00% < 90% (changed lines since abc1234, 2026-10-01) of src/a.py"
+        assert finding.hint.endswith("missing: src/a.py: 12")
+    if found and status is not GoalStatus.FAILED:
+        assert "--designdoc-base" in report.all_findings()[0].hint or "git fetch" in report.all_findings()[0].hint

@@ -170,3 +170,18 @@ def test_git_missing_failing_or_hanging_is_unavailable_with_the_reason(
         monkeypatch.setattr(real, "run", raising(error))
         with pytest.raises(GitUnavailable, match=re.escape(reason)):
             git._run("status")
+
+
+def test_changed_lines_against_a_ref_or_why_not(repo: Repo) -> None:
+    from pytest_designdoc.history import changed_lines
+
+    repo.commit("base", {"src/a.py": "a = 1\n"})
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("work", {"src/a.py": "a = 1\nb = 2\n"})
+    found = changed_lines(str(repo.path), "main", ["src/a.py"])
+    assert (found.ref, dict(found.lines), found.problem) == ("main", {"src/a.py": frozenset({2})}, "")
+    assert found.base.startswith(repo.git("merge-base", "main", "HEAD").strip()[:7])
+    assert changed_lines(str(repo.path), "", ["src/a.py"]).ref == ""
+    unknown = changed_lines(str(repo.path), "origin/main", ["src/a.py"])
+    assert unknown.problem.startswith("the lines changed since origin/main are unknown: the base 'origin/main'")
+    assert "git fetch origin main" in unknown.hint

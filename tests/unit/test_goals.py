@@ -27,6 +27,11 @@ from pytest_designdoc.model import GoalKind, Metric
         ("85%+ line coverage of src/x.py", Metric.LINE, 85.0, ("src/x.py",), False),
         ("80 percent of src/x.py", Metric.TOTAL, 80.0, ("src/x.py",), False),
         ("75 Percent branches", Metric.BRANCH, 75.0, (), False),
+        ("changed lines 90%", Metric.CHANGED, 90.0, (), False),
+        ("90% of changed lines", Metric.CHANGED, 90.0, (), False),
+        ("new code fully covered", Metric.CHANGED, 100.0, (), False),
+        ("changed lines of `src/x.py` ≥ 80%", Metric.CHANGED, 80.0, ("src/x.py",), False),
+        ("at least 85% of new code in src/a.py", Metric.CHANGED, 85.0, ("src/a.py",), False),
     ],
 )
 def test_percent_goals(text: str, metric: Metric, required: float, files: tuple[str, ...], each: bool) -> None:
@@ -79,6 +84,9 @@ def test_symbol_goals(text: str, symbol: str, files: tuple[str, ...], required: 
         "public API of the calc module",
         "branch coverage of `login()`",
         "public API of a.py and public methods of Calc",
+        "changed lines of `login()` 90%",
+        "new code in each file 90%",
+        "changed lines 90% branches",
     ],
 )
 def test_prose_is_manual(text: str) -> None:
@@ -185,7 +193,7 @@ def test_every_goal_form_the_usage_guide_shows_is_read_as_its_kind() -> None:
     guide = (Path(__file__).parents[2] / "docs" / "usage.md").read_text(encoding="utf-8")
     table = guide.split("## Coverage goals", 1)[1].split("\n\n")[2]
     kinds = {"percent": {GoalKind.PERCENT}, "symbol": {GoalKind.SYMBOL}, "public API": {GoalKind.SYMBOL},
-             "manual": {GoalKind.MANUAL}}
+             "changed lines": {GoalKind.PERCENT}, "manual": {GoalKind.MANUAL}}
     checked = 0
     for row in table.splitlines()[2:]:
         kind, examples = row.strip("|").split("|", 1)
