@@ -209,6 +209,7 @@ def _good_evidence(root: Path) -> dict[str, Any]:
     """A job's evidence for the project, as ``--designdoc-evidence`` writes it."""
     from coverage import CoverageData
 
+    from pytest_designdoc.compat import close_data
     from pytest_designdoc.evidence import EvidenceRecorder
     from pytest_designdoc.measure import CoverageOutcome
     from pytest_designdoc.shards import evidence_data
@@ -224,6 +225,7 @@ def _good_evidence(root: Path) -> dict[str, Any]:
     evidence = evidence_data(rootdir=str(root), created="2026-01-01T00:00:00Z", scope="row",
                              docs={"docs/design/app.md": "0"}, run=recorder.payload(outcomes=True),
                              outcome=CoverageOutcome("alone", data), figures=None, targets=["src/app.py"])
+    close_data(data)
     return dict(evidence)
 
 
