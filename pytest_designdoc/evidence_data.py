@@ -34,6 +34,13 @@ class RunData(TypedDict):
     selection: NotRequired[SelectionData]
 
 
+class ImportGraphData(TypedDict):
+    """:meth:`contexts.ImportGraph.payload`."""
+
+    loaded_in: dict[str, str]
+    imports: dict[str, list[str]]
+
+
 class CoverageEvidenceData(TypedDict):
     """A job's coverage outcome; ``data`` is ``CoverageData.dumps()`` in base64."""
 
@@ -44,6 +51,8 @@ class CoverageEvidenceData(TypedDict):
     per_test_contexts: bool
     tainted: list[str]
     preimported: list[str]
+    imports: NotRequired[ImportGraphData]
+    """Row scope's import graph (older evidence has none: its first imports ran in the outside context)."""
     unmeasurable: dict[str, tuple[str, str]]
     """Target → (message, hint) of why the job could not measure it."""
     data: Optional[str]

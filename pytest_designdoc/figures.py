@@ -64,7 +64,7 @@ class CoverageAnalysis:
         self.root = root
         self.marked = marked or {}
         self._static_context = self.cov.config.context or ""
-        self._cache: dict[tuple[str, Optional[tuple[str, ...]]], _FileAnalysis] = {}
+        self._cache: dict[tuple[str, Optional[tuple[str, ...]], bool], _FileAnalysis] = {}
         self._reporters: dict[str, FileReporter] = {}
         self._import_time: dict[str, frozenset[int]] = {}
         self._has_arcs: Optional[bool] = None
@@ -78,7 +78,8 @@ class CoverageAnalysis:
         if scope is None:
             return None
         return row_contexts(scope.test_files, scope.key, static_context=self._static_context,
-                            per_test=self.outcome.per_test_contexts, marked=self.marked.get(scope.key, ()))
+                            per_test=self.outcome.per_test_contexts, marked=self.marked.get(scope.key, ()),
+                            imports=tuple(self.outcome.imports.reached(scope.test_files, scope.key)))
 
     # analysis ---------------------------------------------------------
 
@@ -94,10 +95,25 @@ class CoverageAnalysis:
         filename = os.path.join(self.root, path)
         self._check(path, filename)
         contexts = self.contexts(scope)
-        key = (path, contexts)
+        from_any = scope is None or self._reaches(path, scope)
+        key = (path, contexts, from_any)
         if key not in self._cache:
-            self._cache[key] = self._analyze(path, filename, contexts)
+            self._cache[key] = self._analyze(path, filename, contexts, import_time_from_any=from_any)
         return self._cache[key]
+
+    def _reaches(self, path: str, scope: RowScope) -> bool:
+        """Whether ``path``'s import-time statements count for the row from any context.
+
+        They do (def lines are never missing whichever file imported the
+        module first), unless the import graph knows that a test file's code
+        loaded the module and the row's test files never import it: then it
+        is not the row's, as it would not be if the row ran alone.
+        """
+        graph = self.outcome.imports
+        modules = graph.loaded_from(path)
+        if not modules:
+            return True
+        return not graph.reach(scope.test_files, scope.key)[1].isdisjoint(modules)
 
     def _check(self, path: str, filename: str) -> None:
         """Raise Unmeasurable when this data cannot decide ``path``."""
@@ -120,7 +136,8 @@ class CoverageAnalysis:
             raise Unmeasurable(f"'{path}' is outside what this run's coverage measures (its source or include)",
                                "widen --cov / [run] source to include it")
 
-    def _analyze(self, path: str, filename: str, contexts: Optional[tuple[str, ...]]) -> _FileAnalysis:
+    def _analyze(self, path: str, filename: str, contexts: Optional[tuple[str, ...]], *,
+                 import_time_from_any: bool = True) -> _FileAnalysis:
         from coverage import CoverageData
         from coverage.exceptions import CoverageException
         from coverage.results import analysis_from_file_reporter
@@ -130,7 +147,7 @@ class CoverageAnalysis:
         row = CoverageData(no_disk=True)
         try:
             with quiet():
-                lines, arcs = self._recorded(path, filename, contexts)
+                lines, arcs = self._recorded(path, filename, contexts, import_time_from_any)
                 if self.has_arcs():
                     row.add_arcs({filename: arcs})
                 else:
@@ -145,8 +162,8 @@ class CoverageAnalysis:
         return _FileAnalysis(frozenset(analysis.statements), len(analysis.excluded), frozenset(analysis.missing),
                              missing_text, branches)
 
-    def _recorded(self, path: str, filename: str,
-                  contexts: Optional[tuple[str, ...]]) -> tuple[set[int], set[tuple[int, int]]]:
+    def _recorded(self, path: str, filename: str, contexts: Optional[tuple[str, ...]],
+                  import_time_from_any: bool = True) -> tuple[set[int], set[tuple[int, int]]]:
         """What ran on behalf of ``contexts``: their lines and arcs, plus import-time ones from any context."""
         data = self.data
         arcs_measured = self.has_arcs()
@@ -154,7 +171,7 @@ class CoverageAnalysis:
             data.set_query_contexts(list(contexts) if contexts is not None else None)
             lines = set(data.lines(filename) or ())
             arcs = set(data.arcs(filename) or ()) if arcs_measured else set()
-            if contexts is not None:
+            if contexts is not None and import_time_from_any:
                 data.set_query_contexts(None)
                 at_import = self._import_time_lines(path, filename)
                 lines.update(n for n in data.lines(filename) or () if n in at_import)

@@ -34,7 +34,7 @@ from .compat import (
     pytest_cov_options,
     sysmon_is_default,
 )
-from .contexts import OUTSIDE
+from .contexts import OUTSIDE, ImportGraph
 
 if TYPE_CHECKING:
     from coverage import Coverage, CoverageData
@@ -82,6 +82,8 @@ class CoverageOutcome:
     """Targets known to be unmeasurable (from a shard's evidence), with the message and hint."""
     problem: str = ""
     hint: str = ""
+    imports: ImportGraph = field(default_factory=ImportGraph)
+    """Who imported what under row scope: which import contexts each row reaches."""
 
 
 # -- the core ---------------------------------------------------------------
@@ -142,6 +144,8 @@ class CoverageSource:
         self._label: Optional[str] = None
         self._opened: list[CoverageData] = []
         """Data this source made (merged payloads): closed with the source, never someone else's."""
+        self.imports = ImportGraph()
+        """What the first-import hook saw (and, on the xdist controller, what the workers' saw)."""
 
     @property
     def per_test_contexts(self) -> bool:
@@ -220,7 +224,7 @@ class CoverageSource:
 
     def worker_output(self) -> dict[str, Any]:
         """What an xdist worker sends the controller: its data, and why it cannot decide, if it cannot."""
-        return {"data": self.payload(), "problem": self.problem, "hint": self.hint}
+        return {"data": self.payload(), "problem": self.problem, "hint": self.hint, "imports": self.imports.payload()}
 
     def receive(self, worker: str, output: Any) -> None:
         """One xdist worker finished and sent its :meth:`worker_output`: its problem is the run's problem too."""
@@ -229,6 +233,8 @@ class CoverageSource:
             return
         if output.get("problem"):
             self.lose(f"{output['problem']} (on xdist worker {worker})", str(output.get("hint") or ""))
+        if isinstance(output.get("imports"), Mapping):
+            self.imports.merge(output["imports"])
         self.receive_data(worker, output.get("data"))
 
     def receive_data(self, worker: str, payload: Optional[bytes]) -> None:
@@ -303,7 +309,8 @@ class OwnCoverage(CoverageSource):
         with quiet():
             data = self.cov.get_data()
         return CoverageOutcome(OWN, data, self.cov, self.user_branch, measured=self.targets,
-                               preimported=self.preimported, problem=self.problem, hint=self.hint)
+                               preimported=self.preimported, problem=self.problem, hint=self.hint,
+                               imports=self.imports)
 
 
 class PytestCovSource(CoverageSource):
@@ -359,7 +366,7 @@ class PytestCovSource(CoverageSource):
             data = self._merged(self.snapshots) if self.append else cov.get_data()
             arcs = bool(data.has_arcs())
         return CoverageOutcome(PYTEST_COV, data, cov, arcs, self._per_test, preimported=self.preimported,
-                               problem=self.problem, hint=self.hint)
+                               problem=self.problem, hint=self.hint, imports=self.imports)
 
 
 class CoverageRunSource(CoverageSource):
@@ -383,7 +390,7 @@ class CoverageRunSource(CoverageSource):
             data = self.cov.get_data()
             arcs = bool(data.has_arcs())
         return CoverageOutcome(COVERAGE_RUN, data, self.cov, arcs, tainted=self.tainted,
-                               problem=self.problem, hint=self.hint)
+                               problem=self.problem, hint=self.hint, imports=self.imports)
 
 
 class NestedSource(CoverageSource):
@@ -428,7 +435,7 @@ class WorkersSource(CoverageSource):
             return CoverageOutcome(OWN, problem=f"the workers' coverage data does not merge ({exc})",
                                    hint="run without -n to see which worker measured differently")
         return CoverageOutcome(OWN, data, analyser, user_branch, measured=frozenset(targets),
-                               problem=self.problem, hint=self.hint)
+                               problem=self.problem, hint=self.hint, imports=self.imports)
 
 
 def start_source(

@@ -16,10 +16,10 @@ import binascii
 import os
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, cast
 
 from .evidence import Evidence, EvidenceRecorder
-from .evidence_data import CoverageEvidenceData, EvidenceFileData, RunData
+from .evidence_data import CoverageEvidenceData, EvidenceFileData, ImportGraphData, RunData
 from .model import Finding, Severity
 from .safepath import size_text
 
@@ -74,6 +74,7 @@ def evidence_data(*, rootdir: str, created: str, scope: str, docs: dict[str, str
             "per_test_contexts": outcome.per_test_contexts,
             "tainted": sorted(outcome.tainted),
             "preimported": sorted(outcome.preimported),
+            "imports": cast(ImportGraphData, outcome.imports.payload()),
             "unmeasurable": unmeasurable,
             "data": base64.b64encode(payload).decode("ascii") if payload is not None else None,
         }
@@ -191,6 +192,7 @@ def changed_docs(shards: Sequence[Shard], current: Mapping[str, str]) -> list[Fi
 def merged_outcome(shards: Sequence[Shard], root: str, targets: Sequence[str], *,
                    needs_branches: bool) -> CoverageOutcome:
     """The jobs' coverage as one outcome, analysed with the project's configuration under ``root``."""
+    from .contexts import ImportGraph
     from .measure import CoverageOutcome, own_coverage
 
     measured = [job for job in shards if job.coverage is not None]
@@ -208,16 +210,18 @@ def merged_outcome(shards: Sequence[Shard], root: str, targets: Sequence[str], *
     if isinstance(merged, tuple):
         return CoverageOutcome(source, problem=merged[0], hint=merged[1])
     unmeasurable: dict[str, tuple[str, str]] = {}
+    imports = ImportGraph()
     for coverage in coverages:
         for target, (message, hint) in coverage["unmeasurable"].items():
             unmeasurable.setdefault(target, (message, hint))
+        imports.merge(coverage.get("imports", {}))
     return CoverageOutcome(
         source, merged, analyser,
         count_branches=user_branch or any(c["count_branches"] for c in coverages),
         per_test_contexts=any(c["per_test_contexts"] for c in coverages),
         tainted=frozenset(t for c in coverages for t in c["tainted"]),
         preimported=frozenset.intersection(*(frozenset(c["preimported"]) for c in coverages)),
-        unmeasurable=unmeasurable)
+        unmeasurable=unmeasurable, imports=imports)
 
 
 def _combined(measured: Sequence[Shard], analyser: Any, root: str) -> CoverageData | tuple[str, str]:

@@ -746,3 +746,63 @@ def test_a_packages_public_api_is_what_its_init_re_exports(
     (goal,) = report_goals(project, validate_report)
     assert (goal["status"], goal["files"], goal["actual"]) == (
         "failed", ["src/shop/_cart.py", "src/shop/_prices.py"], pytest.approx(200 / 3))
+
+
+URLUTILS = '''
+def parse_url(text):
+    return text.split(":")
+
+
+DEFAULT = parse_url("")  # runs parse_url() when urlutils is first imported, by whichever test file
+'''
+
+
+@pytest.mark.parametrize(("command", "args"), [MODES["alone"], MODES["pytest-cov"], MODES["xdist"],
+                                               MODES["coverage run"]],
+                         ids=["alone", "pytest-cov", "xdist", "coverage run"])
+def test_what_a_modules_import_runs_counts_only_for_rows_whose_files_import_it(
+    project: Project, validate_report: Callable[[Any], Any], command: list[str], args: list[str]
+) -> None:
+    """Found on boltons: urlutils calls parse_url() at import; a row whose tests never import urlutils got its
+    body (and its import-time lines) because another test file imported it. Alone, that row measures 0%."""
+    project.write("pyproject.toml", """
+        [tool.pytest.ini_options]
+        designdoc_paths = ["docs/**/*.md"]
+        pythonpath = ["src"]
+
+        [tool.coverage.run]
+        source = ["src"]
+    """)
+    project.write("src/pkg/__init__.py", "")
+    project.write("src/pkg/urlutils.py", URLUTILS)
+    project.write("src/pkg/dictutils.py", "def merge(a, b):\n    return {**a, **b}\n")
+    project.write("tests/test_dictutils.py", "from pkg.dictutils import merge\n\n\ndef test_merge():\n"
+                                             "    assert merge({1: 2}, {3: 4}) == {1: 2, 3: 4}\n")
+    project.write("tests/test_urlutils.py", "from pkg import urlutils\n\n\ndef test_parse():\n"
+                                            "    assert urlutils.parse_url('a:b') == ['a', 'b']\n")
+    project.doc("pkg.md", """
+        # PKG-1 - Utilities
+
+        ## Files to Modify
+
+        | File Path | Changes |
+        |---|---|
+        | `src/pkg/urlutils.py` | parse |
+        | `src/pkg/dictutils.py` | merge |
+
+        ## Test Strategy
+
+        | Test Type | Files | Coverage Goals |
+        |---|---|---|
+        | Unit | `tests/test_dictutils.py` | `pkg.urlutils.parse_url`; 20% line coverage of `urlutils.py` |
+        | Unit | `tests/test_urlutils.py` | `pkg.urlutils.parse_url`; 100% of `urlutils.py` |
+    """)
+    truth = row_alone(project, "tests/test_dictutils.py").get("src/pkg/urlutils.py", ZERO)["summary"]
+    assert truth["percent_covered"] == 0.0, "run alone, the dictutils row never imports urlutils"
+    result = project.pytester.run(sys.executable, "-m", *command, "--designdoc", "--designdoc-report",
+                                  "json:report.json", *args)
+    goals = report_goals(project, validate_report)
+    assert [(goal["status"], goal.get("actual")) for goal in goals] == [
+        ("failed", 0.0), ("failed", 0.0), ("met", 100.0), ("met", 100.0)]
+    result.stdout.fnmatch_lines(["*DD012 error: 'pkg.urlutils.parse_url' at src/pkg/urlutils.py:1-2 not executed "
+                                 "by the row's tests*"])

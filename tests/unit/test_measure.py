@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from typing import Any, Optional
 
 import pytest
 from coverage.exceptions import CoverageException, CoverageWarning
 
-from pytest_designdoc.contexts import ImportsOutside, context_label, imports_something_new
+from pytest_designdoc.contexts import FirstImports, ImportGraph, context_label, imports_something_new
 from pytest_designdoc.measure import (
     CoreChoice,
     SYSMON_PROBLEM,
@@ -107,6 +108,17 @@ def test_what_a_worker_could_not_measure_is_the_runs_problem(output: Any, proble
     source = StandInSource(StandInCoverage())
     source.receive("gw1", output)
     assert source.problem == problem and source.hint
+
+
+def test_a_workers_import_graph_joins_the_controllers() -> None:
+    source = StandInSource(StandInCoverage())
+    source.imports.loaded(["pkg"], "::@import:pkg")
+    worker = ImportGraph()
+    worker.imported("t/test_b.py", ["pkg", "other"])
+    worker.loaded(["pkg", "other"], "::@import:other")
+    source.receive("gw1", {"data": None, "problem": "", "hint": "", "imports": worker.payload()})
+    assert source.imports.loaded_in == {"pkg": "::@import:pkg", "other": "::@import:other"}, "the first seen stays"
+    assert source.imports.imports == {"t/test_b.py": {"pkg", "other"}}
 
 
 def test_coverage_stopped_by_a_test_is_a_problem_not_a_crash() -> None:
@@ -228,14 +240,31 @@ def test_only_an_import_that_loads_a_new_module_runs_outside(
     assert imports_something_new(name, {"__package__": package}, fromlist, level) is new
 
 
-def test_first_imports_run_in_the_outside_context_and_the_hook_comes_off() -> None:
+def test_a_first_import_runs_in_its_own_context_and_the_hook_comes_off() -> None:
     import builtins
 
     cov = StandInCoverage()
     source = StandInSource(cov)
     source.switch("t/test_a.py")
-    imports = ImportsOutside(source)
+    imports = FirstImports(source)
     original = builtins.__import__
+    imports.install()
+    try:
+        import json  # noqa: F401  (loaded already: no switch, but t/test_a.py imports it)
+        import surely_not_a_module_xyz  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        pass
+    finally:
+        imports.uninstall()
+    assert builtins.__import__ is original
+    assert cov.switched == ["t/test_a.py", "::@import:surely_not_a_module_xyz", "t/test_a.py"]
+    assert source.imports.imports.get("t/test_a.py") == {"json"}
+
+
+def test_imports_from_the_outside_context_stay_outside() -> None:
+    cov = StandInCoverage()
+    source = StandInSource(cov)
+    imports = FirstImports(source)
     imports.install()
     try:
         import surely_not_a_module_xyz  # type: ignore[import-not-found]  # noqa: F401
@@ -243,5 +272,71 @@ def test_first_imports_run_in_the_outside_context_and_the_hook_comes_off() -> No
         pass
     finally:
         imports.uninstall()
-    assert builtins.__import__ is original
-    assert cov.switched == ["t/test_a.py", "", "t/test_a.py"]
+    assert cov.switched == [] and source.imports.imports == {}
+
+
+def test_a_row_reaches_the_imports_of_its_own_files_and_theirs_only() -> None:
+    """urlutils was loaded while test_urlutils.py was collected; test_dictutils.py never imports it."""
+    graph = ImportGraph()
+    graph.imported("tests/test_urlutils.py", ["boltons", "boltons.urlutils"])
+    graph.loaded(["boltons"], "::@import:boltons")
+    graph.loaded(["boltons.urlutils", "boltons.typeutils"], "::@import:boltons.urlutils")
+    graph.imported("::@import:boltons.urlutils", ["socket"])
+    graph.loaded(["socket"], "::@import:socket")
+    graph.imported("tests/test_dictutils.py", ["boltons", "boltons.dictutils"])
+    graph.loaded(["boltons.dictutils"], "::@import:boltons.dictutils")
+    graph.imported("tests/test_later.py::@designdoc[URL-1]", ["boltons.urlutils"])
+    assert graph.reached(("tests/test_urlutils.py",), "X-1") == {
+        "::@import:boltons", "::@import:boltons.urlutils", "::@import:socket"}
+    assert graph.reached(("tests/test_dictutils.py",), "X-1") == {"::@import:boltons", "::@import:boltons.dictutils"}
+    assert graph.reached(("tests/test_other.py",), "URL-1") == {"::@import:boltons.urlutils", "::@import:socket"}
+
+    assert graph.reached(("tests/test_other.py",), "X-1") == frozenset()
+
+
+def test_a_package_and_its_submodule_load_in_contexts_of_their_own(tmp_path: Any, monkeypatch: Any) -> None:
+    """``import pkg.urlutils`` loads pkg first: its __init__'s work is pkg's, not pkg.urlutils' (a row that
+    imports only pkg, or pkg.dictutils, must not get urlutils' import-time work)."""
+    package = tmp_path / "pkg_first_imports"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "urlutils.py").write_text("import pkg_first_imports.helpers\n")
+    (package / "helpers.py").write_text("")
+    (package / "dictutils.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    cov = StandInCoverage()
+    source = StandInSource(cov)
+    source.switch("t/test_url.py")
+    imports = FirstImports(source)
+    imports.install()
+    try:
+        import pkg_first_imports.urlutils  # noqa: F401
+        source.switch("t/test_dict.py")
+        from pkg_first_imports import dictutils  # noqa: F401
+    finally:
+        imports.uninstall()
+        for name in [name for name in sys.modules if name.startswith("pkg_first_imports")]:
+            del sys.modules[name]
+    graph = source.imports
+    assert graph.loaded_in == {"pkg_first_imports": "::@import:pkg_first_imports",
+                               "pkg_first_imports.urlutils": "::@import:pkg_first_imports.urlutils",
+                               "pkg_first_imports.helpers": "::@import:pkg_first_imports.helpers",
+                               "pkg_first_imports.dictutils": "::@import:pkg_first_imports.dictutils"}
+    assert graph.reached(("t/test_dict.py",), "K") == {"::@import:pkg_first_imports",
+                                                       "::@import:pkg_first_imports.dictutils"}
+    assert graph.reached(("t/test_url.py",), "K") == {"::@import:pkg_first_imports",
+                                                      "::@import:pkg_first_imports.urlutils",
+                                                      "::@import:pkg_first_imports.helpers"}
+
+
+@pytest.mark.parametrize(("path", "modules"), [
+    ("src/pkg/urlutils.py", ["pkg.urlutils"]),
+    ("src/pkg/__init__.py", ["pkg"]),
+    ("pkg/urlutils.py", ["pkg.urlutils"]),
+    ("src/other.py", []),
+    ("src/xpkg/urlutils.py", []),
+])
+def test_a_target_file_is_found_among_the_modules_test_files_loaded(path: str, modules: list[str]) -> None:
+    graph = ImportGraph()
+    graph.loaded(["pkg", "pkg.urlutils"], "::@import:pkg.urlutils")
+    assert graph.loaded_from(path) == modules
