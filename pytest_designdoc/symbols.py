@@ -223,10 +223,16 @@ def _span(name: str, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> Span
 
 
 def _nested_definitions(body: list[ast.stmt]) -> list[_Definition]:
+    """The outermost functions defined in ``body``, in nested classes too: their bodies are theirs.
+
+    A nested class's own body (its assignments, its methods' ``def`` lines)
+    runs when the function runs, so it stays the function's, as in
+    coverage.py's function regions.
+    """
     nested: list[_Definition] = []
     for statement in body:
         for node in ast.walk(statement):
-            if isinstance(node, _DEFINITIONS):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 nested.append(node)
     outermost: list[_Definition] = []
     for node in sorted(nested, key=lambda n: n.lineno):

@@ -405,3 +405,38 @@ def test_a_packages_public_api_includes_what_its_init_re_exports(
     assert targets.findings == []
     assert [(path, [span.name for span in spans]) for path, spans in plan.function_parts] == functions
     assert plan.files == tuple(path for path, _ in functions)
+
+
+NESTED_CLASS = '''
+def untyped_sorted(iterable):
+    """Sort what does not compare."""
+    class _Wrapper:
+        slots = ("obj",)
+
+        def __init__(self, obj):
+            self.obj = obj
+
+        def __lt__(self, other):
+            return repr(self.obj) < repr(other.obj)
+
+    def key(obj):
+        return _Wrapper(obj)
+
+    return sorted(iterable, key=key)
+'''.lstrip()
+
+
+def test_a_function_body_keeps_a_nested_classs_body_as_coverage_pys_function_region_does(tmp_path: Path) -> None:
+    """Found on boltons: the class body (its assignment, its methods' def lines) runs when the function runs."""
+    from coverage import Coverage
+    from coverage.python import PythonFileReporter
+
+    path = tmp_path / "sorting.py"
+    path.write_text(NESTED_CLASS)
+    reporter = PythonFileReporter(str(path), Coverage(data_file=None))
+    statements = frozenset(reporter.lines())
+    (region,) = [r for r in reporter.code_regions() if r.kind == "function" and r.name == "untyped_sorted"]
+    symbol = find_symbol(ast.parse(NESTED_CLASS), "untyped_sorted")
+    assert symbol is not None
+    (span,) = symbol.functions
+    assert span.body_lines(statements) == frozenset(region.lines) & statements == frozenset({3, 4, 6, 9, 12, 15})
