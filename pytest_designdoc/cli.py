@@ -397,12 +397,13 @@ def _saved_findings(path: str) -> list[Current]:
         for item in doc["findings"]:
             waiver = item.get("waiver")
             subject = Subject(**item.get("subject", {}))
-            goal_text = ""
+            goal_text, each_file = "", False
             if subject.row is not None and subject.goal is not None:
-                goal_text = doc["rows"][subject.row]["goals"][subject.goal]["text"]
+                goal = doc["rows"][subject.row]["goals"][subject.goal]
+                goal_text, each_file = goal["text"], bool(goal.get("each_file"))
             finding = Finding(item["code"], Severity(waiver["severity"] if waiver else item["severity"]),
                               item["path"], item["line"], item["message"], item.get("hint", ""), subject)
-            current.append(Current(doc["key"], finding, goal_text))
+            current.append(Current(doc["key"], finding, goal_text, each_file))
     return current
 
 

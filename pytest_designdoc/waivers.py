@@ -273,6 +273,20 @@ class Current:
     key: str
     finding: Finding
     goal_text: str = ""
+    each_file: bool = False
+    """The goal is checked for every file apart (``each file ≥ 80%``): its findings differ by file."""
+
+    @property
+    def match(self) -> str:
+        """What a new waiver for it matches: its Files entry or test path, its goal, or its message.
+
+        A shortfall of an ``each file`` goal is matched by its file (``of src/a.py``): waiving the goal's
+        text would waive every other file's shortfall of that goal too, the ones that come later included.
+        """
+        subject = self.finding.subject
+        if self.each_file and self.finding.code == "DD010" and " of " in self.finding.message:
+            return "of " + self.finding.message.rsplit(" of ", 1)[1]
+        return subject.file or subject.test or self.goal_text or self.finding.message
 
 
 @dataclass(frozen=True)
@@ -299,7 +313,7 @@ def baseline(current: Sequence[Current], existing: Sequence[Waiver], *, reason: 
             continue
         if judge.judge(entry.key, finding, entry.goal_text) is not finding:
             continue
-        match = finding.subject.file or finding.subject.test or entry.goal_text or finding.message
+        match = entry.match
         added.setdefault((entry.key, finding.code, match), Waiver(
             code=finding.code, doc=entry.key, reason=reason, expires=expires.isoformat(), path=path, line=0,
             match=match, owner=owner))

@@ -205,3 +205,16 @@ def test_load_refuses_a_missing_file_and_a_link_out_of_rootdir(tmp_path: Path) -
     assert [f.code for f in load(str(root), "link.yaml").findings] == ["DD030"]
     assert "does not exist" in load(str(root), "gone.yaml").findings[0].message
     assert "cannot read the waiver file" in load(str(root), "latin1.yaml").findings[0].message
+
+
+def test_a_baseline_waives_one_files_shortfall_of_an_each_file_goal_not_the_goal() -> None:
+    """Found on boltons: `match: each file ≥ 70%` waived every later shortfall of that goal, on any file."""
+    goal = Subject(row=0, goal=0)
+    cacheutils = _finding("DD010", "17.67% < 70% (total) of boltons/cacheutils.py", subject=goal)
+    result = baseline([Current("AUTH-42", cacheutils, "each file ≥ 70%", each_file=True)], [], reason="adopting",
+                      expires=date(2027, 6, 30), owner="", path="w.yaml")
+    assert [w.match for w in result.waivers] == ["of boltons/cacheutils.py"]
+    judge = WaiverJudge(result.waivers, TODAY)
+    assert judge.judge("AUTH-42", cacheutils, "each file ≥ 70%").severity is Severity.WAIVED
+    dictutils = _finding("DD010", "61.01% < 70% (total) of boltons/dictutils.py", subject=goal)
+    assert judge.judge("AUTH-42", dictutils, "each file ≥ 70%") is dictutils, "a new shortfall is not waived"
