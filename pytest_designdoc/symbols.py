@@ -126,6 +126,12 @@ def public_imports(tree: ast.Module) -> tuple[Import, ...]:
     return tuple(found.values())
 
 
+def star_exports(tree: ast.Module, name: str) -> bool:
+    """Whether ``from module import *`` of this module binds ``name``: its ``__all__``, else no leading ``_``."""
+    exported = _literal_all(tree)
+    return name in exported if exported is not None else not name.startswith("_")
+
+
 def import_of(tree: ast.Module, name: str) -> Optional[Import]:
     """The ``from ... import`` that binds ``name`` in the module, if one does."""
     for statement in _import_froms(tree.body):

@@ -19,7 +19,7 @@ from . import safepath, sources
 from .goals import looks_like_a_goal
 from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
 from .symbols import (Import, Span, Symbol, SymbolSyntaxError, defined_names, find_symbol, import_of, parse_source,
-                      public_functions, public_imports, public_part)
+                      public_functions, public_imports, public_part, star_exports)
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
@@ -309,9 +309,31 @@ class TargetResolver:
                 return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
             if cut == len(parts):
                 return self._public_api(goal, [path])
-            symbol = find_symbol(tree, ".".join(parts[cut:]))
-            if symbol is not None:
-                return self._symbol_plan(goal, path, symbol)
+            found = self._reexported_symbol(goal, path, tree, ".".join(parts[cut:]))
+            if found is not None:
+                return self._symbol_plan(goal, *found)
+        return None
+
+    def _reexported_symbol(self, goal: Goal, path: str, tree: ast.Module, qualname: str,
+                           depth: int = 0) -> Optional[tuple[str, Symbol]]:
+        """``qualname`` as the module at ``path`` has it: defined there, or imported into it from the project
+        (``from ._core import Command``, ``from .more import *``), a few modules deep, as Python finds it."""
+        symbol = find_symbol(tree, qualname)
+        if symbol is not None:
+            return path, symbol
+        if depth >= _MAX_REEXPORTS:
+            return None
+        head, dot, rest = qualname.partition(".")
+        named = import_of(tree, head)
+        imports = [named] if named is not None else [
+            name for name in public_imports(tree) if name.name == "*" and (name.only is None or head in name.only)]
+        for name in imports:
+            imported = self._imported_module(goal, path, name)
+            if imported is not None and (name.name != "*" or star_exports(imported[1], head)):
+                found = self._reexported_symbol(goal, imported[0], imported[1],
+                                                qualname if name.name == "*" else name.name + dot + rest, depth + 1)
+                if found is not None:
+                    return found
         return None
 
     def _module_file(self, module: Sequence[str]) -> Optional[str]:

@@ -440,3 +440,31 @@ def test_a_function_body_keeps_a_nested_classs_body_as_coverage_pys_function_reg
     assert symbol is not None
     (span,) = symbol.functions
     assert span.body_lines(statements) == frozenset(region.lines) & statements == frozenset({3, 4, 6, 9, 12, 15})
+
+
+@pytest.mark.parametrize(("goal", "file", "qualname"), [
+    ("`shop.Cart` class fully covered", "src/shop/core.py", "Cart"),
+    ("`shop.Cart.add`", "src/shop/core.py", "Cart.add"),
+    ("`shop.sum_up`", "src/shop/core.py", "total"),
+    ("`shop.wrap`", "src/shop/_util.py", "wrap"),
+    ("`shop.deep`", "src/shop/_deep.py", "deep"),
+    ("`shop.quick`", "src/shop/_fast.py", "quick"),
+], ids=["class", "method", "alias", "star", "two modules deep", "try body first"])
+def test_a_symbol_named_through_its_package_follows_the_re_exports(tmp_path: Path, goal: str, file: str,
+                                                                     qualname: str) -> None:
+    """Found on more-itertools: `more_itertools.peekable` (``from .more import *``) was DD011, though public-API
+    goals follow the same imports."""
+    write_files(tmp_path, PACKAGE)
+    targets = resolver(tmp_path, [])
+    plan = targets.resolve(parse_goal(goal, 3))
+    assert targets.findings == []
+    assert (plan.symbol_file, plan.symbol.qualname if plan.symbol else None) == (file, qualname)
+
+
+@pytest.mark.parametrize("goal", ["`shop.unwrap`", "`shop.nothing`", "`shop.path`", "`shop.spin`"],
+                         ids=["not in the star's __all__", "from a missing module", "from outside", "a cycle"])
+def test_a_name_the_package_does_not_give_is_still_not_found(tmp_path: Path, goal: str) -> None:
+    write_files(tmp_path, PACKAGE)
+    targets = resolver(tmp_path, ["src/shop/extra.py"])
+    targets.resolve(parse_goal(goal, 3))
+    assert [finding.code for finding in targets.findings] == ["DD011"]
