@@ -36,8 +36,10 @@ class Run:
     """The rootdir as the report names it."""
     created: str = field(default_factory=now)
     collect_only: bool = False
+    selection: tuple[str, ...] = ()
+    """What chose the docs checked (``--designdoc-select`` globs, ``--designdoc-affected``'s keys), if anything."""
     unselected_keys: frozenset[str] = frozenset()
-    """Keys of the docs ``--designdoc-select`` left out (their waivers are not stale)."""
+    """Keys of the docs the selection left out (their waivers are not stale)."""
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,8 @@ def finish(plan: Plan, evidence: Evidence, coverage: CoverageEvidence, settings:
     if extra_findings:
         report = replace(report, findings=tuple(sorted(report.findings + tuple(extra_findings),
                                                        key=lambda f: f.sort_key)))
-    if settings.select:
-        report = replace(report, selection=settings.select, not_selected=len(run.unselected_keys))
+    if run.selection:
+        report = replace(report, selection=run.selection, not_selected=len(run.unselected_keys))
     report = _waived(report, settings, run, stale=True)
     if announce is not None:
         announce(report)

@@ -115,3 +115,60 @@ def changed_lines(root: str, ref: str, paths: Sequence[str]) -> ChangedLines:
     except GitUnavailable as exc:
         return ChangedLines(ref, problem=f"the lines changed since {ref} are unknown: {exc.reason}", hint=exc.hint)
     return ChangedLines(ref, str(base), lines)
+
+
+PROSE = (".md", ".rst")
+"""Changed files that cannot change a test's outcome: prose (a design doc among them is mapped by its doc)."""
+
+
+@dataclass(frozen=True)
+class Affected:
+    """``--designdoc-affected REF``: the docs a change touches, or why the whole run is checked."""
+
+    ref: str
+    keys: frozenset[str] = frozenset()
+    """The keys of the docs whose doc file, Files entries or test files changed."""
+    whole_run: str = ""
+    """Why every doc is checked ('' when only ``keys`` are)."""
+
+    def note(self, docs: int) -> str:
+        """The line that says what ``--designdoc-affected`` did."""
+        if self.whole_run:
+            return f"--designdoc-affected {self.ref}: every doc is checked: {self.whole_run}"
+        return (f"--designdoc-affected {self.ref}: {len(self.keys)} of {docs} docs affected by the changes"
+                + (f" ({', '.join(sorted(self.keys))})" if self.keys else ": nothing to check, every test deselected"))
+
+
+def affected_docs(plan: Plan, root: str, ref: str) -> Affected:
+    """Which docs the changes since the merge base with ``ref`` touch; a change no doc maps checks them all."""
+    from .git import Git, GitUnavailable
+
+    try:
+        git = Git(root)
+        changed = set(git.changed_files(git.merge_base(ref)))
+    except GitUnavailable as exc:
+        return Affected(ref, whole_run=f"the changes are unknown ({exc.reason}; {exc.hint})" if exc.hint else
+                        f"the changes are unknown ({exc.reason})")
+    mapped: set[str] = set()
+    keys = set()
+    for doc in plan.docs:
+        paths = _mapped_paths(doc)
+        mapped |= paths
+        if paths & changed:
+            keys.add(doc.doc.key)
+    unmapped = sorted(path for path in changed - mapped if not path.endswith(PROSE))
+    if unmapped:
+        shown = ", ".join(unmapped[:3]) + (f" and {len(unmapped) - 3} more" if len(unmapped) > 3 else "")
+        return Affected(ref, whole_run=f"{shown} changed, and no doc maps {'it' if len(unmapped) == 1 else 'them'}")
+    return Affected(ref, frozenset(keys))
+
+
+def _mapped_paths(doc: DocPlan) -> set[str]:
+    """The doc's own file, its Files entries (what a glob matches too) and its rows' test files."""
+    paths = {doc.doc.path}
+    for entry in doc.files:
+        paths.add(entry.path)
+        paths.update(entry.matches)
+    for row in doc.rows:
+        paths.update(row.test_files)
+    return paths

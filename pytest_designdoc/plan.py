@@ -66,6 +66,12 @@ class Plan:
         paths = {d.doc.path for d in docs}
         return Plan(docs, tuple(f for f in self.findings if f.path in paths), self.history_note), unmatched
 
+    def only(self, keys: frozenset[str]) -> Plan:
+        """The plan of the docs whose key is one of ``keys``."""
+        docs = tuple(d for d in self.docs if d.doc.key in keys)
+        paths = {d.doc.path for d in docs}
+        return Plan(docs, tuple(f for f in self.findings if f.path in paths), self.history_note)
+
     def measured_goals(self) -> list[GoalPlan]:
         """Percent and symbol goals of checked docs (drafts too) that need coverage data."""
         return [

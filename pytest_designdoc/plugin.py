@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .evidence import Evidence
     from .figures import CoverageAnalysis
     from .finish import Finished
+    from .history import Affected
     from .measure import CoreChoice, CoverageOutcome, CoverageSource
     from .model import Goal, Report
     from .plan import Plan
@@ -55,6 +56,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--designdoc-select", action="append", default=None, metavar="KEY",
                     help="check only the docs with this key (glob, e.g. 'AUTH-*'; repeatable) and run only "
                          "their tests; the rest is deselected (default: all docs).")
+    group.addoption("--designdoc-affected", default=None, metavar="REF",
+                    help="pull requests: check only the docs whose doc file, Files entries or test files changed "
+                         "since the merge base with REF, and run only their tests; a change no doc maps checks "
+                         "every doc (default: every doc).")
     group.addoption("--designdoc-evidence", default=None, metavar="PATH",
                     help="sharded CI: write this job's evidence (outcomes, coverage with row contexts) to PATH "
                          "and leave the goals to 'designdoc merge' (default: decide them here).")
@@ -203,8 +208,9 @@ class DesignDocPlugin:
                              coverage_config_file(config.option))
         self._goal_parsers = 0
         self.unselected_keys: frozenset[str] = frozenset()
-        """Keys of the docs ``--designdoc-select`` left out."""
-        self.selection = DocSelection(self) if settings.select else None
+        """Keys of the docs ``--designdoc-select`` or ``--designdoc-affected`` left out."""
+        self.affected: Optional[Affected] = None
+        self.selection = DocSelection(self) if settings.select or settings.affected else None
 
     def register(self) -> None:
         manager = self.config.pluginmanager
@@ -258,6 +264,23 @@ class DesignDocPlugin:
             origin = "--designdoc-path" if self.settings.paths_from_command_line else paths_origin(
                 str(self.config.inipath) if self.config.inipath else None)
             raise pytest.UsageError(f"--designdoc {no_docs(self.settings.paths, origin, str(self.rootpath))}")
+        elif self.settings.affected:
+            from .history import affected_docs
+
+            everything = self.plan
+            self.affected = affected_docs(everything, self.root, self.settings.affected)
+            if not self.affected.whole_run:
+                self.plan = everything.only(self.affected.keys)
+                self.unselected_keys = everything.keys - self.plan.keys
+
+    @property
+    def selected(self) -> tuple[str, ...]:
+        """What chose the docs checked: ``--designdoc-select``'s globs, or the keys the change affects."""
+        if self.settings.select:
+            return self.settings.select
+        if self.affected is not None and not self.affected.whole_run:
+            return tuple(sorted(self.affected.keys)) or ("none",)
+        return ()
 
     def _parse_goal(self, text: str, line: int) -> Goal:
         """The goal parsers' answer, or a usage error naming them when one raises or answers with no Goal."""
@@ -322,8 +345,8 @@ class DesignDocPlugin:
                 coverage = f"; coverage: {self.source.name}, {self.settings.coverage_scope} scope"
                 if self.core is not None and self.core.ask:
                     coverage += f", core {self.core.ask} (asked for: the sysmon core ignores row contexts)"
-            selected = (f" selected by {', '.join(self.settings.select)} ({len(self.unselected_keys)} not selected)"
-                        if self.settings.select else "")
+            selected = (f" selected by {', '.join(self.selected)} ({len(self.unselected_keys)} not selected)"
+                        if self.selected else "")
             waivers = f"; waivers: {self.settings.baseline}" if self.settings.baseline else ""
             lines = [f"designdoc: {plural(len(self.plan.docs), 'doc')}{selected} from {', '.join(self.settings.paths)}"
                      f"{coverage}{waivers}"]
@@ -366,7 +389,8 @@ class DesignDocPlugin:
         from .finish import Run, finish, finish_job
 
         collect_only = bool(self.config.option.collectonly)
-        run = Run(self.root, str(self.rootpath), collect_only=collect_only, unselected_keys=self.unselected_keys)
+        run = Run(self.root, str(self.rootpath), collect_only=collect_only, selection=self.selected,
+                  unselected_keys=self.unselected_keys)
         if self.settings.evidence:
             finished = finish_job(self.plan, self.settings, run)
             self.writer.show(finished, evidence=self.settings.evidence, errors=self._write_evidence(run))
@@ -375,7 +399,8 @@ class DesignDocPlugin:
             finished = finish(self.plan, evidence, self._coverage_evidence(evidence, collect_only), self.settings,
                               run, announce=lambda report: self.config.hook.pytest_designdoc_report(
                                   report=report, config=self.config))
-            self.writer.show(finished)
+            self.writer.show(finished, notes=(self.affected.note(len(self.plan.docs) + len(self.unselected_keys)),)
+                             if self.affected is not None else ())
         self.report = finished.report
         if self.writer.failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -544,6 +569,8 @@ class DocSelection:
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         plan = self.session.plan
         assert plan is not None, "planned before collection"
+        if not self.session.selected:
+            return  # --designdoc-affected fell back to the whole run
         files = {test_file for doc in plan.docs for row in doc.rows for test_file in row.test_files}
         keys = plan.keys
         kept: list[pytest.Item] = []
@@ -566,10 +593,12 @@ class ReportWriter:
         self.evidence: Optional[str] = None
         """In a shard job: where its evidence went; reports are left to ``designdoc merge``."""
         self.errors: tuple[str, ...] = ()
+        self.notes: tuple[str, ...] = ()
 
-    def show(self, finished: Finished, *, evidence: Optional[str] = None, errors: tuple[str, ...] = ()) -> None:
-        """What the terminal summary shows: the run's end, and in a shard job where its evidence went."""
-        self.finished, self.evidence, self.errors = finished, evidence, finished.errors + errors
+    def show(self, finished: Finished, *, evidence: Optional[str] = None, errors: tuple[str, ...] = (),
+             notes: tuple[str, ...] = ()) -> None:
+        """What the terminal summary shows: the run's end, what chose its docs, where a shard's evidence went."""
+        self.finished, self.evidence, self.errors, self.notes = finished, evidence, finished.errors + errors, notes
 
     @property
     def failing(self) -> bool:
@@ -581,6 +610,10 @@ class ReportWriter:
         from .report.terminal import render
 
         terminalreporter.section("designdoc")
+        from .report.view import printable
+
+        for note in self.notes:
+            terminalreporter.write_line(printable(f"designdoc: {note}"), yellow=True)
         for line in render(self.finished.data, verbosity=_verbosity(self.config), strict=self.settings.strict,
                            evidence=self.evidence):
             terminalreporter.write_line(line.text, **({line.color: True} if line.color else {}))

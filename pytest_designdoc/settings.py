@@ -45,6 +45,8 @@ class Settings:
     """``--designdoc-select`` globs of doc keys: only those docs are checked, only their tests run."""
     base: str = ""
     """``--designdoc-base`` / ini ``designdoc_base``: the git ref changed-lines goals measure against ('': none)."""
+    affected: str = ""
+    """``--designdoc-affected REF``: check only the docs the changes since REF touch ('': every doc)."""
 
     @classmethod
     def from_config(cls, config: pytest.Config, options: Any = None) -> Settings:
@@ -102,8 +104,11 @@ class Settings:
             evidence = os.path.normpath(os.path.join(str(config.invocation_params.dir), str(evidence).strip()))
         base_origin = "--designdoc-base" if option("designdoc_base") else f"designdoc_base {ini_source}"
         base = base_ref(str(option("designdoc_base") or config.getini("designdoc_base")), base_origin)
+        affected = base_ref(str(option("designdoc_affected") or ""), "--designdoc-affected")
+        if affected and select:
+            raise BadSetting("--designdoc-affected and --designdoc-select both choose the docs: give one")
         return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths), evidence,
-                   select, base)
+                   select, base, affected)
 
 
 def base_ref(value: str, origin: str) -> str:

@@ -336,3 +336,68 @@ def test_a_base_git_does_not_know_is_an_error_that_says_how_to_fetch_it(project:
         "      hint: fetch it: git fetch origin main (GitHub Actions: actions/checkout with fetch-depth: 0)",
     ])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def _two_docs(project: Project) -> Repo:
+    """PAY-1 (pay.py, test_pay.py) and SHOP-1 (shop.py, test_shop.py) on main; a feature branch from there."""
+    repo = Repo(project.path)
+    for key, name in (("PAY-1", "pay"), ("SHOP-1", "shop")):
+        project.doc(f"{name}.md", f"""
+            ---
+            status: accepted
+            ---
+            # {key} - {name}
+
+            ## Files to Create
+
+            | File Path | Purpose |
+            |-----------|---------|
+            | `src/{name}.py` | {name} |
+
+            ## Test Strategy
+
+            | Test Type | Files | Coverage Goals |
+            |-----------|-------|----------------|
+            | Unit | `tests/test_{name}.py` | edge cases |
+        """)
+        project.write(f"src/{name}.py", "def run():\n    return 1\n")
+        project.write(f"tests/test_{name}.py", f"def test_{name}_one():\n    assert True\n\n\n"
+                                               f"def test_{name}_two():\n    assert True\n")
+    project.write("tests/conftest.py", "")
+    repo.commit("two features", {".gitignore": "__pycache__/\n.pytest_cache/\n"})
+    repo.git("checkout", "-q", "-b", "feature")
+    return repo
+
+
+@pytest.mark.parametrize(("changed", "passed", "deselected", "note"), [
+    ({"src/pay.py": "def run():\n    return 2\n"}, 2, 2,
+     "designdoc: --designdoc-affected main: 1 of 2 docs affected by the changes (PAY-1)"),
+    ({"tests/test_shop.py": "def test_shop_one():\n    assert True\n"}, 1, 2,
+     "designdoc: --designdoc-affected main: 1 of 2 docs affected by the changes (SHOP-1)"),
+    ({"docs/design/pay.md": None}, 2, 2, "designdoc: --designdoc-affected main: 1 of 2 docs affected*(PAY-1)"),
+    ({"tests/conftest.py": "import os\n"}, 4, 0,
+     "designdoc: --designdoc-affected main: every doc is checked: tests/conftest.py changed, and no doc maps it"),
+    ({"README.md": "prose\n"}, 0, 4,
+     "designdoc: --designdoc-affected main: 0 of 2 docs affected by the changes: nothing to check*"),
+], ids=["a Files entry", "a test file", "the doc", "conftest.py", "prose only"])
+def test_affected_checks_only_the_docs_a_change_touches_and_runs_only_their_tests(
+    project: Project, changed: dict[str, Any], passed: int, deselected: int, note: str
+) -> None:
+    repo = _two_docs(project)
+    for path, text in changed.items():
+        if text is None:
+            (project.path / path).write_text((project.path / path).read_text() + "\nMore design.\n")
+        else:
+            project.write(path, text)
+    repo.commit("the pull request")
+    result = project.pytester.runpytest("--designdoc", "--designdoc-affected", "main")
+    result.assert_outcomes(passed=passed, deselected=deselected)
+    result.stdout.fnmatch_lines([note])
+
+
+def test_affected_without_a_base_git_knows_checks_every_doc_and_says_why(project: Project) -> None:
+    _two_docs(project)
+    result = project.pytester.runpytest("--designdoc", "--designdoc-affected", "origin/main")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["designdoc: --designdoc-affected origin/main: every doc is checked: the changes are "
+                                 "unknown (the base 'origin/main' has no common commit with HEAD here*"])
