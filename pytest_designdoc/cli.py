@@ -421,6 +421,7 @@ def _lint_findings(config: ProjectConfig) -> list[Current]:
 
 def _merge(options: argparse.Namespace, out: TextIO) -> int:
     from .report.terminal import render
+    from .report.view import printable
     from .settings import Settings
 
     config = _project(options)
@@ -431,6 +432,8 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
     finished = _merged(options.evidence, config, settings)
     for line in render(finished.data, strict=settings.strict):
         print(line.text, file=out)
+    for note in finished.notes:
+        print(printable(f"designdoc merge: {note}"), file=out)
     for error in finished.errors:
         print(f"designdoc merge: {error}", file=sys.stderr)
     for annotation in finished.annotations:

@@ -60,6 +60,16 @@ class Unmeasurable(Exception):
         self.hint = hint
 
 
+@dataclass(frozen=True)
+class FileLines:
+    """A file's lines as coverage.py analysed them for a scope: what a per-doc Cobertura or LCOV file holds."""
+
+    statements: frozenset[int]
+    missing: frozenset[int]
+    exits: Mapping[int, tuple[tuple[int, bool], ...]]
+    """Branch line → each exit's destination and whether it was taken ({} without branch data)."""
+
+
 class CoverageFigures(Protocol):
     def figure(self, files: Sequence[str], metric: Metric, scope: Optional[RowScope]) -> Figure:
         """Coverage of ``files`` taken together (like coverage.py's TOTAL)."""
@@ -71,6 +81,9 @@ class CoverageFigures(Protocol):
     def changed_figure(self, files: Sequence[str], changed: Mapping[str, frozenset[int]],
                        scope: Optional[RowScope]) -> Figure:
         """Statement coverage of the ``changed`` lines of ``files`` taken together."""
+
+    def file_lines(self, path: str, scope: Optional[RowScope]) -> FileLines:
+        """``path``'s lines for ``scope`` (per-doc coverage files); Unmeasurable when the data cannot tell."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, AbstractSet, Mapping, Optional, Sequence, Union
 
 from .contexts import row_contexts
-from .evaluate import CoverageEvidence, Figure, RowScope, Unmeasurable
+from .evaluate import CoverageEvidence, Figure, FileLines, RowScope, Unmeasurable
 from .measure import CoverageOutcome, quiet
 from .model import Metric
 from .symbols import Span, SymbolSyntaxError, import_time_lines, parse_source
@@ -30,7 +30,7 @@ from .symbols import Span, SymbolSyntaxError, import_time_lines, parse_source
 if TYPE_CHECKING:
     from coverage import Coverage, CoverageData
     from coverage.plugin import FileReporter
-    from coverage.results import Numbers
+    from coverage.results import Analysis, Numbers
 
 def coverage_evidence(outcome: CoverageOutcome, root: str, *, row_scope: bool,
                       marked: Optional[Mapping[str, Sequence[str]]] = None) -> CoverageEvidence:
@@ -50,6 +50,9 @@ class _FileAnalysis:
     missing: frozenset[int]
     missing_text: str
     branches: Mapping[int, tuple[int, int]]
+    """Branch line → (exits, exits taken), coverage.py's ``branch_stats()``."""
+    exits: Mapping[int, tuple[tuple[int, bool], ...]]
+    """Branch line → each exit's destination and whether it was taken."""
 
 
 class CoverageAnalysis:
@@ -154,13 +157,14 @@ class CoverageAnalysis:
                     row.add_lines({filename: lines})
                 analysis = analysis_from_file_reporter(row, 0, self._reporter(filename), filename)
                 branches = analysis.branch_stats() if self.has_arcs() else {}
+                exits = _exits(analysis) if self.has_arcs() else {}
                 missing_text = analysis.missing_formatted()
         except (CoverageException, OSError, SyntaxError, RecursionError, MemoryError, SymbolSyntaxError) as exc:
             raise Unmeasurable(f"coverage.py cannot analyse it ({exc})") from exc
         finally:
             close_data(row)
         return _FileAnalysis(frozenset(analysis.statements), len(analysis.excluded), frozenset(analysis.missing),
-                             missing_text, branches)
+                             missing_text, branches, exits)
 
     def _recorded(self, path: str, filename: str, contexts: Optional[tuple[str, ...]],
                   import_time_from_any: bool = True) -> tuple[set[int], set[tuple[int, int]]]:
@@ -311,6 +315,11 @@ class CoverageAnalysis:
                 missing.append(f"{path}: {format_lines(analysis.statements, statements & analysis.missing)}")
         return Figure(total.pc_covered, tuple(missing), counted=bool(total.n_statements))
 
+    def file_lines(self, path: str, scope: Optional[RowScope]) -> FileLines:
+        """``path``'s statements, missing lines and branch exits for ``scope``; Unmeasurable when this data cannot tell."""
+        analysis = self._analysis(path, scope)
+        return FileLines(analysis.statements, analysis.missing, analysis.exits)
+
     def _check_metric(self, metric: Metric) -> None:
         if metric is Metric.BRANCH and not self.has_arcs():
             raise Unmeasurable("branch coverage was not measured",
@@ -328,6 +337,14 @@ class CoverageAnalysis:
             if partial:
                 parts.append("branches at " + ", ".join(map(str, partial)))
         return ", ".join(parts)
+
+
+def _exits(analysis: Analysis) -> dict[int, tuple[tuple[int, bool], ...]]:
+    """Each branch line's exits (destination, taken), from coverage.py's own arc analysis."""
+    taken = analysis.executed_branch_arcs()
+    missed = analysis.missing_branch_arcs()
+    return {line: tuple(sorted([(to, True) for to in taken.get(line, ())] + [(to, False) for to in missed.get(line, ())]))
+            for line in analysis.branch_stats()}
 
 
 def _globs(patterns: list[str]) -> Union[re.Pattern[str], bool]:

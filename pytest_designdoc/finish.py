@@ -52,6 +52,8 @@ class Finished:
     annotations: tuple[str, ...] = ()
     """GitHub workflow commands, to print."""
     strict: bool = False
+    notes: tuple[str, ...] = ()
+    """What the per-doc coverage files hold and leave out, to show."""
 
     @property
     def failing(self) -> bool:
@@ -78,7 +80,7 @@ def finish(plan: Plan, evidence: Evidence, coverage: CoverageEvidence, settings:
     report = _waived(report, settings, run, stale=True)
     if announce is not None:
         announce(report)
-    return _published(report, settings)
+    return _published(report, settings, plan, coverage)
 
 
 def finish_job(plan: Plan, settings: Settings, run: Run) -> Finished:
@@ -99,10 +101,20 @@ def _waived(report: Report, settings: Settings, run: Run, *, stale: bool) -> Rep
     return waivers.applied(report, run.root, settings.baseline, unchecked_keys=run.unselected_keys, stale=stale)
 
 
-def _published(report: Report, settings: Settings) -> Finished:
+def _published(report: Report, settings: Settings, plan: Plan, coverage: CoverageEvidence) -> Finished:
+    from .report import DOC_COVERAGE_FORMATS
     from .report.json import to_dict
     from .report.publish import publish
 
     data = to_dict(report)
-    published = publish(data, [(target.format, target.path) for target in settings.reports], settings.github)
-    return Finished(report, data, tuple(published.errors), tuple(published.annotations), settings.strict)
+    published = publish(data, [(target.format, target.path) for target in settings.reports
+                               if target.format not in DOC_COVERAGE_FORMATS], settings.github)
+    errors, notes = list(published.errors), list[str]()
+    for target in settings.reports:
+        if target.format in DOC_COVERAGE_FORMATS:
+            from .report import doc_coverage
+
+            written = doc_coverage.write(target.format, target.path, plan, report, coverage)
+            errors.extend(written.errors)
+            notes.extend(written.notes)
+    return Finished(report, data, tuple(errors), tuple(published.annotations), settings.strict, tuple(notes))

@@ -51,8 +51,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--designdoc-strict", action="store_true", default=False,
                     help="fail the run on warning findings too (default: only errors fail).")
     group.addoption("--designdoc-report", action="append", default=None, metavar="FORMAT:PATH",
-                    help="write the traceability report, e.g. json:designdoc.json; repeatable "
-                         "(default: none).")
+                    help="write the traceability report, e.g. json:designdoc.json (json, md, html, junit, "
+                         "sarif), or per-doc coverage files into a directory, cobertura:DIR or lcov:DIR; "
+                         "repeatable (default: none).")
     group.addoption("--designdoc-select", action="append", default=None, metavar="KEY",
                     help="check only the docs with this key (glob, e.g. 'AUTH-*'; repeatable) and run only "
                          "their tests; the rest is deselected (default: all docs).")
@@ -617,6 +618,8 @@ class ReportWriter:
         for line in render(self.finished.data, verbosity=_verbosity(self.config), strict=self.settings.strict,
                            evidence=self.evidence):
             terminalreporter.write_line(line.text, **({line.color: True} if line.color else {}))
+        for note in self.finished.notes:
+            terminalreporter.write_line(printable(f"designdoc: {note}"))
         if self.evidence is not None and self.settings.reports:
             terminalreporter.write_line("designdoc: reports (designdoc_report / --designdoc-report) are not written by "
                                         "a job that writes evidence: designdoc merge writes them", yellow=True)

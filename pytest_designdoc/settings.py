@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
+from .report import DOC_COVERAGE_FORMATS
 from .report import FORMATS as REPORT_FORMATS
 
 if TYPE_CHECKING:
@@ -189,10 +190,14 @@ def _report_target(value: str, base: str, origin: str, *, configured: bool = Fal
 
 
 def shared_path(targets: Sequence[ReportTarget]) -> str:
-    """What is wrong when two reports would be written to one file, or ''."""
+    """What is wrong when two reports would be written to one file, or ''.
+
+    The per-doc formats may share a directory: their files' suffixes differ.
+    """
     seen: dict[str, str] = {}
     for target in targets:
-        if target.path in seen:
+        other = seen.get(target.path)
+        if other is not None and not (other != target.format and {other, target.format} <= set(DOC_COVERAGE_FORMATS)):
             return (f"{target.path} is the path of both the {seen[target.path]} and the {target.format} report: "
                     "give each report its own file")
         seen[target.path] = target.format
@@ -210,8 +215,8 @@ def report_target(value: str, base: str, *, configured: bool = False) -> ReportT
     fmt = fmt.strip().lower()
     if not sep or not path.strip():
         raise ValueError(f"{value!r} must be FORMAT:PATH, e.g. json:designdoc-report.json")
-    if fmt not in REPORT_FORMATS:
-        raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(REPORT_FORMATS)})")
+    if fmt not in REPORT_FORMATS + DOC_COVERAGE_FORMATS:
+        raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(REPORT_FORMATS + DOC_COVERAGE_FORMATS)})")
     if configured:
         from . import safepath
 

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from .data import ReportData
 
 FORMATS = ("json", "md", "html", "junit", "sarif")
+DOC_COVERAGE_FORMATS = ("cobertura", "lcov")
+"""Written per doc into a directory from the run's coverage data (:mod:`.doc_coverage`), so never from a saved report."""
 
 
 def render(fmt: str, data: ReportData) -> str:

@@ -135,7 +135,8 @@ def test_strict_config_and_warnings_as_errors(project: Project) -> None:
 @pytest.mark.parametrize(
     ("args", "ini", "message"),
     [
-        (["--designdoc-report", "xml:out.xml"], "", "--designdoc-report: unknown report format 'xml' (known: json, md, html, junit, sarif)"),
+        (["--designdoc-report", "xml:out.xml"], "", "--designdoc-report: unknown report format 'xml' (known: json, md, html, junit, sarif, "
+         "cobertura, lcov)"),
         (["--designdoc-report", "report.json"], "", "--designdoc-report: 'report.json' must be FORMAT:PATH*"),
         (["--designdoc-path", "../elsewhere/*.md"], "", "--designdoc-path: '../elsewhere/*.md' is not a glob relative to rootdir*"),
         ([], 'designdoc_coverage_scope = "file"', "designdoc_coverage_scope in *pyproject.toml: 'file' is not one of row, suite"),

@@ -98,6 +98,11 @@ def test_settings_come_from_the_ini_and_the_command_line_wins(tmp_path: Path) ->
     assert (shard.evidence, shard.select) == (str(tmp_path / "e" / "one.json"), ("AUTH-*",))
     assert settings(tmp_path, {"designdoc_base": " origin/main "}).base == "origin/main"
     assert settings(tmp_path, {"designdoc_base": "main"}, designdoc_base="HEAD~2").base == "HEAD~2"
+    assert settings(tmp_path, designdoc_affected="origin/main").affected == "origin/main"
+    both = settings(tmp_path, designdoc_report=["cobertura:cov", "lcov:cov"]).reports
+    assert both == (ReportTarget("cobertura", str(tmp_path / "sub" / "cov")),
+                    ReportTarget("lcov", str(tmp_path / "sub" / "cov"))), \
+        "the per-doc formats share a directory: their suffixes differ"
 
 
 @pytest.mark.parametrize(
@@ -123,6 +128,10 @@ def test_settings_come_from_the_ini_and_the_command_line_wins(tmp_path: Path) ->
                                                      "one would select every doc, silently)"),
         ({}, {"designdoc_base": "--output=/tmp/x"}, "--designdoc-base: '--output=/tmp/x' is not a git ref (*)"),
         ({"designdoc_base": "main branch"}, {}, "designdoc_base in *: 'main branch' is not a git ref (*)"),
+        ({}, {"designdoc_affected": "main", "designdoc_select": ["AUTH-*"]},
+         "--designdoc-affected and --designdoc-select both choose the docs: give one"),
+        ({}, {"designdoc_affected": "-x"}, "--designdoc-affected: '-x' is not a git ref (*)"),
+        ({}, {"designdoc_report": ["lcov:cov", "json:cov"]}, "*cov is the path of both the lcov and the json report*"),
     ],
 )
 def test_bad_settings_are_usage_errors_that_say_where(

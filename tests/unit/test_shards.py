@@ -184,7 +184,9 @@ def test_coverage_data_as_dumps_writes_it_passes(tmp_path: Path) -> None:
     from pytest_designdoc.shards import MAX_COVERAGE_SCRIPT_BYTES, coverage_payload
 
     for arcs in (False, True):
-        dumped = _data(tmp_path, arcs=arcs).dumps()
+        data = _data(tmp_path, arcs=arcs)
+        dumped = data.dumps()
+        close_data(data)
         assert coverage_payload(base64.b64encode(dumped).decode("ascii")) == dumped
     with_pragma = b"PRAGMA foreign_keys=OFF;\n" + zlib.decompress(dumped[1:])
     assert coverage_payload(_dumped(with_pragma)), "Python 3.13's iterdump starts so"
