@@ -7,6 +7,9 @@ README, this catalogue and the codes the package emits equal).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
+
+from .model import Finding, Severity, Subject
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,15 @@ class Code:
     """``error``, ``warning``, or ``error / warning`` when it depends on the case."""
     what: str
     """The README's explanation (Markdown)."""
+
+    def finding(self, path: str, line: int, message: str, hint: str = "", subject: Subject = Subject(), *,
+                severity: Optional[Severity] = None) -> Finding:
+        """A finding of this code at ``path:line``; its severity is the catalogue's unless the case decides it."""
+        if severity is None:
+            if self.severity not in (Severity.ERROR.value, Severity.WARNING.value):
+                raise ValueError(f"{self.code} is {self.severity}: the caller chooses the severity")
+            severity = Severity(self.severity)
+        return Finding(self.code, severity, path, line, message, hint, subject)
 
 
 CODES: tuple[Code, ...] = (
@@ -63,6 +75,9 @@ CODES: tuple[Code, ...] = (
 )
 
 BY_CODE = {entry.code: entry for entry in CODES}
+
+(DD001, DD002, DD003, DD004, DD005, DD010, DD011, DD012, DD013, DD014, DD015, DD020, DD021, DD022, DD023, DD024,
+ DD025, DD030, DD031) = CODES
 
 
 def markdown_table() -> str:

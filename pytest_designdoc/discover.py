@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
 from . import safepath
+from .codes import DD020, DD030
 from .model import DesignDoc, Finding, Severity
 from .parse import DocParser, decode
 
@@ -36,8 +37,8 @@ def discover(
             paths.setdefault(match.path, match)
         for escape in found.escapes:
             findings.append(
-                Finding("DD030", Severity.ERROR, escape, 1, "symlink points outside rootdir: refused, not read",
-                        "design docs must live inside the project")
+                DD030.finding(escape, 1, "symlink points outside rootdir: refused, not read",
+                              "design docs must live inside the project")
             )
     docs: list[DesignDoc] = []
     for path in sorted(paths):
@@ -53,7 +54,7 @@ def read_doc(root: str, resolved: safepath.Resolved, parser: DocParser) -> tuple
     path = resolved.path
 
     def unreadable(message: str, hint: str, severity: Severity = Severity.WARNING) -> tuple[None, Finding]:
-        return None, Finding("DD020", severity, path, 1, message, hint)
+        return None, DD020.finding(path, 1, message, hint, severity=severity)
 
     if resolved.kind == "dir":
         return unreadable("matches a design doc pattern but is a directory", "rename it or narrow designdoc_paths")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Optional, Protocol, Sequence
 
 from .evidence import Evidence, FileEvidence
+from .codes import Code, DD002, DD010, DD012, DD013, DD014, DD031
 from .model import (
     DesignDoc,
     DocResult,
@@ -135,13 +136,13 @@ def evaluate(
     for key, (path, line) in sorted(evidence.marker_keys.items()):
         if not is_marker_key(key):
             findings.append(
-                Finding("DD031", Severity.ERROR, path, line, f"marker designdoc({key!r}) is not one key: it credits nothing",
-                        "one key per marker: @pytest.mark.designdoc('A') and @pytest.mark.designdoc('B')",
-                        Subject(test=path)))
+                DD031.finding(path, line, f"marker designdoc({key!r}) is not one key: it credits nothing",
+                              "one key per marker: @pytest.mark.designdoc('A') and @pytest.mark.designdoc('B')",
+                              Subject(test=path)))
         elif key not in keys:
             findings.append(
-                Finding("DD031", Severity.ERROR, path, line, f"marker designdoc({key!r}) names an unknown key",
-                        f"known keys: {', '.join(sorted(keys)) or 'none'}")
+                DD031.finding(path, line, f"marker designdoc({key!r}) names an unknown key",
+                              f"known keys: {', '.join(sorted(keys)) or 'none'}")
             )
     return Report(rootdir=rootdir, created=created, docs=docs, findings=tuple(sorted(findings, key=lambda f: f.sort_key)),
                   coverage_note=coverage.note, coverage_source=coverage.source,
@@ -192,9 +193,9 @@ def _doc(doc_plan: DocPlan, evidence: Evidence, collect_only: bool, judge: _Goal
     if not_run:
         findings.append(_rows_not_run(doc.path, not_run))
     if judge.lost > lost_before:
-        findings.append(Finding("DD013", Severity.ERROR, doc.path, doc.line,
-                                f"coverage goals could not be measured: {judge.coverage.problem}",
-                                judge.coverage.hint))
+        findings.append(DD013.finding(doc.path, doc.line,
+                                      f"coverage goals could not be measured: {judge.coverage.problem}",
+                                      judge.coverage.hint, severity=Severity.ERROR))
     findings = _as_enforced(doc, findings)
     return DocResult(doc, doc_plan.files, tuple(rows), tuple(sorted(findings, key=lambda f: f.sort_key)))
 
@@ -206,9 +207,9 @@ def _rows_not_run(path: str, not_run: list[tuple[int, int, str]]) -> Finding:
     else:
         message = f"{len(not_run)} rows not run in this session: " + "; ".join(
             f"line {line}: {why}" for _, line, why in not_run)
-    return Finding("DD014", Severity.WARNING, path, not_run[0][1], message,
-                   "their coverage goals are not_run; run the rows' test files whole to check them",
-                   Subject(row=not_run[0][0]))
+    return DD014.finding(path, not_run[0][1], message,
+                         "their coverage goals are not_run; run the rows' test files whole to check them",
+                         Subject(row=not_run[0][0]))
 
 
 def _row(
@@ -218,7 +219,8 @@ def _row(
     row_plan = doc_plan.rows[index]
     path = doc_plan.doc.path
     run = _RowRun.of(row_plan, evidence, collect_only=collect_only)
-    findings = [Finding("DD002", severity, path, row_plan.row.line, message, hint, Subject(test=test_file, row=index))
+    findings = [DD002.finding(path, row_plan.row.line, message, hint, Subject(test=test_file, row=index),
+                              severity=severity)
                 for test_file, (severity, message, hint) in run.problems]
     scope = RowScope(row_plan.test_files, doc_plan.doc.key) if run.ran and not collect_only else None
     goals = tuple(judge.judge(goal, scope, path, findings, Subject(row=index, goal=number))
@@ -334,33 +336,33 @@ class _GoalJudge:
         if self.coverage.figures is None:
             return _undecided(plan, GoalStatus.NOT_RUN)
         if goal.metric is Metric.CHANGED and not self.coverage.changed.ref:
-            findings.append(Finding("DD013", Severity.WARNING, path, goal.line,
-                                    f"goal '{goal.text}' measures what a pull request changes, and no base was given",
-                                    "run with --designdoc-base REF (e.g. origin/main; ini designdoc_base)", subject))
+            findings.append(DD013.finding(
+                path, goal.line, f"goal '{goal.text}' measures what a pull request changes, and no base was given",
+                "run with --designdoc-base REF (e.g. origin/main; ini designdoc_base)", subject, severity=Severity.WARNING))
             return replace(_undecided(plan, GoalStatus.NOT_RUN), reason="no --designdoc-base to compare with")
         row = scope if self.row_scope else None
 
-        def failed(code: str, message: str, hint: str) -> None:
-            findings.append(Finding(code, Severity.ERROR, path, goal.line, message, hint, subject))
+        def failed(code: Code, message: str, hint: str) -> None:
+            findings.append(code.finding(path, goal.line, message, hint, subject, severity=Severity.ERROR))
 
         if goal.kind is GoalKind.PERCENT:
             for early in sorted(set(plan.files) & self.coverage.preimported):
                 if (path, early) not in self.warned:
                     self.warned.add((path, early))
-                    findings.append(Finding(
-                        "DD013", Severity.WARNING, path, goal.line,
+                    findings.append(DD013.finding(
+                        path, goal.line,
                         f"'{early}' was imported before coverage started, so its import-time lines count as "
                         "missed (as with pytest --cov)",
                         "pytest or a plugin imports it first; run `coverage run -m pytest --designdoc` "
-                        "to measure it from the start", subject))
+                        "to measure it from the start", subject, severity=Severity.WARNING))
         try:
             return self._decide(plan, scope, row, failed)
         except Unmeasurable as exc:
-            failed("DD013", f"goal '{goal.text}' cannot be measured: {exc.reason}", exc.hint)
+            failed(DD013, f"goal '{goal.text}' cannot be measured: {exc.reason}", exc.hint)
             return _undecided(plan, GoalStatus.UNMEASURABLE)
 
     def _decide(
-        self, plan: GoalPlan, scope: RowScope, row: Optional[RowScope], failed: Callable[[str, str, str], None]
+        self, plan: GoalPlan, scope: RowScope, row: Optional[RowScope], failed: Callable[[Code, str, str], None]
     ) -> GoalResult:
         goal = plan.goal
         figures = self.coverage.figures
@@ -375,7 +377,7 @@ class _GoalJudge:
         results = [(group, figures.figure(group, goal.metric, row)) for group in groups]
         failing = [(group, figure) for group, figure in results if not meets(figure.actual, goal.required)]
         for group, figure in failing:
-            failed("DD010", f"{percent_text(figure.actual)}% < {goal.required:g}% ({goal.metric.value}) "
+            failed(DD010, f"{percent_text(figure.actual)}% < {goal.required:g}% ({goal.metric.value}) "
                             f"of {', '.join(group)}",
                    f"measured over {_whose(self.row_scope)}" + _missing_hint(figure))
         lowest = min(figure.actual for _, figure in results)
@@ -384,7 +386,7 @@ class _GoalJudge:
 
 
     def _changed_verdict(self, plan: GoalPlan, row: Optional[RowScope],
-                         failed: Callable[[str, str, str], None]) -> GoalResult:
+                         failed: Callable[[Code, str, str], None]) -> GoalResult:
         """A changed-lines goal: the share of the statements the pull request changes that the row ran."""
         goal = plan.goal
         changed = self.coverage.changed
@@ -398,14 +400,14 @@ class _GoalJudge:
                               reason=f"no changed lines in its files since {changed.base}")
         met = meets(figure.actual, goal.required)
         if not met:
-            failed("DD010", f"{percent_text(figure.actual)}% < {goal.required:g}% (changed lines since "
+            failed(DD010, f"{percent_text(figure.actual)}% < {goal.required:g}% (changed lines since "
                             f"{changed.base}) of {', '.join(plan.files)}",
                    f"measured over {_whose(self.row_scope)}" + _missing_hint(figure))
         return GoalResult(goal, GoalStatus.MET if met else GoalStatus.FAILED, figure.actual, plan.files,
                           missing="; ".join(figure.missing))
 
     def _functions_verdict(self, plan: GoalPlan, figure: Figure, scope: RowScope,
-                           failed: Callable[[str, str, str], None]) -> GoalResult:
+                           failed: Callable[[Code, str, str], None]) -> GoalResult:
         """A symbol or public-API goal: its share of the bodies (statements, branches), or every function executed."""
         goal = plan.goal
         where = f"{plan.symbol_file}:{plan.symbol.line}-{plan.symbol.end}" if plan.symbol else ", ".join(plan.files)
@@ -414,12 +416,12 @@ class _GoalJudge:
             if not met:
                 name = goal.symbol if not goal.public else " of ".join(filter(None, ("public API", goal.symbol)))
                 metric = (goal.metric or Metric.LINE).value
-                failed("DD010", f"{name}: {percent_text(figure.actual)}% < {goal.required:g}% ({metric}) of {where}",
+                failed(DD010, f"{name}: {percent_text(figure.actual)}% < {goal.required:g}% ({metric}) of {where}",
                        f"measured over {_whose(self.row_scope)}; missing: {figure.missing_lines}")
         else:
             met = not figure.missing
             if not met:
-                failed("DD012", _not_executed(plan, figure, where, _whose(self.row_scope)),
+                failed(DD012, _not_executed(plan, figure, where, _whose(self.row_scope)),
                        "write a test in this row that calls it, or link one with "
                        f"@pytest.mark.designdoc({scope.key!r})")
         return GoalResult(goal, GoalStatus.MET if met else GoalStatus.FAILED, figure.actual, plan.files,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Optional, Sequence
 
+from .codes import DD005
 from .model import FileCheck, Finding, Section, Severity, Status, Subject
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from .git import Commit, Git
     from .plan import DocPlan, Plan
 
-CODE = "DD005"
 _CHECKED = {Status.IMPLEMENTED: Severity.ERROR, Status.ACCEPTED: Severity.WARNING}
 
 
@@ -70,15 +70,16 @@ def _doc_findings(doc: DocPlan, git: Git) -> tuple[Finding, ...]:
     try:
         added = git.first_added(path)
         if added is None:
-            return (Finding(CODE, Severity.INFO, path, doc.doc.line,
-                            f"{path} is not committed yet, so its Files entries are not checked against git history",
-                            "commit the doc; the check runs from then on"),)
-        return tuple(Finding(CODE, severity, path, entry.line, message, hint, Subject(file=entry.path))
+            return (DD005.finding(
+                path, doc.doc.line, f"{path} is not committed yet, so its Files entries are not checked against git history",
+                "commit the doc; the check runs from then on", severity=Severity.INFO),)
+        return tuple(DD005.finding(path, entry.line, message, hint, Subject(file=entry.path), severity=severity)
                      for entry in doc.files if entry.exists
                      for message, hint in [_contradiction(entry, added, git)] if message)
     except GitUnavailable as exc:
-        return (Finding(CODE, Severity.INFO, path, doc.doc.line,
-                        f"the Files entries were not checked against git history: {exc.reason}", exc.hint),)
+        return (DD005.finding(path, doc.doc.line,
+                              f"the Files entries were not checked against git history: {exc.reason}", exc.hint,
+                              severity=Severity.INFO),)
 
 
 def _contradiction(entry: FileCheck, added: Commit, git: Git) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator, Optional
 from urllib.parse import unquote
 
 from .goals import looks_like_file, parse_goal, split_goals
+from .codes import Code, DD020, DD021, DD022
 from .model import DesignDoc, FileEntry, Finding, Goal, Section, Severity, Status, TestRow
 
 GoalParser = Callable[[str, int], Goal]
@@ -215,8 +216,8 @@ class _DocBuilder:
     def line_of(self, token: dict[str, Any]) -> int:
         return bisect.bisect_right(self._line_starts, token.get("offset", 0))
 
-    def finding(self, code: str, line: int, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
-        self.findings.append(Finding(code, severity, self.path, line, message, hint))
+    def finding(self, code: Code, line: int, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+        self.findings.append(code.finding(self.path, line, message, hint, severity=severity))
 
     def build(self) -> Optional[DesignDoc]:
         tokens = self.parser.tokens(self.text)
@@ -253,7 +254,7 @@ class _DocBuilder:
                 section_has_table = self._read_nested_table(section, token["children"][0], section_line, token)
             elif kind == _HTML:
                 section_has_table = True
-                self.finding("DD020", self.line_of(token), f"the table of section '{_SECTION_TITLES[section]}' is an "
+                self.finding(DD020, self.line_of(token), f"the table of section '{_SECTION_TITLES[section]}' is an "
                              "HTML <table>: it was not read", "write it as a Markdown table (| File Path | … |) "
                              "so that what it lists is checked", Severity.WARNING)
         if section is not None:
@@ -308,14 +309,14 @@ class _DocBuilder:
                        if _NESTED_TABLE_ROW.match(text)), None)
         if nested is not None:
             self.finding(
-                "DD020", nested,
+                DD020, nested,
                 f"the table of section '{_SECTION_TITLES[section]}' is inside a blockquote or list: it was not read",
                 "move the table out of the blockquote or list (no '>' or '- ' before its rows)",
                 Severity.WARNING,
             )
         else:
             self.finding(
-                "DD020",
+                DD020,
                 line,
                 f"section '{_SECTION_TITLES[section]}' has no table",
                 "add a table with a 'File Path' column" if section is not Section.TESTS
@@ -346,7 +347,7 @@ class _DocBuilder:
     def _check_title_leftover(self, title: str, line: int) -> None:
         if "Feature Design" == title.strip():
             self.finding(
-                "DD022", line, "template leftover: title is still 'Feature Design'",
+                DD022, line, "template leftover: title is still 'Feature Design'",
                 "give the doc its feature's title", Severity.WARNING,
             )
 
@@ -359,7 +360,7 @@ class _DocBuilder:
                 leftover = next((text for text in TEMPLATE_LEFTOVERS if text in cell["source"]), None)
                 if leftover is not None:
                     self.finding(
-                        "DD022", first + 2 + index,
+                        DD022, first + 2 + index,
                         f"template leftover '{leftover}' in '{_short(_plain(cell['children']))}'",
                         "replace the template's placeholder with the real value or delete the row",
                         Severity.WARNING,
@@ -413,7 +414,7 @@ class _DocBuilder:
     ) -> None:
         found = ", ".join(cell.plain for cell in head) or "none"
         self.finding(
-            "DD020",
+            DD020,
             line,
             f"'{_SECTION_TITLES[section]}' table has no '{wanted}' column (columns: {found})",
             f"name the column '{wanted}' (or one of: {', '.join(a.title() for a in aliases)})",
@@ -430,7 +431,7 @@ class _DocBuilder:
         paths = [t for t in tokens if t and looks_like_file(t) and not _URL_SCHEME.match(t)]
         if not paths:
             self.finding(
-                "DD020", line, f"no file path found in '{_short(cell.plain)}'",
+                DD020, line, f"no file path found in '{_short(cell.plain)}'",
                 "write paths relative to rootdir, e.g. `tests/unit/test_auth.py`", Severity.WARNING,
             )
         return paths
@@ -446,7 +447,7 @@ class _DocBuilder:
         width = _cell_count(lines[0])
         if _cell_count(lines[1]) != width:
             self.finding(
-                "DD020", first + 1, f"table delimiter row has {_cell_count(lines[1])} cells, header has {width}",
+                DD020, first + 1, f"table delimiter row has {_cell_count(lines[1])} cells, header has {width}",
                 "give the delimiter row one '---' per column",
             )
             return True
@@ -456,13 +457,13 @@ class _DocBuilder:
             lines[:2] + [_as_width(row, width) for row in lines[2:]])) if token["type"] == "table"), None)
         if table is None:
             index, cells = odd[0] if odd else (0, width)
-            self.finding("DD020", first + 2 + index, f"table row has {cells} cells, header has {width}: "
+            self.finding(DD020, first + 2 + index, f"table row has {cells} cells, header has {width}: "
                          "the table is unreadable", "escape '|' inside cells (also inside code spans) as '\\|'")
             return True
         for index, cells in odd:
             extra = cells - width
             what = "padded with empty cells" if extra < 0 else f"{extra} extra cell{'s' if extra > 1 else ''} dropped"
-            self.finding("DD020", first + 2 + index, f"table row has {cells} cells, header has {width}: read as "
+            self.finding(DD020, first + 2 + index, f"table row has {cells} cells, header has {width}: read as "
                          f"GitHub shows it ({what})", "give every row one cell per column; escape '|' in a cell "
                          "as '\\|'", Severity.WARNING)
         table["offset"] = offset
@@ -613,16 +614,16 @@ def _front_matter(path: str, text: str) -> Optional[_FrontMatter]:
         return None
     end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
     if end is None:
-        return _FrontMatter({}, 0, [Finding(
-            "DD021", Severity.ERROR, path, 1, "front matter opened with '---' is never closed: none of it was read",
-            "close it with a line '---' after the last key (or start the doc with its title)")])
+        return _FrontMatter({}, 0, [DD021.finding(
+            path, 1, "front matter opened with '---' is never closed: none of it was read",
+            "close it with a line '---' after the last key (or start the doc with its title)", severity=Severity.ERROR)])
     source = text[4 : 4 + end.start()]
     end_line = text[: 4 + end.end()].count("\n") + 1
     findings: list[Finding] = []
     front = _FrontMatter({}, end_line, findings)
 
     def bad(line: int, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
-        findings.append(Finding("DD021", severity, path, line, message, hint))
+        findings.append(DD021.finding(path, line, message, hint, severity=severity))
 
     if len(source) > MAX_FRONT_MATTER:
         bad(1, f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB", "keep front matter to a few keys")

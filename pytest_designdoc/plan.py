@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Sequence, Union
 
 from . import safepath
-from .model import DesignDoc, FileCheck, Finding, GoalKind, Metric, Section, Severity, Subject, TestRow
+from .codes import DD001, DD003, DD004, DD023, DD030
+from .model import DesignDoc, FileCheck, Finding, GoalKind, Metric, Section, Subject, TestRow
 from .sources import ProjectSources
 from .targets import GoalPlan, ParsedSource, TargetResolver
 
@@ -99,8 +100,8 @@ class Plan:
 
 
 _MISSING = {
-    Section.CREATE: ("DD003", "Files to Create"),
-    Section.MODIFY: ("DD004", "Files to Modify"),
+    Section.CREATE: (DD003, "Files to Create"),
+    Section.MODIFY: (DD004, "Files to Modify"),
 }
 
 
@@ -130,8 +131,8 @@ def plan(
             for doc in same:
                 others = ", ".join(o.path for o in same if o is not doc)
                 duplicates[doc.path].append(
-                    Finding("DD023", Severity.ERROR, doc.path, doc.line, f"duplicate key '{key}' (also in {others})",
-                            "give each design doc its own key (H1 or front matter 'key:')")
+                    DD023.finding(doc.path, doc.line, f"duplicate key '{key}' (also in {others})",
+                                  "give each design doc its own key (H1 or front matter 'key:')")
                 )
     planner = _Planner(root, is_test_file, skip_dir, coverage_config)
     doc_plans = [planner.doc(doc, duplicates.get(doc.path, [])) for doc in docs]
@@ -174,8 +175,8 @@ class _Planner:
 
     def refuse(self, raw: str, line: int, subject: Subject) -> None:
         self.findings.append(
-            Finding("DD030", Severity.ERROR, self.path, line, f"path '{raw}' escapes rootdir: refused, not read",
-                    "list paths relative to rootdir, without '..', '~' or a leading '/'", subject)
+            DD030.finding(self.path, line, f"path '{raw}' escapes rootdir: refused, not read",
+                          "list paths relative to rootdir, without '..', '~' or a leading '/'", subject)
         )
 
     def matches(self, raw: str, line: int, subject: Subject) -> Optional[tuple[safepath.Resolved, ...]]:
@@ -198,8 +199,8 @@ class _Planner:
             code, title = _MISSING[section]
             pattern = " (glob matches nothing)" if safepath.has_magic(raw) else ""
             self.findings.append(
-                Finding(code, Severity.ERROR, self.path, line, f"{title} entry '{raw}' is missing{pattern}",
-                        "create the file, or update the design doc if it moved or was renamed", subject)
+                code.finding(self.path, line, f"{title} entry '{raw}' is missing{pattern}",
+                             "create the file, or update the design doc if it moved or was renamed", subject)
             )
         return FileCheck(section, raw, line, bool(matches), tuple(m.path for m in matches or ()))
 
@@ -213,8 +214,8 @@ class _Planner:
                 tests = [m.path for m in inside.matches if m.kind == "file" and self.is_test_file(m.path)]
                 if not tests:
                     self.findings.append(
-                        Finding("DD001", Severity.ERROR, self.path, line, f"test directory '{raw}' holds no test file",
-                                "add tests there, or list the test files themselves", subject)
+                        DD001.finding(self.path, line, f"test directory '{raw}' holds no test file",
+                                      "add tests there, or list the test files themselves", subject)
                     )
                 files.extend(tests)
             else:
@@ -222,7 +223,7 @@ class _Planner:
         if matches == ():
             what = "glob matches nothing" if safepath.has_magic(raw) else "does not exist"
             self.findings.append(
-                Finding("DD001", Severity.ERROR, self.path, line, f"listed test file '{raw}' {what}",
-                        "write the tests the design promises, or update the Test Strategy row", subject)
+                DD001.finding(self.path, line, f"listed test file '{raw}' {what}",
+                              "write the tests the design promises, or update the Test Strategy row", subject)
             )
         return TestPathCheck(raw, tuple(sorted(set(files))))

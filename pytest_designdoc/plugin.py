@@ -10,8 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
-from dataclasses import replace
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import pytest
@@ -27,7 +25,6 @@ if TYPE_CHECKING:
     from .measure import CoreChoice, CoverageOutcome, CoverageSource
     from .model import Goal, Report
     from .plan import Plan
-    from .report.data import ReportData
 
 PLUGIN_NAME = "designdoc-session"
 EVIDENCE_NAME = "designdoc-evidence"

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, cast
 
 from .evidence import Evidence, EvidenceRecorder
 from .evidence_data import CoverageEvidenceData, EvidenceFileData, ImportGraphData, RunData
-from .model import Finding, Severity
+from .codes import DD025
+from .model import Finding
 from .safepath import size_text
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from .measure import CoverageOutcome
 
 SCHEMA = "pytest-designdoc/evidence/v1"
-CODE = "DD025"
 MAX_COVERAGE_SCRIPT_BYTES = 256 * 1024 * 1024
 """The most a job's coverage data may decompress to: a zlib bomb stops here, not at the end of memory."""
 
@@ -182,10 +182,9 @@ def changed_docs(shards: Sequence[Shard], current: Mapping[str, str]) -> list[Fi
     for path, sha256 in sorted(current.items()):
         differs = [shard.path for shard in shards if shard.docs.get(path) != sha256]
         if differs:
-            findings.append(Finding(
-                CODE, Severity.WARNING, path, 1,
-                f"the doc differs from the one {', '.join(differs)} ran against (changed between the jobs and the "
-                "merge, or new)", "run the jobs and the merge on the same commit"))
+            findings.append(DD025.finding(
+                path, 1, f"the doc differs from the one {', '.join(differs)} ran against (changed between the jobs and "
+                "the merge, or new)", "run the jobs and the merge on the same commit"))
     return findings
 
 

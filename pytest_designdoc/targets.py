@@ -17,6 +17,7 @@ from typing import Callable, Optional, Sequence, Union
 
 from . import safepath, sources
 from .goals import looks_like_a_goal
+from .codes import Code, DD011, DD013, DD015, DD030
 from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
 from .symbols import (Import, Span, Symbol, SymbolSyntaxError, defined_names, find_symbol, import_of, parse_source,
                       public_functions, public_imports, public_part, star_exports)
@@ -94,8 +95,9 @@ class TargetResolver:
         found = self._resolve(path)
         return found.real if found.kind == "file" else None
 
-    def finding(self, code: str, severity: Severity, goal: Goal, message: str, hint: str = "") -> None:
-        self.findings.append(Finding(code, severity, self.doc_path, goal.line, message, hint, self._subject))
+    def finding(self, code: Code, goal: Goal, message: str, hint: str = "", *,
+                severity: Optional[Severity] = None) -> None:
+        self.findings.append(code.finding(self.doc_path, goal.line, message, hint, self._subject, severity=severity))
 
     def resolve(self, goal: Goal, subject: Subject = Subject()) -> GoalPlan:
         """The goal's targets and symbol; its findings are about ``subject`` (its row and place in it)."""
@@ -103,7 +105,7 @@ class TargetResolver:
         if goal.kind is GoalKind.MANUAL:
             named = looks_like_a_goal(goal.text)
             if named:
-                self.finding("DD015", Severity.WARNING, goal,
+                self.finding(DD015, goal,
                              f"goal '{goal.text}' is not understood as a coverage goal, so nobody checks it "
                              f"(it names {named})",
                              "write `90% of src/app.py`, `85% line coverage of src/app.py`, `login()`, "
@@ -124,9 +126,10 @@ class TargetResolver:
             return GoalPlan(goal, status=GoalStatus.UNMEASURABLE,
                             reason="the doc's Python source files do not exist yet (DD003/DD004): nothing to measure")
         else:
-            self.finding("DD013", Severity.WARNING, goal, f"goal '{goal.text}' has no measurable target",
+            self.finding(DD013, goal, f"goal '{goal.text}' has no measurable target",
                          "the doc lists no Python source file: name the file in the goal "
-                         "(`90% of src/app.py`) or list it under Files to Create / Files to Modify")
+                         "(`90% of src/app.py`) or list it under Files to Create / Files to Modify",
+                         severity=Severity.WARNING)
             return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
         if goal.public and goal.symbol is None:
             return self._public_api(goal, files if goal.files else [path for path in files if _public_module(path)])
@@ -137,7 +140,7 @@ class TargetResolver:
     def file(self, goal: Goal, name: str) -> Optional[str]:
         path = safepath.normalize(name)
         if path is None or not path:
-            self.finding("DD030", Severity.ERROR, goal, f"goal target '{name}' escapes rootdir: refused, not read",
+            self.finding(DD030, goal, f"goal target '{name}' escapes rootdir: refused, not read",
                          "name files relative to rootdir, without '..', '~' or a leading '/'")
             return None
         candidates = [p for p in self.listed if p == path] or [p for p in self.listed if p.endswith("/" + path)]
@@ -145,14 +148,15 @@ class TargetResolver:
             found = self._resolve(path)
             candidates = [found.path] if found.kind != "missing" else self._in_project(path)
         if len(candidates) > 1:
-            self.finding("DD013", Severity.ERROR, goal, f"goal target '{name}' is ambiguous: "
-                         f"it matches {', '.join(candidates)}", "write more of the path to pick one file")
+            self.finding(DD013, goal, f"goal target '{name}' is ambiguous: "
+                         f"it matches {', '.join(candidates)}", "write more of the path to pick one file",
+                         severity=Severity.ERROR)
             return None
         found = self._resolve(candidates[0]) if candidates else safepath.Resolved(path, "missing")
         problem = self._file_problem(found, name, path)
         if problem is not None:
             code, severity, message, hint = problem
-            self.finding(code, severity, goal, message, hint)
+            self.finding(code, goal, message, hint, severity=severity)
             return None
         return found.real
 
@@ -162,9 +166,9 @@ class TargetResolver:
         return self.project.ending_with(path) or (self.project.ending_with(package) if package else None) or []
 
     def _file_problem(self, found: safepath.Resolved, name: str,
-                      path: str) -> Optional[tuple[str, Severity, str, str]]:
+                      path: str) -> Optional[tuple[Code, Severity, str, str]]:
         if found.kind == "escape":
-            return ("DD030", Severity.ERROR, f"goal target '{name}' escapes rootdir: refused, not read",
+            return (DD030, Severity.ERROR, f"goal target '{name}' escapes rootdir: refused, not read",
                     "symlinks out of the project are not followed")
         if found.kind != "file":
             alike = [listed for listed in self.listed if listed.rsplit("/", 1)[-1] == path.rsplit("/", 1)[-1]]
@@ -172,11 +176,11 @@ class TargetResolver:
             guess = f"did you mean {', '.join(alike)}? " if alike else ""
             unsearched = "" if self.project.files is not None else (
                 f" (its source dirs hold more than {sources.MAX_SOURCE_FILES} Python files: not searched)")
-            return ("DD013", Severity.ERROR, f"goal target '{name}' is not a file in the project{unsearched}",
+            return (DD013, Severity.ERROR, f"goal target '{name}' is not a file in the project{unsearched}",
                     f"{guess}the goal names a file that does not exist: was it renamed or moved? "
                     "Write its path from rootdir, or list it in the doc's Files tables")
         if not found.real.endswith(".py"):
-            return ("DD013", Severity.WARNING, f"goal target '{name}' is not a Python file",
+            return (DD013, Severity.WARNING, f"goal target '{name}' is not a Python file",
                     "coverage.py measures Python source files only")
         return None
 
@@ -197,14 +201,14 @@ class TargetResolver:
             where = ", ".join(files)
             close = self._defined_elsewhere(goal.symbol, files) or self._close_names(goal.symbol, files)
             guess = f"did you mean {', '.join(close)}? " if close else ""
-            self.finding("DD011", Severity.ERROR, goal, f"symbol '{goal.symbol}' not found in {where}",
+            self.finding(DD011, goal, f"symbol '{goal.symbol}' not found in {where}",
                          f"{guess}the design names code that does not exist: was it renamed or moved? "
                          "Update the doc or write the code")
             return GoalPlan(goal, tuple(files), status=GoalStatus.FAILED)
         if len(found) > 1:
-            self.finding("DD013", Severity.ERROR, goal, f"symbol '{goal.symbol}' is ambiguous: "
+            self.finding(DD013, goal, f"symbol '{goal.symbol}' is ambiguous: "
                          f"defined in {', '.join(path for path, _ in found)}",
-                         f"name the file: `path/to/file.py::{goal.symbol}`")
+                         f"name the file: `path/to/file.py::{goal.symbol}`", severity=Severity.ERROR)
             return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
         path, symbol = found[0]
         return self._symbol_plan(goal, path, symbol)
@@ -288,9 +292,10 @@ class TargetResolver:
         return None
 
     def _no_public_api(self, goal: Goal, where: str) -> GoalPlan:
-        self.finding("DD013", Severity.WARNING, goal, f"goal '{goal.text}' has nothing to measure: "
+        self.finding(DD013, goal, f"goal '{goal.text}' has nothing to measure: "
                      f"no public function or method in {where}",
-                     "public means listed in a literal __all__, or named without a leading '_'")
+                     "public means listed in a literal __all__, or named without a leading '_'",
+                     severity=Severity.WARNING)
         return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
 
     def _by_module(self, goal: Goal) -> Optional[GoalPlan]:
@@ -373,7 +378,7 @@ class TargetResolver:
             self.trees[path] = self._read_tree(path)
         tree = self.trees[path]
         if isinstance(tree, str):
-            self.finding("DD011", Severity.ERROR, goal, f"cannot look up '{goal.symbol or goal.text}': {tree}",
+            self.finding(DD011, goal, f"cannot look up '{goal.symbol or goal.text}': {tree}",
                          "fix the source file so that Python can parse it")
             return None
         return tree

@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any, Callable, Optional, Sequence
 
 from . import safepath
+from .codes import DD024, DD030
 from .model import DocResult, Finding, GoalStatus, Report, Severity, Subject, Waived, Waiver
 
-CODE = "DD024"
 RUNTIME_CODES = frozenset({"DD002", "DD010", "DD012", "DD013", "DD014"})
 """Codes only a test run can produce: a lint, or a run that did not run the doc's rows, cannot call their waivers stale."""
 
@@ -41,9 +41,9 @@ def load(root: str, path: str) -> WaiverFile:
     try:
         text = safepath.read_inside(root, path, MAX_BYTES).decode("utf-8")
     except safepath.Escapes:
-        return WaiverFile(path, findings=(Finding("DD030", Severity.ERROR, path, 1,
-                                                  "waiver file escapes rootdir: refused, not read",
-                                                  "keep designdoc_baseline inside the project"),))
+        return WaiverFile(path, findings=(DD030.finding(path, 1,
+                                                        "waiver file escapes rootdir: refused, not read",
+                                                        "keep designdoc_baseline inside the project"),))
     except safepath.Missing:
         return _broken(path, 1, f"waiver file '{path}' (designdoc_baseline) does not exist",
                        "write it with: designdoc baseline --reason TEXT --expires YYYY-MM-DD, "
@@ -76,9 +76,9 @@ def parse(path: str, text: str) -> WaiverFile:
             entries is None or isinstance(entries[1], yaml.SequenceNode) or _is_null(entries[1])):
         return _broken(path, 1, "waiver file must be a mapping with a 'waivers:' list",
                        "see the waiver format in docs/usage.md")
-    findings = [Finding(CODE, Severity.WARNING, path, _line(key), f"unknown top-level key '{name}' ignored",
-                        "the waiver file has one key, 'waivers'") for name, (key, _) in _mapping(root).items()
-                if name != "waivers"]
+    findings = [DD024.finding(path, _line(key), f"unknown top-level key '{name}' ignored",
+                              "the waiver file has one key, 'waivers'", severity=Severity.WARNING)
+                for name, (key, _) in _mapping(root).items() if name != "waivers"]
     waivers = []
     for node in entries[1].value if entries is not None and isinstance(entries[1], yaml.SequenceNode) else []:
         waiver = _waiver(path, node, findings)
@@ -93,7 +93,7 @@ def _waiver(path: str, node: Any, findings: list[Finding]) -> Optional[Waiver]:
     line = _line(node)
 
     def problem(message: str, hint: str, at: int = line, severity: Severity = Severity.ERROR) -> None:
-        findings.append(Finding(CODE, severity, path, at, message, hint))
+        findings.append(DD024.finding(path, at, message, hint, severity=severity))
 
     if not isinstance(node, yaml.MappingNode):
         problem("waiver entry is not a mapping", "each entry has code, doc, reason, expires (and match, owner)")
@@ -151,7 +151,7 @@ def _line(node: Any) -> int:
 
 
 def _broken(path: str, line: int, message: str, hint: str) -> WaiverFile:
-    return WaiverFile(path, findings=(Finding(CODE, Severity.ERROR, path, line, message, hint),))
+    return WaiverFile(path, findings=(DD024.finding(path, line, message, hint, severity=Severity.ERROR),))
 
 
 def _first_line(exc: Exception) -> str:
@@ -204,10 +204,9 @@ class WaiverJudge:
             if why is None:
                 continue
             match = f" matching '{waiver.match}'" if waiver.match else ""
-            findings.append(Finding(
-                CODE, Severity.WARNING, waiver.path, waiver.line,
-                f"stale waiver: {waiver.code} in {waiver.doc}{match} matches no finding{why}",
-                "remove it: the finding it waived is gone"))
+            findings.append(DD024.finding(waiver.path, waiver.line,
+                                          f"stale waiver: {waiver.code} in {waiver.doc}{match} matches no finding{why}",
+                                          "remove it: the finding it waived is gone", severity=Severity.WARNING))
         return findings
 
 

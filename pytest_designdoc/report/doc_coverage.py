@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 from xml.sax.saxutils import quoteattr
 
 if TYPE_CHECKING:
-    from ..evaluate import CoverageEvidence, CoverageFigures, FileLines
+    from ..evaluate import CoverageEvidence, FileLines
     from ..model import Report
     from ..plan import Plan
 

@@ -340,3 +340,35 @@ def test_a_goal_parser_hook_that_misbehaves_is_a_usage_error_naming_it(project: 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
+def test_the_architecture_notes_plugin_table_names_every_plugin_a_run_registers(project: Project) -> None:
+    import re
+
+    table = (Path(__file__).parents[2] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `\w+` \(`(designdoc-[\w-]+)`\) \|", table, re.MULTILINE))
+    project.write("src/app.py", "def login():\n    return True\n")
+    project.write("tests/test_app.py", """
+        import json
+
+
+        def test_plugins(pytestconfig):
+            names = [name for name, _ in pytestconfig.pluginmanager.list_name_plugin()
+                     if name and name.startswith("designdoc-")]
+            with open("plugins.json", "w") as out:
+                json.dump(names, out)
+        """)
+    project.doc("app.md", """
+        # APP-1 - The app
+
+        ## Test Strategy
+
+        | Test Type | Files | Coverage Goals |
+        |-----------|-------|----------------|
+        | Unit | `tests/test_app.py` | `src/app.py` 1% |
+        """)
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-select", "APP-*")
+    result.assert_outcomes(passed=1)
+    registered = set(json.loads((project.path / "plugins.json").read_text(encoding="utf-8")))
+    assert registered == documented
+    assert len(documented) == 6

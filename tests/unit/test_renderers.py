@@ -7,6 +7,7 @@ their own standards: JUnit against junit-10.xsd, SARIF against the SARIF
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -251,11 +252,17 @@ def test_the_catalogue_is_the_readme_and_what_the_package_emits() -> None:
 
     root = Path(__file__).resolve().parents[2]
     assert markdown_table() in (root / "README.md").read_text(encoding="utf-8")
-    emitted = set()
+    emitted, literals = set(), []
     for source in (root / "pytest_designdoc").rglob("*.py"):
         if source.name != "codes.py":
-            emitted.update(re.findall(r'"(DD\d{3})"', source.read_text(encoding="utf-8")))
+            tree = ast.parse(source.read_text(encoding="utf-8"))
+            emitted.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name)
+                           and re.fullmatch(r"DD\d{3}", node.id))
+            literals.extend(f"{source.name}:{call.lineno}" for call in ast.walk(tree) if isinstance(call, ast.Call)
+                            and isinstance(call.func, ast.Name) and call.func.id == "Finding"
+                            and call.args and isinstance(call.args[0], ast.Constant))
     assert emitted == set(BY_CODE), "every code the package emits is catalogued, and no other"
+    assert literals == [], "findings are made through the catalogue (codes.DD010.finding), not from a string"
 
 
 def test_html_says_beside_each_undecided_or_failed_goal_why(sample: dict[str, Any]) -> None:
@@ -293,3 +300,15 @@ def test_the_usage_guide_states_each_goal_status_as_the_reports_do() -> None:
     for status, meaning in GOAL_STATUS_MEANINGS.items():
         assert f"* `{status}`: {meaning}\n" in guide
 
+
+
+def test_a_code_whose_severity_depends_on_the_case_needs_one_and_the_others_default() -> None:
+    from pytest_designdoc import codes
+    from pytest_designdoc.model import Finding, Severity, Subject
+
+    assert codes.DD010.finding("d.md", 3, "m", "h", Subject(row=1)) == Finding(
+        "DD010", Severity.ERROR, "d.md", 3, "m", "h", Subject(row=1))
+    assert codes.DD014.finding("d.md", 3, "m").severity is Severity.WARNING
+    assert codes.DD013.finding("d.md", 3, "m", severity=Severity.WARNING).severity is Severity.WARNING
+    with pytest.raises(ValueError, match="DD013 is error / warning: the caller chooses the severity"):
+        codes.DD013.finding("d.md", 3, "m")
