@@ -239,16 +239,20 @@ class _References:
         if self.kinds and not self.symbols:
             return None
         if self.symbols:
-            symbol_file, symbol = self.symbols[0]
-            if (self.metrics and required is None) or len(self.files) > 1 or (self.files and symbol_file):
-                return None
-            symbol_file = symbol_file or (self.files[0] if self.files else None)
-            return Goal(text=text, line=line, kind=GoalKind.SYMBOL, metric=self._metric(required),
-                        required=required, files=(symbol_file,) if symbol_file else (), symbol=symbol)
+            return self._symbol_goal(text, line, required)
         if required is None:
             return None
         return Goal(text=text, line=line, kind=GoalKind.PERCENT, metric=self._metric(required), required=required,
                     files=tuple(self.files), each_file=each_file)
+
+    def _symbol_goal(self, text: str, line: int, required: Optional[float]) -> Optional[Goal]:
+        """The one symbol named, in the one file named with it (``file.py::name`` or beside it), if any."""
+        symbol_file, symbol = self.symbols[0]
+        if (self.metrics and required is None) or len(self.files) > 1 or (self.files and symbol_file):
+            return None
+        symbol_file = symbol_file or (self.files[0] if self.files else None)
+        return Goal(text=text, line=line, kind=GoalKind.SYMBOL, metric=self._metric(required),
+                    required=required, files=(symbol_file,) if symbol_file else (), symbol=symbol)
 
     def _metric(self, required: Optional[float]) -> Optional[Metric]:
         """What a percent counts, for a file and a function alike: the metric word named, else coverage.py's total."""

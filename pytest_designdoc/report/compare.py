@@ -167,21 +167,7 @@ def markdown(comparison: Comparison) -> str:
 def _doc_section(doc: DocComparison) -> list[str]:
     state = " (new doc)" if doc.added else " (removed)" if doc.removed else ""
     lines = [f"### {cell(doc.key)} — {cell(doc.title)}{state}", "", code(doc.path), ""]
-    if doc.added or doc.removed:
-        shown = [goal.head if doc.added else goal.base for goal in doc.goals]
-        statuses = Counter(goal["status"] for goal in shown if goal is not None)
-        listed = ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in sorted(statuses.items()))
-        lines += [f"{plural(len(doc.goals), 'goal')}{f': {listed}' if listed else ''}.", ""]
-    changes = sorted((goal for goal in doc.goals if goal.kind), key=lambda g: ([k for k, _ in _HEADINGS].index(g.kind),
-                                                                                g.row, g.text))
-    if changes and not (doc.added or doc.removed):
-        lines += ["| | Goal | Row | Base | Head | Change |", "|---|---|---|---|---|---|"]
-        for goal in changes:
-            words = dict(_HEADINGS)[goal.kind]
-            delta = f"{goal.delta:+.2f}" if goal.delta is not None else ""
-            lines.append(f"| {_ICON[goal.kind]} {words} | {cell(goal.text)} | {cell(goal.row)} | "
-                         f"{_state(goal.base)} | {_state(goal.head)} | {delta} |")
-        lines.append("")
+    lines += _goal_counts(doc) if doc.added or doc.removed else _goal_table(doc)
     for title, findings, icon in (("New findings", doc.new_findings, _ICON["new"]),
                                   ("Removed findings", doc.removed_findings, _ICON["removed"])):
         if findings:
@@ -190,6 +176,28 @@ def _doc_section(doc: DocComparison) -> list[str]:
                       f"{cell(f['message'])}" for f in findings]
             lines.append("")
     return lines
+
+
+def _goal_counts(doc: DocComparison) -> list[str]:
+    """A doc only one side has: how many goals, by status."""
+    shown = [goal.head if doc.added else goal.base for goal in doc.goals]
+    statuses = Counter(goal["status"] for goal in shown if goal is not None)
+    listed = ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in sorted(statuses.items()))
+    return [f"{plural(len(doc.goals), 'goal')}{f': {listed}' if listed else ''}.", ""]
+
+
+def _goal_table(doc: DocComparison) -> list[str]:
+    """The goals that changed, newly failing first."""
+    order = [kind for kind, _ in _HEADINGS]
+    changes = sorted((goal for goal in doc.goals if goal.kind), key=lambda g: (order.index(g.kind), g.row, g.text))
+    if not changes:
+        return []
+    lines = ["| | Goal | Row | Base | Head | Change |", "|---|---|---|---|---|---|"]
+    for goal in changes:
+        delta = f"{goal.delta:+.2f}" if goal.delta is not None else ""
+        lines.append(f"| {_ICON[goal.kind]} {dict(_HEADINGS)[goal.kind]} | {cell(goal.text)} | {cell(goal.row)} | "
+                     f"{_state(goal.base)} | {_state(goal.head)} | {delta} |")
+    return lines + [""]
 
 
 def _state(goal: Optional[GoalData]) -> str:
