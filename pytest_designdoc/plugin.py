@@ -62,7 +62,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="sharded CI: write this job's evidence (outcomes, coverage with row contexts) to PATH "
                          "and leave the goals to 'designdoc merge' (default: decide them here).")
     group.addoption("--designdoc-base", default=None, metavar="REF",
-                    help="pull requests: measure 'changed lines N%' goals over what the working tree changes "
+                    help="pull requests: measure 'changed lines N%%' goals over what the working tree changes "
                          "against its merge base with REF, e.g. origin/main (default: designdoc_base, else none).")
     group.addoption("--designdoc-coverage-scope", default=None, choices=("row", "suite"),
                     help="what coverage counts for a row's goals (default: row).")

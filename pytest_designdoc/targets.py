@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional, Sequence, Union
 
 from . import safepath, sources
@@ -112,15 +112,15 @@ class TargetResolver:
                              "`src/app.py::App.run 100%`; or plain words for a goal a person checks")
             return GoalPlan(goal, status=GoalStatus.MANUAL)
         if goal.files:
-            files = []
+            files: list[str] = []
             for name in goal.files:
-                path = self.file(goal, name)
-                if path is None:
+                paths = self.files_of(goal, name)
+                if paths is None:
                     return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
-                files.append(path)
+                files.extend(path for path in paths if path not in files)
         elif self.sources:
             files = list(self.sources)
-        elif goal.kind is GoalKind.SYMBOL and (by_module := self._by_module(goal)) is not None:
+        elif goal.kind is GoalKind.SYMBOL and (by_module := self._by_module(goal) or self._module_goal(goal)):
             return by_module
         elif self.missing_sources:
             return GoalPlan(goal, status=GoalStatus.UNMEASURABLE,
@@ -136,6 +136,28 @@ class TargetResolver:
         if goal.kind is GoalKind.SYMBOL:
             return self.symbol(goal, files)
         return GoalPlan(goal, tuple(files))
+
+    def files_of(self, goal: Goal, name: str) -> Optional[list[str]]:
+        """The Python files a goal target names: one file, or each one a glob or a directory holds (as ``--cov=DIR``)."""
+        path = safepath.normalize(name)
+        if path and (safepath.has_magic(path) or self._resolve(path).kind == "dir"):
+            return self._matched_files(goal, name, path if safepath.has_magic(path) else f"{path}/**/*.py")
+        found = self.file(goal, name)
+        return None if found is None else [found]
+
+    def _matched_files(self, goal: Goal, name: str, pattern: str) -> Optional[list[str]]:
+        found = safepath.glob(self.root, pattern, self.project.skip_dir)
+        if found.escapes:
+            self.finding(DD030, goal, f"goal target '{name}' matches {', '.join(sorted(found.escapes))}, which "
+                         "escapes rootdir: refused, not read", "symlinks out of the project are not followed")
+            return None
+        files = sorted({match.real for match in found.matches if match.kind == "file" and match.real.endswith(".py")})
+        if not files:
+            self.finding(DD013, goal, f"goal target '{name}' matches no Python file",
+                         "the goal names files that do not exist: were they renamed or moved? Write the glob or "
+                         "directory from rootdir", severity=Severity.ERROR)
+            return None
+        return files
 
     def file(self, goal: Goal, name: str) -> Optional[str]:
         path = safepath.normalize(name)
@@ -194,7 +216,7 @@ class TargetResolver:
             symbol = find_symbol(tree, goal.symbol) or self._dotted(tree, path, goal.symbol)
             if symbol is not None:
                 found.append((path, symbol))
-        by_module = None if found or goal.files else self._by_module(goal)
+        by_module = None if found or goal.files else self._by_module(goal) or self._module_goal(goal)
         if by_module is not None:
             return by_module
         if not found:
@@ -318,6 +340,20 @@ class TargetResolver:
             if found is not None:
                 return self._symbol_plan(goal, *found)
         return None
+
+    def _module_goal(self, goal: Goal) -> Optional[GoalPlan]:
+        """``shop.cart 90%``: a percent of the module's file; ``shop 90%``: of every Python file of the package
+        (as ``--cov=shop``), when no function or class has the name."""
+        assert goal.symbol is not None
+        if goal.required is None or goal.public:
+            return None
+        path = self._module_file(goal.symbol.split("."))
+        if path is None:
+            return None
+        files = [path]
+        if path.endswith("/__init__.py") or path == "__init__.py":
+            files = self._matched_files(goal, goal.symbol, path.removesuffix("__init__.py") + "**/*.py") or files
+        return GoalPlan(replace(goal, kind=GoalKind.PERCENT, symbol=None), tuple(files))
 
     def _reexported_symbol(self, goal: Goal, path: str, tree: ast.Module, qualname: str,
                            depth: int = 0) -> Optional[tuple[str, Symbol]]:

@@ -644,6 +644,41 @@ def test_code_the_doc_does_not_list_is_measured_where_python_finds_it(
         ("met", "src/shop/pricing.py"), ("failed", "src/shop/pricing.py"), ("failed", ["src/shop/pricing.py"])]
 
 
+@pytest.mark.parametrize("args", [[], ["--cov", "--cov-report="], ["-n", "2"]], ids=["alone", "cov", "xdist"])
+def test_a_package_or_directory_goal_is_coverage_pys_total_of_its_files(
+    project: Project, validate_report: Callable[[Any], Any], args: list[str]
+) -> None:
+    from coverage.results import Numbers
+
+    project.write("pyproject.toml", """
+        [tool.pytest.ini_options]
+        designdoc_paths = ["docs/**/*.md"]
+        pythonpath = ["src"]
+
+        [tool.coverage.run]
+        source = ["src/shop"]
+        """)
+    project.write("src/shop/__init__.py", "from .cart import total\n")
+    project.write("src/shop/cart.py", "def total(prices):\n    return sum(prices)\n\n\ndef empty():\n    return 0\n")
+    project.write("src/shop/pricing.py", "def discount(price):\n    return price * 0.9\n")
+    project.write("tests/test_cart.py", "from shop import total\n\n\ndef test_total():\n    assert total([9]) == 9\n")
+    project.write("tests/test_pricing.py", "from shop.pricing import discount\n\n\ndef test_discount():\n"
+                  "    assert discount(10) == 9\n")
+    project.doc("shop.md", "# SHOP-1 - Shop\n\n## Test Strategy\n\n| Type | Files | Coverage Goals |\n|--|--|--|\n"
+                "| Unit | `tests/test_cart.py` | `shop` 90% |\n| Unit | `tests/test_cart.py` | 90% of `src/shop/` |\n")
+    truth = row_alone(project, "tests/test_cart.py")
+    package = ("src/shop/__init__.py", "src/shop/cart.py", "src/shop/pricing.py")
+    total = Numbers(n_statements=sum(truth[path]["summary"]["num_statements"] for path in package),
+                    n_missing=sum(truth[path]["summary"]["missing_lines"] for path in package))
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json", *args)
+    goals = report_goals(project, validate_report)
+    assert [(goal["status"], goal["files"]) for goal in goals] == [("failed", list(package))] * 2
+    assert [goal["actual"] for goal in goals] == [pytest.approx(total.pc_covered, abs=1e-9)] * 2
+    assert total.pc_covered == pytest.approx(4 / 7 * 100), "the row's tests never import pricing.py: none of it counts"
+    result.stdout.fnmatch_lines(["*shop.md:7 DD010 error: 57.14% < 90% (total) of src/shop/__init__.py, "
+                                 "src/shop/cart.py, src/shop/pricing.py"])
+
+
 API = '''
 def total(prices):
     return sum(prices)

@@ -372,3 +372,14 @@ def test_the_architecture_notes_plugin_table_names_every_plugin_a_run_registers(
     registered = set(json.loads((project.path / "plugins.json").read_text(encoding="utf-8")))
     assert registered == documented
     assert len(documented) == 6
+
+
+def test_help_lists_every_option_and_ini_value(project: Project) -> None:
+    result = project.pytester.runpytest_subprocess("--help")
+    assert result.ret == pytest.ExitCode.OK, result.stderr.str()
+    result.stdout.fnmatch_lines(["*--designdoc-base=REF*pull requests: measure 'changed lines N%' goals over*",
+                                 "*designdoc_base (string):*"])
+    help_text = result.stdout.str()
+    for name in ("--designdoc", "--no-designdoc", "--designdoc-report", "--designdoc-select", "--designdoc-affected",
+                 "--designdoc-evidence", "--designdoc-strict", "designdoc_paths", "designdoc_baseline"):
+        assert name in help_text, name

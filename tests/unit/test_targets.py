@@ -247,6 +247,47 @@ def test_what_the_project_search_cannot_pick_is_a_finding_with_candidates(
     assert targets.findings[0].hint.startswith(hint)
 
 
+CLICK = ("src/click/__init__.py", "src/click/_compat/__init__.py", "src/click/_compat/util.py", "src/click/core.py",
+         "src/click/formatting.py", "src/click/utils.py")
+
+
+@pytest.mark.parametrize(
+    ("goal", "files"),
+    [
+        ("90% of `src/click/`", CLICK),
+        ("`src/click` 90%", CLICK),
+        ("90% of `src/click/_compat/*.py`", ("src/click/_compat/__init__.py", "src/click/_compat/util.py")),
+        ("each file of `src/click/**/u*.py` 80%", ("src/click/_compat/util.py", "src/click/utils.py")),
+        ("`click` 90%", CLICK),
+        ("`click._compat` 90%", ("src/click/_compat/__init__.py", "src/click/_compat/util.py")),
+        ("`click.formatting` branch coverage 80%", ("src/click/formatting.py",)),
+        ("90% of `src/click/utils.py` and `src/click/`", ("src/click/utils.py",) + tuple(
+            path for path in CLICK if path != "src/click/utils.py")),
+    ],
+)
+def test_a_directory_glob_package_or_module_target_is_every_python_file_it_holds(
+    project: Path, goal: str, files: tuple[str, ...]
+) -> None:
+    targets = resolver(project, ["src/click/core.py"])
+    plan = targets.resolve(parse_goal(goal, 3))
+    assert targets.findings == []
+    assert (plan.files, plan.status, plan.symbol, plan.goal.kind.value) == (files, None, None, "percent")
+
+
+def test_a_glob_that_matches_no_python_file_or_leaves_rootdir_is_a_finding(project: Path) -> None:
+    (project / "src" / "out").symlink_to(project.parent, target_is_directory=True)
+    targets = resolver(project, [])
+    for goal in ("90% of `docs/*.py`", "90% of `src/*/x.py`"):
+        assert targets.resolve(parse_goal(goal, 3)).status is GoalStatus.UNMEASURABLE
+    assert [(f.code, f.severity.value, f.message) for f in targets.findings] == [
+        ("DD013", "error", "goal target 'docs/*.py' matches no Python file"),
+        ("DD030", "error", "goal target 'src/*/x.py' matches src/out, which escapes rootdir: refused, not read")]
+    assert resolver(project, ["src/click/core.py"]).resolve(parse_goal("`click.nothing` 90%", 4)).status is \
+        GoalStatus.FAILED, "a dotted name that is no module stays a symbol that is not found"
+    assert resolver(project, []).resolve(parse_goal("`click.utils` 90%", 4)).files == ("src/click/utils.py",), \
+        "a doc without Files tables names its modules"
+
+
 def test_without_coverage_configuration_only_src_lib_and_packages_are_searched(project: Path) -> None:
     (project / "pyproject.toml").write_text("")
     targets = resolver(project, [])
