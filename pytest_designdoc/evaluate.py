@@ -69,6 +69,8 @@ class FileLines:
     missing: frozenset[int]
     exits: Mapping[int, tuple[tuple[int, bool], ...]]
     """Branch line → each exit's destination and whether it was taken ({} without branch data)."""
+    branches: bool = False
+    """Whether branches were measured at all."""
 
 
 class CoverageFigures(Protocol):

@@ -318,7 +318,7 @@ class CoverageAnalysis:
     def file_lines(self, path: str, scope: Optional[RowScope]) -> FileLines:
         """``path``'s statements, missing lines and branch exits for ``scope``; Unmeasurable when this data cannot tell."""
         analysis = self._analysis(path, scope)
-        return FileLines(analysis.statements, analysis.missing, analysis.exits)
+        return FileLines(analysis.statements, analysis.missing, analysis.exits, self.has_arcs())
 
     def _check_metric(self, metric: Metric) -> None:
         if metric is Metric.BRANCH and not self.has_arcs():

@@ -17,6 +17,8 @@ DEFAULT_WAIVERS = "designdoc-waivers.yaml"
 """The waiver file read when ``designdoc_baseline`` is not set and rootdir has it (``designdoc baseline`` writes it)."""
 COVERAGE_SCOPES = ("row", "suite")
 GITHUB_MODES = ("auto", "true", "false")
+_FILE_SUFFIXES = (".xml", ".info", ".lcov", ".json", ".txt")
+"""What a per-doc format's directory must not look like: ``cobertura:coverage.xml`` means a file."""
 
 
 class BadSetting(ValueError):
@@ -217,6 +219,9 @@ def report_target(value: str, base: str, *, configured: bool = False) -> ReportT
         raise ValueError(f"{value!r} must be FORMAT:PATH, e.g. json:designdoc-report.json")
     if fmt not in REPORT_FORMATS + DOC_COVERAGE_FORMATS:
         raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(REPORT_FORMATS + DOC_COVERAGE_FORMATS)})")
+    if fmt in DOC_COVERAGE_FORMATS and os.path.splitext(path.strip().rstrip("/"))[1].lower() in _FILE_SUFFIXES:
+        raise ValueError(f"{value!r}: {fmt} writes one file per doc into a directory; give the directory, "
+                         f"e.g. {fmt}:designdoc-coverage")
     if configured:
         from . import safepath
 

@@ -10,6 +10,7 @@ write them; a saved JSON report cannot.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -73,10 +74,13 @@ def write(fmt: str, directory: str, plan: Plan, report: Report, coverage: Covera
     scopes = doc_scopes(plan, report)
     if not scopes:
         return Written(notes=(f"{what}: nothing written: no doc has a measured coverage goal in this run",))
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        return Written(errors=(f"cannot write {what}: {directory} is a file, not a directory",))
     render = _RENDERERS[fmt]
     notes, errors = [], []
-    names = _file_names([scope.key for scope in scopes], _SUFFIX[fmt])
-    for scope, name in zip(scopes, names):
+    names = dict(zip((d.doc.key for d in plan.docs), _file_names([d.doc.key for d in plan.docs], _SUFFIX[fmt])))
+    for scope in scopes:
+        name = names[scope.key]
         lines: dict[str, FileLines] = {}
         for path, tests in sorted(scope.files.items()):
             try:
@@ -90,7 +94,24 @@ def write(fmt: str, directory: str, plan: Plan, report: Report, coverage: Covera
             errors.append(f"cannot write {fmt} coverage of {scope.key} to {target}: {exc.strerror or exc}")
     written = len(scopes) - len(errors)
     notes.insert(0, f"{what}: {written} doc{'s' if written != 1 else ''} written")
+    unwritten = sorted(set(names) - {scope.key for scope in scopes})
+    removed = _remove_stale(directory, [names[key] for key in unwritten])
+    if unwritten:
+        notes.insert(1, f"{what}: no file for {', '.join(unwritten)}: no goal of theirs was measured in this run"
+                        + (f" (removed the earlier {', '.join(removed)})" if removed else ""))
     return Written(tuple(notes), tuple(errors))
+
+
+def _remove_stale(directory: str, names: Sequence[str]) -> list[str]:
+    """Delete the files an earlier run wrote for docs this run has none for, so an upload glob ships none of them."""
+    removed = []
+    for name in names:
+        path = os.path.join(directory, name)
+        if os.path.isfile(path) and not os.path.islink(path):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed.append(name)
+    return removed
 
 
 def _file_names(keys: Sequence[str], suffix: str) -> list[str]:
@@ -157,6 +178,7 @@ class _Counts:
     covered: int = 0
     branches: int = 0
     taken: int = 0
+    measured_branches: bool = False
 
     @classmethod
     def of(cls, files: Iterable[FileLines]) -> _Counts:
@@ -165,15 +187,18 @@ class _Counts:
             exits = [was_taken for line_exits in lines.exits.values() for _, was_taken in line_exits]
             counts = _Counts(counts.statements + len(lines.statements),
                              counts.covered + len(lines.statements - lines.missing),
-                             counts.branches + len(exits), counts.taken + sum(exits))
+                             counts.branches + len(exits), counts.taken + sum(exits),
+                             counts.measured_branches or lines.branches)
         return counts
 
     def rates(self) -> str:
-        return f'line-rate="{_rate(self.covered, self.statements)}" branch-rate="{_rate(self.taken, self.branches)}"'
+        """Cobertura's rates as coverage.py writes them: 1 when there is nothing to count, a branch rate of 0
+        when branches were not measured."""
+        branch_rate = _rate(self.taken, self.branches) if self.measured_branches else "0"
+        return f'line-rate="{_rate(self.covered, self.statements)}" branch-rate="{branch_rate}"'
 
 
 def _rate(hit: int, total: int) -> str:
-    """A Cobertura rate, as coverage.py writes one: 1 when there is nothing to count."""
     return "1" if total == 0 else f"{hit / total:.4g}"
 
 
@@ -199,7 +224,7 @@ def lcov(scope: DocScope, files: Mapping[str, FileLines], rootdir: str) -> str:
         out.extend((f"LF:{len(lines.statements)}", f"LH:{len(lines.statements - lines.missing)}"))
         branches = taken = 0
         for number in sorted(lines.exits):
-            exits = lines.exits[number]
+            exits = sorted(lines.exits[number], key=lambda exit: (exit[0] < 0, exit[0]))  # exits last, as coverage lcov
             none_taken = not any(was_taken for _, was_taken in exits)  # LCOV's "-": the line never branched
             for index, (_, was_taken) in enumerate(exits):
                 out.append(f"BRDA:{number},0,{index},{'-' if none_taken else int(was_taken)}")

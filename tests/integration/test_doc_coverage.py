@@ -139,10 +139,15 @@ def test_the_files_are_valid_cobertura_and_lcov(calculator: Project) -> None:
 
 
 def test_a_doc_whose_goals_were_not_measured_gets_no_file_and_the_run_says_so(calculator: Project) -> None:
+    calculator.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "lcov:cov")
+    (calculator.path / "cov" / "notes.txt").write_text("not ours", encoding="utf-8")
     result = calculator.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "lcov:cov",
                                                       "tests/test_add.py")
-    result.stdout.fnmatch_lines(["designdoc: lcov per-doc coverage (*cov): 1 doc written"])
-    assert [p.name for p in (calculator.path / "cov").iterdir()] == ["ADD-1.info"]
+    result.stdout.fnmatch_lines(["designdoc: lcov per-doc coverage (*cov): 1 doc written",
+                                 "designdoc: lcov per-doc coverage (*cov): no file for DIV-1: no goal of theirs was "
+                                 "measured in this run (removed the earlier DIV-1.info)"])
+    assert sorted(p.name for p in (calculator.path / "cov").iterdir()) == ["ADD-1.info", "notes.txt"], \
+        "an upload glob ships no stale doc; what is not a doc's file stays"
 
 
 def test_without_coverage_goals_nothing_is_written_and_the_run_says_why(project: Project) -> None:
@@ -157,8 +162,13 @@ def test_without_coverage_goals_nothing_is_written_and_the_run_says_why(project:
 def test_a_directory_that_cannot_be_written_fails_the_run(calculator: Project) -> None:
     (calculator.path / "cov").write_text("a file, not a directory", encoding="utf-8")
     result = calculator.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "lcov:cov")
-    result.stdout.fnmatch_lines(["designdoc: cannot write lcov coverage of ADD-1 to *cov/ADD-1.info: *"])
+    result.stdout.fnmatch_lines(["designdoc: cannot write lcov per-doc coverage (*cov): *cov is a file, not a "
+                                 "directory"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result = calculator.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "cobertura:coverage.xml")
+    result.stderr.fnmatch_lines(["*--designdoc-report: 'cobertura:coverage.xml': cobertura writes one file per doc "
+                                 "into a directory; give the directory, e.g. cobertura:designdoc-coverage"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
 def test_designdoc_merge_writes_them_from_shards(calculator: Project) -> None:
