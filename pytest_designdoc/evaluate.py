@@ -185,16 +185,17 @@ def _doc(doc_plan: DocPlan, evidence: Evidence, collect_only: bool, judge: _Goal
     findings = list(doc.findings) + list(doc_plan.findings)
     rows = []
     not_run: list[tuple[int, int, str]] = []
-    lost_before = judge.lost
+    lost = False
     for index, row_plan in enumerate(doc_plan.rows):
-        row_result, row_findings, why_not_run = _row(doc_plan, index, evidence, collect_only, judge)
-        rows.append(row_result)
-        findings.extend(row_findings)
-        if why_not_run:
-            not_run.append((index, row_plan.row.line, why_not_run))
+        outcome = _row(doc_plan, index, evidence, collect_only, judge)
+        rows.append(outcome.result)
+        findings.extend(outcome.findings)
+        lost = lost or outcome.lost
+        if outcome.why_not_run:
+            not_run.append((index, row_plan.row.line, outcome.why_not_run))
     if not_run:
         findings.append(_rows_not_run(doc.path, not_run))
-    if judge.lost > lost_before:
+    if lost:
         findings.append(DD013.finding(doc.path, doc.line,
                                       f"coverage goals could not be measured: {judge.coverage.problem}",
                                       judge.coverage.hint, severity=Severity.ERROR))
@@ -214,10 +215,17 @@ def _rows_not_run(path: str, not_run: list[tuple[int, int, str]]) -> Finding:
                          Subject(row=not_run[0][0]))
 
 
-def _row(
-    doc_plan: DocPlan, index: int, evidence: Evidence, collect_only: bool, judge: _GoalJudge
-) -> tuple[RowResult, list[Finding], str]:
-    """The row's result, its findings, and why its goals were not run ('' when they were)."""
+@dataclass(frozen=True)
+class _RowOutcome:
+    result: RowResult
+    findings: tuple[Finding, ...]
+    why_not_run: str
+    """Why its goals were not run ('' when they were)."""
+    lost: bool
+    """A goal was left unmeasurable by the coverage problem (the doc gets one DD013 for it)."""
+
+
+def _row(doc_plan: DocPlan, index: int, evidence: Evidence, collect_only: bool, judge: _GoalJudge) -> _RowOutcome:
     row_plan = doc_plan.rows[index]
     path = doc_plan.doc.path
     run = _RowRun.of(row_plan, evidence, collect_only=collect_only)
@@ -225,14 +233,16 @@ def _row(
                               severity=severity)
                 for test_file, (severity, message, hint) in run.problems]
     scope = RowScope(row_plan.test_files, doc_plan.doc.key) if run.ran and not collect_only else None
-    goals = tuple(judge.judge(goal, scope, path, findings, Subject(row=index, goal=number))
-                  for number, goal in enumerate(row_plan.goals))
+    verdicts = [judge.judge(goal, scope, path, Subject(row=index, goal=number))
+                for number, goal in enumerate(row_plan.goals)]
+    findings.extend(finding for verdict in verdicts for finding in verdict.findings)
     reasons = [f"{', '.join(run.not_selected)} not selected"] if run.not_selected else []
     if any(goal.measured for goal in row_plan.goals):
         reasons.extend(run.partial)
         if not row_plan.paths:
             reasons.append("it lists no test file, so nothing can meet its coverage goals")
-    return RowResult(row_plan.row, tuple(run.outcomes), goals), findings, "; ".join(reasons)
+    return _RowOutcome(RowResult(row_plan.row, tuple(run.outcomes), tuple(verdict.result for verdict in verdicts)),
+                       tuple(findings), "; ".join(reasons), any(verdict.lost for verdict in verdicts))
 
 
 @dataclass
@@ -315,6 +325,16 @@ def _test_file_problem(
     return None
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    """A goal's result and the findings that explain it."""
+
+    result: GoalResult
+    findings: tuple[Finding, ...] = ()
+    lost: bool = False
+    """Left unmeasurable by the coverage problem, which the doc reports once."""
+
+
 class _GoalJudge:
     """Decides percent and symbol goals from coverage figures."""
 
@@ -322,27 +342,25 @@ class _GoalJudge:
         self.coverage = coverage
         self.row_scope = coverage.row_scope
         self.warned: set[tuple[str, str]] = set()
-        self.lost = 0
-        """Goals left unmeasurable by the coverage problem."""
+        """(doc, target) pairs already warned about an import before coverage started: one warning each."""
 
-    def judge(self, plan: GoalPlan, scope: Optional[RowScope], path: str, findings: list[Finding],
-              subject: Subject = Subject()) -> GoalResult:
+    def judge(self, plan: GoalPlan, scope: Optional[RowScope], path: str, subject: Subject = Subject()) -> _Verdict:
         goal = plan.goal
         if plan.status is not None:
-            return _undecided(plan, plan.status)
+            return _Verdict(_undecided(plan, plan.status))
         if scope is None:
-            return _undecided(plan, GoalStatus.NOT_RUN)
+            return _Verdict(_undecided(plan, GoalStatus.NOT_RUN))
         if self.coverage.problem:
-            self.lost += 1
-            return _undecided(plan, GoalStatus.UNMEASURABLE)
+            return _Verdict(_undecided(plan, GoalStatus.UNMEASURABLE), lost=True)
         if self.coverage.figures is None:
-            return _undecided(plan, GoalStatus.NOT_RUN)
+            return _Verdict(_undecided(plan, GoalStatus.NOT_RUN))
         if goal.metric is Metric.CHANGED and not self.coverage.changed.ref:
-            findings.append(DD013.finding(
-                path, goal.line, f"goal '{goal.text}' measures what a pull request changes, and no base was given",
-                "run with --designdoc-base REF (e.g. origin/main; ini designdoc_base)", subject, severity=Severity.WARNING))
-            return replace(_undecided(plan, GoalStatus.NOT_RUN), reason="no --designdoc-base to compare with")
+            return _Verdict(replace(_undecided(plan, GoalStatus.NOT_RUN), reason="no --designdoc-base to compare with"),
+                            (DD013.finding(path, goal.line, f"goal '{goal.text}' measures what a pull request changes, "
+                                           "and no base was given", "run with --designdoc-base REF (e.g. origin/main; "
+                                           "ini designdoc_base)", subject, severity=Severity.WARNING),))
         row = scope if self.row_scope else None
+        findings: list[Finding] = []
 
         def failed(code: Code, message: str, hint: str) -> None:
             findings.append(code.finding(path, goal.line, message, hint, subject, severity=Severity.ERROR))
@@ -358,10 +376,11 @@ class _GoalJudge:
                         "pytest or a plugin imports it first; run `coverage run -m pytest --designdoc` "
                         "to measure it from the start", subject, severity=Severity.WARNING))
         try:
-            return self._decide(plan, scope, row, failed)
+            result = self._decide(plan, scope, row, failed)
         except Unmeasurable as exc:
             failed(DD013, f"goal '{goal.text}' cannot be measured: {exc.reason}", exc.hint)
-            return _undecided(plan, GoalStatus.UNMEASURABLE)
+            result = _undecided(plan, GoalStatus.UNMEASURABLE)
+        return _Verdict(result, tuple(findings))
 
     def _decide(
         self, plan: GoalPlan, scope: RowScope, row: Optional[RowScope], failed: Callable[[Code, str, str], None]
