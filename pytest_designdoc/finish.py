@@ -75,7 +75,7 @@ def finish(plan: Plan, evidence: Evidence, coverage: CoverageEvidence, settings:
     if extra_findings:
         report = replace(report, findings=tuple(sorted(report.findings + tuple(extra_findings),
                                                        key=lambda f: f.sort_key)))
-    if run.selection:
+    if run.selection or run.unselected_keys:
         report = replace(report, selection=run.selection, not_selected=len(run.unselected_keys))
     report = _waived(report, settings, run, stale=True)
     if announce is not None:

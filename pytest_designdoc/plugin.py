@@ -277,7 +277,7 @@ class DesignDocPlugin:
         if self.settings.select:
             return self.settings.select
         if self.affected is not None and not self.affected.whole_run:
-            return tuple(sorted(self.affected.keys)) or ("none",)
+            return tuple(sorted(self.affected.keys))
         return ()
 
     def _parse_goal(self, text: str, line: int) -> Goal:
@@ -567,7 +567,7 @@ class DocSelection:
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         plan = self.session.plan
         assert plan is not None, "planned before collection"
-        if not self.session.selected:
+        if not self.session.selected and not self.session.unselected_keys:
             return  # --designdoc-affected fell back to the whole run
         files = {test_file for doc in plan.docs for row in doc.rows for test_file in row.test_files}
         keys = plan.keys

@@ -40,7 +40,7 @@ def to_dict(report: Report) -> ReportData:
         if report.coverage_note:
             coverage["note"] = report.coverage_note
         data["coverage"] = coverage
-    if report.selection:
+    if report.selection or report.not_selected:
         data["selection"] = {"keys": list(report.selection), "not_selected": report.not_selected}
     return data
 

@@ -48,7 +48,8 @@ def summary_text(data: ReportData) -> str:
     if goals.get("unmeasurable"):
         parts.append(f"{goals['unmeasurable']} unmeasurable")
     selection = data.get("selection")
-    selected = f" ({', '.join(selection['keys'])}; {selection['not_selected']} not selected)" if selection else ""
+    selected = (f" ({', '.join(selection['keys']) or 'no doc affected'}; {selection['not_selected']} not selected)"
+                if selection else "")
     return (f"{plural(summary['docs'], 'doc')}{selected}, {plural(sum(goals.values()), 'goal')}: {', '.join(parts)}; "
             f"{finding_counts(summary)}")
 

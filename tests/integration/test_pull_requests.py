@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -390,9 +391,13 @@ def test_affected_checks_only_the_docs_a_change_touches_and_runs_only_their_test
         else:
             project.write(path, text)
     repo.commit("the pull request")
-    result = project.pytester.runpytest("--designdoc", "--designdoc-affected", "main")
+    result = project.pytester.runpytest("--designdoc", "--designdoc-affected", "main",
+                                        "--designdoc-report", "json:report.json")
     result.assert_outcomes(passed=passed, deselected=deselected)
     result.stdout.fnmatch_lines([note])
+    selection = json.loads((project.path / "report.json").read_text(encoding="utf-8")).get("selection")
+    keys = [key for key in ("PAY-1", "SHOP-1") if f"({key})" in note]
+    assert selection == (None if "every doc" in note else {"keys": keys, "not_selected": 2 - len(keys)})
 
 
 def test_affected_without_a_base_git_knows_checks_every_doc_and_says_why(project: Project) -> None:
