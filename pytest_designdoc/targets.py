@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Optional, Sequence, Union
 
 from . import safepath, sources
-from .goals import looks_like_a_goal
+from .goals import looks_like_a_goal, parse_goal
 from .codes import Code, DD011, DD013, DD015, DD030
 from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
 from .symbols import (Import, Span, Symbol, SymbolSyntaxError, defined_names, find_symbol, import_of, parse_source,
@@ -107,9 +107,7 @@ class TargetResolver:
             if named:
                 self.finding(DD015, goal,
                              f"goal '{goal.text}' is not understood as a coverage goal, so nobody checks it "
-                             f"(it names {named})",
-                             "write `90% of src/app.py`, `85% line coverage of src/app.py`, `login()`, "
-                             "`src/app.py::App.run 100%`; or plain words for a goal a person checks")
+                             f"(it names {named})", _unread_goal_hint(goal.text))
             return GoalPlan(goal, status=GoalStatus.MANUAL)
         if goal.files:
             files: list[str] = []
@@ -467,6 +465,17 @@ _MAX_FILES_FOR_HINTS = 5000
 """How many of the project's source files a not-found symbol is looked for in, for a hint."""
 _MAX_REEXPORTS = 5
 """How many modules deep a package's re-exported name is followed to its definition."""
+
+
+def _unread_goal_hint(text: str) -> str:
+    """How to write the goal: without the backticks around all of it when that is what keeps it from being read."""
+    inner = text.strip()
+    if len(inner) > 2 and inner[0] == inner[-1] == "`" and "`" not in inner[1:-1]:
+        unquoted = inner[1:-1].strip()
+        if parse_goal(unquoted, 0).kind is not GoalKind.MANUAL:
+            return f"backticks around the whole goal make it one piece of code: write it without them, {unquoted}"
+    return ("write `90% of src/app.py`, `85% line coverage of src/app.py`, `login()`, "
+            "`src/app.py::App.run 100%`; or plain words for a goal a person checks")
 
 
 def _public_module(path: str) -> bool:

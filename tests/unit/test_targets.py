@@ -156,6 +156,17 @@ def test_targets_resolve_by_suffix_against_the_docs_files(
         assert targets.findings[0].line == 9
 
 
+@pytest.mark.parametrize(("goal", "hint"), [
+    ("`90% of src/pkg/auth.py`", "backticks around the whole goal make it one piece of code: write it without them, "
+                                 "90% of src/pkg/auth.py"),
+    ("80% of `50 percent` of auth.py", "write `90% of src/app.py`"),
+])
+def test_a_goal_not_understood_says_how_to_write_it(tree: Path, goal: str, hint: str) -> None:
+    targets = resolver(tree, ["src/pkg/auth.py"])
+    assert targets.resolve(parse_goal(goal, 9)).status is GoalStatus.MANUAL
+    assert [f.code for f in targets.findings] == ["DD015"] and targets.findings[0].hint.startswith(hint)
+
+
 def test_what_is_not_found_comes_with_the_closest_candidates(tree: Path) -> None:
     targets = resolver(tree, ["src/pkg/auth.py", "src/pkg/util.py"])
     targets.resolve(parse_goal("`auth.py::Session.refesh`", 4))
