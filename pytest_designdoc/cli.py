@@ -461,7 +461,7 @@ def _completeness(completeness: shards.Completeness, finished: Finished, github_
         return INCOMPLETE
     if completeness.tests:
         print(f"designdoc merge: complete: {plural(completeness.jobs, 'job')}; each of the "
-              f"{plural(completeness.tests, 'test')} collected ran in exactly one", file=out)
+              f"{completeness.tests:,} test{'' if completeness.tests == 1 else 's'} collected ran in exactly one", file=out)
     return 1 if finished.failing else 0
 
 

@@ -78,16 +78,17 @@ class Shard:
     """None: evidence older than the completeness checks."""
 
     def without_run(self) -> Shard:
-        """The job without its test ids (merged already): what the coverage merge still needs."""
-        return replace(self, run=cast(RunData, {}))
+        """The job without its test ids (merged already) and its coverage data's text (decoded as ``payload``):
+        what the coverage merge still needs."""
+        coverage = None if self.coverage is None else cast(CoverageEvidenceData, {**self.coverage, "data": None})
+        return replace(self, run=cast(RunData, {}), coverage=coverage)
 
 
 def fingerprint(nodeids: Iterable[str]) -> str:
     """sha256 of the sorted test ids, each followed by a newline."""
-    digest = hashlib.sha256()
-    for nodeid in sorted(nodeids):
-        digest.update(nodeid.encode("utf-8", "surrogatepass") + b"\n")
-    return digest.hexdigest()
+    ordered = sorted(nodeids)
+    text = "\n".join(ordered) + "\n" if ordered else ""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def collected_ids(run: RunData) -> set[str]:
