@@ -460,8 +460,9 @@ def _completeness(completeness: shards.Completeness, finished: Finished, github_
               f"only what the jobs ran{failed}; exit {INCOMPLETE}", file=out)
         return INCOMPLETE
     if completeness.tests:
-        print(f"designdoc merge: complete: {plural(completeness.jobs, 'job')}; each of the "
-              f"{completeness.tests:,} test{'' if completeness.tests == 1 else 's'} collected ran in exactly one", file=out)
+        tests = f"{completeness.tests:,} test{'' if completeness.tests == 1 else 's'}"
+        print(f"designdoc merge: complete: {plural(completeness.jobs, 'job')}; each of the {tests} collected ran in "
+              "exactly one", file=out)
     return 1 if finished.failing else 0
 
 

@@ -487,8 +487,9 @@ class CompletenessCheck:
                             "collection only")
             return
         if unknown:
-            warnings.append(f"{_names(unknown)} recorded no git commit (no git where {'it' if len(unknown) == 1 else 'they'} "
-                            "ran): not compared with the others' commit")
+            where = "it" if len(unknown) == 1 else "they"
+            warnings.append(f"{_names(unknown)} recorded no git commit (no git where {where} ran): not compared with "
+                            "the others' commit")
         commit = _majority(Counter(job.commit for job in known), [job.commit for job in known])
         stale = [job for job in known if job.commit != commit]
         for other in dict.fromkeys(job.commit for job in stale):
