@@ -41,6 +41,7 @@ from .settings import (
 from .static import PYTEST_NORECURSE, PYTEST_PYTHON_FILES, Layout
 
 if TYPE_CHECKING:
+    from . import shards
     from .finish import Finished
     from .model import Finding
     from .settings import Settings
@@ -55,6 +56,9 @@ _MAX_KEY = 64
 
 USAGE_ERROR = 4
 """The exit status of a mistake in the command line or the configuration, as pytest's ``ExitCode.USAGE_ERROR``."""
+INCOMPLETE = 6
+"""``designdoc merge``: the jobs do not prove the run complete (a shard missing, duplicated or stale, a test run in no
+job or in two); apart from 1 (goals or findings failed) and 4 (usage), and from every ``pytest`` exit status."""
 
 
 class _Usage(Exception):
@@ -429,7 +433,7 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
                     "--designdoc-base" if options.base else f"designdoc_base in {config.inifile}")
     settings = Settings(strict=_strict(options, config), reports=tuple(_merge_targets(options.report, config)),
                         github=_github(config), baseline=_waiver_file(config), base=base)
-    finished = _merged(options.evidence, config, settings)
+    finished, completeness = _merged(options.evidence, config, settings)
     for line in render(finished.data, strict=settings.strict):
         print(line.text, file=out)
     for note in finished.notes:
@@ -438,6 +442,30 @@ def _merge(options: argparse.Namespace, out: TextIO) -> int:
         print(f"designdoc merge: {error}", file=sys.stderr)
     for annotation in finished.annotations:
         print(annotation, file=out)
+    return _completeness(completeness, finished, settings.github, out)
+
+
+def _completeness(completeness: shards.Completeness, finished: Finished, github_mode: str, out: TextIO) -> int:
+    """What the jobs prove (each problem, then the verdict line) and the exit status: incomplete, failed or 0."""
+    from .report import github
+    from .report.view import plural, printable
+
+    for warning in completeness.warnings:
+        print(printable(f"designdoc merge: warning: {warning}"), file=out)
+    for problem in completeness.problems:
+        print(printable(f"designdoc merge: incomplete: {problem}"), file=out)
+    if github.enabled(github_mode, os.environ):
+        for line in github.merge_commands(completeness.problems, completeness.warnings):
+            print(line, file=out)
+    if completeness.incomplete:
+        failed = "; the goals failed too" if finished.failing else ""
+        print(f"designdoc merge: incomplete ({len(completeness.problems)} of the checks above): the verdict covers "
+              f"only what the jobs ran{failed}; exit {INCOMPLETE}", file=out)
+        return INCOMPLETE
+    if completeness.tests:
+        tests = f"{completeness.tests:,} test{'' if completeness.tests == 1 else 's'}"
+        print(f"designdoc merge: complete: {plural(completeness.jobs, 'job')}; each of the {tests} collected ran in "
+              "exactly one", file=out)
     return 1 if finished.failing else 0
 
 
@@ -456,8 +484,9 @@ def _merge_targets(values: list[str], config: ProjectConfig) -> list[ReportTarge
     return targets
 
 
-def _merged(paths: list[str], config: ProjectConfig, settings: Settings) -> Finished:
-    """The jobs' evidence evaluated once against the docs under the rootdir, as the plugin ends a run."""
+def _merged(paths: list[str], config: ProjectConfig, settings: Settings) -> tuple[Finished, shards.Completeness]:
+    """The jobs' evidence evaluated once against the docs under the rootdir, as the plugin ends a run; and what the
+    jobs prove about their completeness."""
     import contextlib
 
     from . import safepath, shards
@@ -465,8 +494,7 @@ def _merged(paths: list[str], config: ProjectConfig, settings: Settings) -> Fini
     from .finish import Run, finish
 
     try:
-        jobs = [shards.read(path) for path in paths]
-        evidence = shards.merged_evidence(jobs)
+        jobs, evidence, completeness = shards.read_jobs(paths)
     except shards.EvidenceError as exc:
         raise _Usage(str(exc)) from None
     scopes = {job.scope for job in jobs}
@@ -490,7 +518,7 @@ def _merged(paths: list[str], config: ProjectConfig, settings: Settings) -> Fini
                 opened.callback(close_data, outcome.data)
             coverage = coverage_evidence(outcome, real, row_scope=scopes == {"row"}, marked=evidence.marked_nodeids)
             coverage = with_changed_lines(coverage, plan, real, settings.base)
-        return finish(plan, evidence, coverage, settings, Run(real, root), extra_findings=changed)
+        return finish(plan, evidence, coverage, settings, Run(real, root), extra_findings=changed), completeness
 
 
 # new ---------------------------------------------------------------------------

@@ -58,8 +58,27 @@ class CoverageEvidenceData(TypedDict):
     data: Optional[str]
 
 
+class ShardNumberData(TypedDict):
+    """``--designdoc-shard K/N``: shard ``index`` (K) of ``count`` (N)."""
+
+    index: int
+    count: int
+
+
+class CollectionData(TypedDict):
+    """What the job collected, before any deselection (``-k``, pytest-split, ``--designdoc-select``)."""
+
+    fingerprint: str
+    """sha256 of the sorted collected test ids, one a line: the same in every job of one suite."""
+    tests: int
+    """How many tests that is."""
+    args: list[str]
+    """The paths and node ids the job collected from, rootdir-relative, sorted ([] for the default)."""
+
+
 class EvidenceFileData(TypedDict):
-    """What ``--designdoc-evidence PATH`` writes."""
+    """What ``--designdoc-evidence PATH`` writes; ``commit``, ``shard`` and ``collection`` are absent from
+    evidence older than the completeness checks."""
 
     schema: str
     created: str
@@ -69,3 +88,7 @@ class EvidenceFileData(TypedDict):
     """Doc path → sha256 of the doc the job read."""
     run: RunData
     coverage: Optional[CoverageEvidenceData]
+    commit: NotRequired[Optional[str]]
+    """The git commit (HEAD) the job ran on; null without git."""
+    shard: NotRequired[Optional[ShardNumberData]]
+    collection: NotRequired[CollectionData]

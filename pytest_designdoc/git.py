@@ -137,6 +137,13 @@ class Git:
                 self._boundary = frozenset()
         return self._boundary
 
+    def head(self) -> str:
+        """The commit checked out (HEAD), in full."""
+        lines = self._lines("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        if not lines:
+            raise GitUnavailable("the repository has no commit yet", "commit first")
+        return lines[0]
+
     # diffs ------------------------------------------------------------
 
     def merge_base(self, ref: str) -> Commit:
@@ -180,6 +187,14 @@ class Git:
     def untracked(self, paths: Iterable[str]) -> list[str]:
         return [name for name in self._run("ls-files", "--others", "--exclude-standard", "-z", "--", *paths)
                 .split("\0") if name]
+
+
+def head_commit(root: str) -> Optional[str]:
+    """The commit ``root`` has checked out, or None when git cannot say (no git, not a repository, no commit)."""
+    try:
+        return Git(root).head()
+    except GitUnavailable:
+        return None
 
 
 def added_lines(diff: str) -> Mapping[str, frozenset[int]]:

@@ -61,6 +61,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--designdoc-evidence", default=None, metavar="PATH",
                     help="sharded CI: write this job's evidence (outcomes, coverage with row contexts) to PATH "
                          "and leave the goals to 'designdoc merge' (default: decide them here).")
+    group.addoption("--designdoc-shard", default=None, metavar="K/N",
+                    help="sharded CI: this job is shard K of N (e.g. 3/50), recorded in its evidence so that "
+                         "'designdoc merge' names missing and duplicate shards; the split itself is pytest-split's "
+                         "or a matrix's (default: none).")
     group.addoption("--designdoc-base", default=None, metavar="REF",
                     help="pull requests: measure 'changed lines N%%' goals over what the working tree changes "
                          "against its merge base with REF, e.g. origin/main (default: designdoc_base, else none).")
@@ -270,6 +274,10 @@ class DesignDocPlugin:
             if not self.affected.whole_run:
                 self.plan = everything.only(self.affected.keys)
                 self.unselected_keys = everything.keys - self.plan.keys
+            elif self.selection is not None:  # a change no doc maps: the whole run, nothing deselected
+                if self.config.pluginmanager.is_registered(self.selection):
+                    self.config.pluginmanager.unregister(self.selection)
+                self.selection = None
 
     @property
     def selected(self) -> tuple[str, ...]:
@@ -391,7 +399,8 @@ class DesignDocPlugin:
                   unselected_keys=self.unselected_keys)
         if self.settings.evidence:
             finished = finish_job(self.plan, self.settings, run)
-            self.writer.show(finished, evidence=self.settings.evidence, errors=self._write_evidence(run))
+            errors, written = self._write_evidence(run)
+            self.writer.show(finished, evidence=written, errors=errors)
         else:
             evidence = self.evidence.recorder.freeze()
             finished = finish(self.plan, evidence, self._coverage_evidence(evidence, collect_only), self.settings,
@@ -403,25 +412,33 @@ class DesignDocPlugin:
         if self.writer.failing and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
-    def _write_evidence(self, run: Any) -> tuple[str, ...]:
-        """A shard job writes its evidence file (the merge decides its goals); what could not be written."""
+    def _write_evidence(self, run: Any) -> tuple[tuple[str, ...], str]:
+        """A shard job writes its evidence file (the merge decides its goals): what could not be written, and the
+        evidence as the terminal names it (with its shard number and commit)."""
         import json
 
         from . import shards
+        from .git import head_commit
         from .report.json import write_atomic
 
         assert self.plan is not None
         outcome, figures = self._job_coverage() if not run.collect_only else (None, None)
+        commit = head_commit(self.root)
         data = shards.evidence_data(
             rootdir=self.root, created=run.created, scope=self.settings.coverage_scope,
             docs={doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in self.plan.docs},
             run=self.evidence.recorder.payload(outcomes=True), outcome=outcome, figures=figures,
-            targets=self.plan.coverage_targets())
+            targets=self.plan.coverage_targets(), commit=commit, shard=self.settings.shard,
+            args=self.evidence.collection_args())
+        path = self.settings.evidence or ""
+        shard = f"shard {self.settings.shard[0]}/{self.settings.shard[1]}, " if self.settings.shard else ""
+        written = (f"{path} ({shard}commit {commit[:12]})" if commit else
+                   f"{path} ({shard}no git commit: the merge cannot tell a job run on another commit by it)")
         try:
-            write_atomic(self.settings.evidence or "", json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+            write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
         except OSError as exc:
-            return (f"cannot write the evidence {self.settings.evidence}: {exc.strerror or exc}",)
-        return ()
+            return (f"cannot write the evidence {self.settings.evidence}: {exc.strerror or exc}",), path
+        return (), written
 
     def _job_coverage(self) -> tuple[Optional[CoverageOutcome], Optional[CoverageAnalysis]]:
         outcome = self._outcome()
@@ -496,6 +513,15 @@ class EvidencePlugin:
         relative = self._relative(os.path.join(self.config.invocation_params.dir, arg))
         return None if relative is None or relative.startswith("..") else relative
 
+    def collection_args(self) -> list[str]:
+        """The paths and node ids the run collected from, rootdir-relative where they lie inside it."""
+        args = []
+        for arg in self.config.args:
+            path, sep, rest = str(arg).partition("::")
+            relative = self._relative_arg(path)
+            args.append(f"{relative}{sep}{rest}" if relative is not None else str(arg))
+        return sorted(args)
+
     def _selected_prefixes(self) -> tuple[str, ...]:
         """The rootdir-relative paths this run was asked to collect."""
         relatives = (self._relative_arg(arg.split("::", 1)[0]) for arg in self.config.args)
@@ -567,8 +593,6 @@ class DocSelection:
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         plan = self.session.plan
         assert plan is not None, "planned before collection"
-        if not self.session.selected and not self.session.unselected_keys:
-            return  # --designdoc-affected fell back to the whole run
         files = {test_file for doc in plan.docs for row in doc.rows for test_file in row.test_files}
         keys = plan.keys
         kept: list[pytest.Item] = []

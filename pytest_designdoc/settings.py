@@ -50,6 +50,8 @@ class Settings:
     """``--designdoc-base`` / ini ``designdoc_base``: the git ref changed-lines goals measure against ('': none)."""
     affected: str = ""
     """``--designdoc-affected REF``: check only the docs the changes since REF touch ('': every doc)."""
+    shard: Optional[tuple[int, int]] = None
+    """``--designdoc-shard K/N``: this job is shard K of N, as its evidence records (the merge checks them all)."""
 
     @classmethod
     def from_config(cls, config: pytest.Config, options: Any = None) -> Settings:
@@ -110,8 +112,35 @@ class Settings:
         affected = base_ref(str(option("designdoc_affected") or ""), "--designdoc-affected")
         if affected and select:
             raise BadSetting("--designdoc-affected and --designdoc-select both choose the docs: give one")
+        shard = None
+        if option("designdoc_shard") is not None:
+            shard = shard_number(str(option("designdoc_shard")), "--designdoc-shard")
+            if evidence is None:
+                raise BadSetting("--designdoc-shard labels the evidence a job writes: give --designdoc-evidence PATH "
+                                 "too")
         return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths), evidence,
-                   select, base, affected)
+                   select, base, affected, shard)
+
+
+MAX_SHARDS = 10_000
+"""The most shards a suite may be split into (``--designdoc-shard K/N``)."""
+
+
+def shard_number(value: str, origin: str) -> tuple[int, int]:
+    """``K/N`` (shard K of N, 1 <= K <= N) as ``(K, N)``."""
+    import re
+
+    match = re.fullmatch(r"\s*([0-9]{1,6})\s*/\s*([0-9]{1,6})\s*", value)
+    if not match:
+        raise BadSetting(f"{origin}: {value[:40]!r} is not K/N (this job's shard number and the number of shards, "
+                         "e.g. 3/50)")
+    index, count = int(match.group(1)), int(match.group(2))
+    if not 1 <= count <= MAX_SHARDS:
+        raise BadSetting(f"{origin}: {value.strip()!r}: the number of shards N must be 1 to {MAX_SHARDS:,}")
+    if not 1 <= index <= count:
+        raise BadSetting(f"{origin}: {value.strip()!r}: the shard number K must be 1 to N ({count}); shards count "
+                         "from 1")
+    return index, count
 
 
 def base_ref(value: str, origin: str) -> str:

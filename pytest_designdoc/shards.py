@@ -7,22 +7,40 @@ data with the row contexts, serialised by coverage.py
 job, combines the outcomes (a test that ran anywhere ran; the worst outcome
 wins) and the coverage data (paths remapped from each job's rootdir and
 through the project's ``[paths]``), and evaluates once.
+
+A job also records what proves the jobs complete (SPEC §7, Shards): the git
+commit it ran on, its ``--designdoc-shard K/N``, and its collection's
+fingerprint (the sha256 of every test id collected, before any deselection,
+so the same in every job of one suite). :class:`CompletenessCheck` reads the
+jobs one at a time, keeping what the check needs (one collection per distinct
+fingerprint, which job ran each test), not the jobs' evidence.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
+import re
 import zlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, cast
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, cast
 
 from .evidence import Evidence, EvidenceRecorder
-from .evidence_data import CoverageEvidenceData, EvidenceFileData, ImportGraphData, RunData
 from .codes import DD025
+from .evidence_data import (
+    CollectionData,
+    CoverageEvidenceData,
+    EvidenceFileData,
+    ImportGraphData,
+    RunData,
+    ShardNumberData,
+)
 from .model import Finding
 from .safepath import size_text
+from .settings import MAX_SHARDS
 
 if TYPE_CHECKING:
     from coverage import CoverageData
@@ -52,12 +70,42 @@ class Shard:
     coverage: Optional[CoverageEvidenceData]
     payload: Optional[bytes] = None
     """``coverage.data`` decoded and checked: what ``CoverageData.loads`` may be given."""
+    commit: Optional[str] = None
+    """The git commit the job ran on (None: no git there, or older evidence)."""
+    number: Optional[tuple[int, int]] = None
+    """``--designdoc-shard K/N`` as ``(K, N)``."""
+    collection: Optional[CollectionData] = None
+    """None: evidence older than the completeness checks."""
+
+    def without_run(self) -> Shard:
+        """The job without its test ids (merged already) and its coverage data's text (decoded as ``payload``):
+        what the coverage merge still needs."""
+        coverage = None if self.coverage is None else cast(CoverageEvidenceData, {**self.coverage, "data": None})
+        return replace(self, run=cast(RunData, {}), coverage=coverage)
+
+
+def fingerprint(nodeids: Iterable[str]) -> str:
+    """sha256 of the sorted test ids, each followed by a newline."""
+    ordered = sorted(nodeids)
+    text = "\n".join(ordered) + "\n" if ordered else ""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def collected_ids(run: RunData) -> set[str]:
+    """Every test the job collected, run or deselected (an evidence file's selected leaves out those with outcomes)."""
+    return {*run.get("selected", ()), *run.get("deselected", ()), *run.get("outcomes", {})}
+
+
+def collection_data(nodeids: Iterable[str], args: Sequence[str]) -> CollectionData:
+    ids = set(nodeids)
+    return {"fingerprint": fingerprint(ids), "tests": len(ids), "args": sorted(args)}
 
 
 def evidence_data(*, rootdir: str, created: str, scope: str, docs: dict[str, str], run: RunData,
                   outcome: Optional[CoverageOutcome], figures: Optional[CoverageAnalysis],
-                  targets: Sequence[str]) -> EvidenceFileData:
-    """One job's evidence file, as JSON data."""
+                  targets: Sequence[str], commit: Optional[str] = None,
+                  shard: Optional[tuple[int, int]] = None, args: Sequence[str] = ()) -> EvidenceFileData:
+    """One job's evidence file, as JSON data; its collection is that of ``run`` (collected from ``args``)."""
     coverage: Optional[CoverageEvidenceData] = None
     if outcome is not None:
         from .measure import quiet
@@ -78,8 +126,10 @@ def evidence_data(*, rootdir: str, created: str, scope: str, docs: dict[str, str
             "unmeasurable": unmeasurable,
             "data": base64.b64encode(payload).decode("ascii") if payload is not None else None,
         }
+    number: Optional[ShardNumberData] = None if shard is None else {"index": shard[0], "count": shard[1]}
     return {"schema": SCHEMA, "created": created, "rootdir": rootdir, "coverage_scope": scope,
-            "docs": dict(sorted(docs.items())), "run": run, "coverage": coverage}
+            "docs": dict(sorted(docs.items())), "run": run, "coverage": coverage, "commit": commit,
+            "shard": number, "collection": collection_data(collected_ids(run), args)}
 
 
 def read(path: str) -> Shard:
@@ -106,7 +156,50 @@ def shard(path: str, data: EvidenceFileData) -> Shard:
             payload = coverage_payload(coverage["data"])
         except ValueError as exc:
             raise EvidenceError(f"{path} is not a valid {SCHEMA} file: coverage.data {exc}") from None
-    return Shard(path, data["rootdir"], data["coverage_scope"], data["docs"], data["run"], coverage, payload)
+    return Shard(path, data["rootdir"], data["coverage_scope"], data["docs"], data["run"], coverage, payload,
+                 _commit(path, data), _number(path, data), _collection(path, data))
+
+
+_COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def _invalid(path: str, what: str) -> EvidenceError:
+    return EvidenceError(f"{path} is not a valid {SCHEMA} file: {what}")
+
+
+def _commit(path: str, data: EvidenceFileData) -> Optional[str]:
+    from .shape import key_text
+
+    commit = data.get("commit")
+    if commit is not None and not _COMMIT.fullmatch(commit):
+        raise _invalid(path, f"commit {key_text(commit)} is not a git commit id (40 or 64 hex digits)")
+    return commit
+
+
+def _number(path: str, data: EvidenceFileData) -> Optional[tuple[int, int]]:
+    number = data.get("shard")
+    if number is None:
+        return None
+    index, count = number["index"], number["count"]
+    if not 1 <= count <= MAX_SHARDS:
+        raise _invalid(path, f"shard.count {count} is not 1 to {MAX_SHARDS}")
+    if not 1 <= index <= count:
+        raise _invalid(path, f"shard.index {index} is not 1 to shard.count ({count})")
+    return index, count
+
+
+def _collection(path: str, data: EvidenceFileData) -> Optional[CollectionData]:
+    collection = data.get("collection")
+    if collection is None:
+        return None
+    ids = collected_ids(data["run"])
+    if collection["tests"] != len(ids):
+        raise _invalid(path, f"collection.tests {collection['tests']} is not the number of test ids in run "
+                             f"({len(ids)})")
+    if collection["fingerprint"] != fingerprint(ids):
+        raise _invalid(path, "collection.fingerprint is not the sha256 of the test ids in run (the file was edited, "
+                             "or cut short)")
+    return collection
 
 
 def coverage_payload(text: str) -> bytes:
@@ -271,3 +364,205 @@ def _aliases(analyser: Any, job_root: str, root: str) -> Any:
         for pattern in paths[1:]:
             aliases.add(pattern, paths[0])
     return aliases
+
+
+# completeness (SPEC §7, Shards) -----------------------------------------------------------------------------
+
+SHOWN = 5
+"""How many test ids or shard numbers a message names before it says how many more."""
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """What the merge proved about the jobs: each problem makes it incomplete; a warning says what it could not check."""
+
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    jobs: int = 0
+    tests: int = 0
+    """Tests in the jobs' collection (0 when it could not be checked)."""
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.problems)
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: str
+    commit: Optional[str]
+    number: Optional[tuple[int, int]]
+    fingerprint: Optional[str]
+    tests: int
+    args: tuple[str, ...]
+
+
+class CompletenessCheck:
+    """Fed the jobs one at a time (:meth:`add`); :meth:`result` names missing, duplicate and stale shards,
+    tests that ran in no job and tests that ran in two.
+
+    It keeps one set of test ids per distinct collection (one, when the jobs
+    are of one suite) and which job ran each test: memory grows with the
+    suite, not with the number of jobs.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: list[_Job] = []
+        self._collections: dict[str, frozenset[str]] = {}
+        self._ran_in: dict[str, int] = {}
+        """Test id → the first job that ran it."""
+        self._twice: dict[str, tuple[int, int]] = {}
+        """Test id → the first two jobs that ran it."""
+
+    def add(self, job: Shard) -> None:
+        index = len(self._jobs)
+        collection = job.collection
+        if collection is not None and collection["fingerprint"] not in self._collections:
+            self._collections[collection["fingerprint"]] = frozenset(collected_ids(job.run))
+        self._jobs.append(_Job(job.path, job.commit, job.number, collection["fingerprint"] if collection else None,
+                               collection["tests"] if collection else 0,
+                               tuple(collection["args"]) if collection else ()))
+        for nodeid in job.run.get("outcomes", {}):
+            first = self._ran_in.setdefault(nodeid, index)
+            if first != index:
+                self._twice.setdefault(nodeid, (first, index))
+
+    def result(self) -> Completeness:
+        jobs = self._jobs
+        older = [job.path for job in jobs if job.fingerprint is None]
+        if older:
+            return Completeness(warnings=(
+                f"completeness could not be checked: {_names(older)} {'holds' if len(older) == 1 else 'hold'} "
+                "evidence written before pytest-designdoc recorded the collection, commit and shard (write "
+                "it again with this version)",), jobs=len(jobs))
+        problems: list[str] = []
+        warnings: list[str] = []
+        self._numbers(problems)
+        self._commits(problems, warnings)
+        collected = self._fingerprints(problems, warnings)
+        not_run = sorted(collected - self._ran_in.keys())
+        if not_run:
+            problems.append(f"{_count(len(not_run), 'test')} collected ran in no job: {_listed(not_run)} (a test every "
+                            "job deselects counts too: leave a test out of the suite with --ignore or collect_ignore, "
+                            "in every job)")
+        if self._twice:
+            twice = sorted(self._twice.items())
+            shown = [f"{nodeid} ({jobs[first].path}, {jobs[second].path})" for nodeid, (first, second) in
+                     twice[:SHOWN]]
+            more = f" and {len(twice) - SHOWN:,} more" if len(twice) > SHOWN else ""
+            problems.append(f"{_count(len(twice), 'test')} ran in two jobs: {', '.join(shown)}{more}")
+        return Completeness(tuple(problems), tuple(warnings), len(jobs), len(collected))
+
+    def _numbers(self, problems: list[str]) -> None:
+        numbered = [job for job in self._jobs if job.number is not None]
+        if not numbered:
+            return
+        unnumbered = [job.path for job in self._jobs if job.number is None]
+        if unnumbered:
+            problems.append(f"{_names(unnumbered)} named no shard while the other jobs did (give every job "
+                            "--designdoc-shard K/N)")
+        counts = Counter(job.number[1] for job in numbered if job.number is not None)
+        count = _majority(counts, [job.number[1] for job in numbered if job.number is not None])
+        if len(counts) > 1:
+            problems.append("the jobs disagree on the number of shards: " + "; ".join(
+                f"{n} in {_names([job.path for job in numbered if job.number is not None and job.number[1] == n])}"
+                for n in counts))
+        by_index: dict[int, list[str]] = {}
+        for job in numbered:
+            if job.number is not None and job.number[1] == count:
+                by_index.setdefault(job.number[0], []).append(job.path)
+        for index, paths in sorted(by_index.items()):
+            if len(paths) > 1:
+                problems.append(f"shard {index}/{count} is duplicated: {_names(paths)}")
+        missing = [index for index in range(1, count + 1) if index not in by_index]
+        if missing:
+            problems.append(f"{_count(len(missing), 'shard')} of {count} missing: {_ranges(missing)}")
+
+    def _commits(self, problems: list[str], warnings: list[str]) -> None:
+        known = [job for job in self._jobs if job.commit is not None]
+        unknown = [job.path for job in self._jobs if job.commit is None]
+        if not known:
+            warnings.append("no job recorded a git commit (no git where they ran): stale jobs are found by their "
+                            "collection only")
+            return
+        if unknown:
+            where = "it" if len(unknown) == 1 else "they"
+            warnings.append(f"{_names(unknown)} recorded no git commit (no git where {where} ran): not compared with "
+                            "the others' commit")
+        commit = _majority(Counter(job.commit for job in known), [job.commit for job in known])
+        stale = [job for job in known if job.commit != commit]
+        for other in dict.fromkeys(job.commit for job in stale):
+            assert other is not None and commit is not None
+            problems.append(f"stale: {_names([job.path for job in stale if job.commit == other])} ran on commit "
+                            f"{other[:12]}, {_count(len(known) - len(stale), 'job')} on {commit[:12]}")
+
+    def _fingerprints(self, problems: list[str], warnings: list[str]) -> frozenset[str]:
+        """Stale jobs by collection (among jobs collecting from the same paths); the tests the jobs collected."""
+        groups: dict[tuple[str, ...], list[_Job]] = {}
+        for job in self._jobs:
+            groups.setdefault(job.args, []).append(job)
+        if len(groups) > 1:
+            warnings.append("the jobs collected from different paths (" + "; ".join(
+                " ".join(args) or "the default" for args in list(groups)[:SHOWN]) + (
+                    "; …" if len(groups) > SHOWN else "") + "): the merge checks the tests they collected, not that "
+                "their paths cover the suite (collect the whole suite in every job and deselect a share, as "
+                "pytest-split does, to have that proven)")
+        collected: set[str] = set()
+        for members in groups.values():
+            prints = [job.fingerprint for job in members]
+            reference = _majority(Counter(prints), prints)
+            assert reference is not None
+            collected.update(self._collections[reference])
+            stale = [job for job in members if job.fingerprint != reference]
+            if stale:
+                tests = next(job.tests for job in members if job.fingerprint == reference)
+                problems.append(f"stale: {_names([job.path for job in stale])} collected another suite than "
+                                f"{_count(len(members) - len(stale), 'job')} ({_count(tests, 'test')}, fingerprint "
+                                f"{reference[:12]}): " + "; ".join(
+                                    f"{job.path} {_count(job.tests, 'test')}, {(job.fingerprint or '')[:12]}"
+                                    for job in stale[:SHOWN]))
+        return frozenset(collected)
+
+
+def _majority(counts: Counter[Any], order: Sequence[Any]) -> Any:
+    """The most common value; between equals, the first in ``order`` (the files as given)."""
+    top = max(counts.values())
+    return next(value for value in order if counts[value] == top)
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _names(paths: Sequence[str]) -> str:
+    shown = ", ".join(paths[:SHOWN])
+    return shown + (f" and {len(paths) - SHOWN:,} more" if len(paths) > SHOWN else "")
+
+
+def _listed(nodeids: Sequence[str]) -> str:
+    return _names(nodeids)
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    """``1, 4-7, 9`` for the sorted ``numbers``."""
+    spans: list[list[int]] = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def read_jobs(paths: Sequence[str]) -> tuple[list[Shard], Evidence, Completeness]:
+    """The jobs' evidence, read one file at a time: the jobs (without their test ids), the merged evidence and
+    the completeness check. EvidenceError names a file that cannot be used."""
+    recorder = EvidenceRecorder()
+    check = CompletenessCheck()
+    jobs = []
+    for path in paths:
+        job = read(path)
+        recorder.merge_payload(job.run)
+        check.add(job)
+        jobs.append(job.without_run())
+    return jobs, recorder.freeze(), check.result()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from .data import FindingData
 from .view import printable
@@ -41,6 +41,12 @@ def workflow_commands(findings: list[FindingData]) -> list[str]:
             f"line={max(1, int(finding['line']))},title={_property(finding['code'])}::{_data(message)}"
         )
     return lines
+
+
+def merge_commands(problems: Sequence[str], warnings: Sequence[str]) -> list[str]:
+    """``designdoc merge``'s completeness: an error annotation per problem, a warning per check it could not make."""
+    return ([f"::warning title=designdoc merge::{_data(text)}" for text in warnings]
+            + [f"::error title=designdoc merge incomplete::{_data(text)}" for text in problems])
 
 
 def append_step_summary(markdown: str, environ: Mapping[str, str] = os.environ) -> bool:

@@ -96,6 +96,9 @@ def test_settings_come_from_the_ini_and_the_command_line_wins(tmp_path: Path) ->
     assert cli.reports == (ReportTarget("md", str(tmp_path / "sub" / "r.md")),), "relative to the invocation dir"
     shard = settings(tmp_path, designdoc_evidence="../e/one.json", designdoc_select=["AUTH-*"])
     assert (shard.evidence, shard.select) == (str(tmp_path / "e" / "one.json"), ("AUTH-*",))
+    numbered = settings(tmp_path, designdoc_evidence="e.json", designdoc_shard=" 3 / 50 ")
+    assert (numbered.shard, shard.shard) == ((3, 50), None)
+    assert settings(tmp_path, designdoc_evidence="e.json", designdoc_shard="10000/10000").shard == (10_000, 10_000)
     assert settings(tmp_path, {"designdoc_base": " origin/main "}).base == "origin/main"
     assert settings(tmp_path, {"designdoc_base": "main"}, designdoc_base="HEAD~2").base == "HEAD~2"
     assert settings(tmp_path, designdoc_affected="origin/main").affected == "origin/main"
@@ -132,6 +135,13 @@ def test_settings_come_from_the_ini_and_the_command_line_wins(tmp_path: Path) ->
          "--designdoc-affected and --designdoc-select both choose the docs: give one"),
         ({}, {"designdoc_affected": "-x"}, "--designdoc-affected: '-x' is not a git ref (*)"),
         ({}, {"designdoc_report": ["lcov:cov", "json:cov"]}, "*cov is the path of both the lcov and the json report*"),
+        ({}, {"designdoc_shard": "2/3"}, "--designdoc-shard labels the evidence a job writes: give "
+                                         "--designdoc-evidence PATH too"),
+        ({}, {"designdoc_evidence": "e.json", "designdoc_shard": "0/3"}, "--designdoc-shard: '0/3': the shard number "
+                                                                         "K must be 1 to N (3); shards count from 1"),
+        ({}, {"designdoc_evidence": "e.json", "designdoc_shard": "1/10001"}, "--designdoc-shard: '1/10001': the number "
+                                                                             "of shards N must be 1 to 10,000"),
+        ({}, {"designdoc_evidence": "e.json", "designdoc_shard": "1/2/3"}, "--designdoc-shard: '1/2/3' is not K/N *"),
     ],
 )
 def test_bad_settings_are_usage_errors_that_say_where(

@@ -206,7 +206,8 @@ def _cli_project(base: Path) -> Path:
 
 
 def _good_evidence(root: Path) -> dict[str, Any]:
-    """A job's evidence for the project, as ``--designdoc-evidence`` writes it."""
+    """A job's evidence for the project, as ``--designdoc-evidence`` writes it (with its commit, shard number and
+    collection, which the fuzz mutates too)."""
     from coverage import CoverageData
 
     from pytest_designdoc.compat import close_data
@@ -224,7 +225,8 @@ def _good_evidence(root: Path) -> dict[str, Any]:
     data.add_lines({str(root / "src" / "app.py"): {1, 2, 3}})
     evidence = evidence_data(rootdir=str(root), created="2026-01-01T00:00:00Z", scope="row",
                              docs={"docs/design/app.md": "0"}, run=recorder.payload(outcomes=True),
-                             outcome=CoverageOutcome("alone", data), figures=None, targets=["src/app.py"])
+                             outcome=CoverageOutcome("alone", data), figures=None, targets=["src/app.py"],
+                             commit="0123456789abcdef" * 2 + "01234567", shard=(1, 1), args=["tests"])
     close_data(data)
     return dict(evidence)
 
@@ -245,7 +247,7 @@ def _cli(root: Path, *argv: str) -> tuple[int, str]:
 def _held_the_line(root: Path, code: int, said: str) -> None:
     from pytest_designdoc.report.view import printable
 
-    assert code in (0, 1, 4), said
+    assert code in (0, 1, 4, 6), said
     if code == 4:
         assert said.count("\n") == 1 and said.startswith("designdoc "), "one line naming the file and the field"
     assert all(printable(line) == line for line in said.splitlines()), "no control character reaches the terminal"
@@ -262,6 +264,32 @@ def test_merge_holds_the_line_on_any_evidence(tmp_path_factory: pytest.TempPathF
     root = _cli_project(tmp_path_factory.getbasetemp())
     (root / "evidence.json").write_text(data.draw(mutated(_good_evidence(root))), encoding="utf-8")
     _held_the_line(root, *_cli(root, "merge", "evidence.json", "--root", str(root), "--report", "json:merged.json"))
+
+
+COMPLETENESS_FIELDS = ("commit", "shard", "collection")
+
+
+@CLI_FUZZ
+@given(data=st.data())
+def test_merge_holds_the_line_on_any_completeness_fields(tmp_path_factory: pytest.TempPathFactory,
+                                                         data: st.DataObject) -> None:
+    """Two jobs whose commit, shard number and collection (and nothing else) are mutated or removed."""
+    import json
+
+    root = _cli_project(tmp_path_factory.getbasetemp())
+    good = _good_evidence(root)
+    for name in ("one.json", "two.json"):
+        fields = {key: good[key] for key in COMPLETENESS_FIELDS}
+        text = data.draw(mutated(fields) | st.just(json.dumps(fields)))
+        try:
+            changed = json.loads(text)
+        except ValueError:
+            changed = None
+        if isinstance(changed, dict):
+            evidence = {key: value for key, value in good.items() if key not in COMPLETENESS_FIELDS}
+            text = json.dumps({**evidence, **changed})
+        (root / name).write_text(text, encoding="utf-8")
+    _held_the_line(root, *_cli(root, "merge", "one.json", "two.json", "--root", str(root)))
 
 
 def _saved_report() -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_designdoc.git import Git, GitUnavailable, added_lines
+from pytest_designdoc.git import Git, GitUnavailable, added_lines, head_commit
 
 from ..gitrepo import Repo
 
@@ -80,6 +80,17 @@ def test_a_shallow_clone_says_the_history_is_missing(repo: Repo, tmp_path: Path)
 def test_outside_a_repository_git_is_unavailable_with_the_reason(tmp_path: Path) -> None:
     with pytest.raises(GitUnavailable, match="not in a git repository"):
         Git(str(tmp_path))
+
+
+def test_the_commit_a_job_ran_on_is_head_or_none_without_one(repo: Repo, tmp_path: Path) -> None:
+    assert head_commit(str(repo.path)) is None, "a repository without a commit yet"
+    with pytest.raises(GitUnavailable, match="no commit yet|failed"):
+        Git(str(repo.path)).head()
+    first = repo.commit("first", {"a.txt": "a\n"})
+    assert head_commit(str(repo.path)) == first and len(first) == 40
+    assert head_commit(str(repo.commit("second"))) is None, "not a directory: git cannot say"
+    (tmp_path / "plain").mkdir()
+    assert head_commit(str(tmp_path / "plain")) is None, "not a repository"
 
 
 def test_a_rootdir_below_the_top_level_sees_its_own_paths(repo: Repo) -> None:
