@@ -148,7 +148,7 @@ class DocParser:
                 if kind in ("list", "block_quote"):
                     nested = _first_table(token["children"])
                     if nested is not None:  # a container's own offset, if any, is its end
-                        _keep_cell_sources(nested)
+                        _keep_cell_sources(nested, state.env)
                         kept.append({"type": _NESTED_TABLE, "children": [nested], "offset": before, "end": after[index]})
                     continue
                 before = token.get("offset", before)
@@ -159,7 +159,7 @@ class DocParser:
                     if kind == "paragraph":
                         token.pop("text", None)
                     elif kind == "table":
-                        _keep_cell_sources(token)
+                        _keep_cell_sources(token, state.env)
                     kept.append(token)
             state.tokens = kept
 
@@ -176,6 +176,14 @@ class DocParser:
         except KeyError:
             section = self._sections[heading] = SECTION_ALIASES.get(normalize_heading(heading))
             return section
+
+    def cell_children(self, table: dict[str, Any], cell: dict[str, Any]) -> list[dict[str, Any]]:
+        """A table cell's inline tokens, parsed when first asked for (as mistune's render would have)."""
+        children = cell.get("children")
+        if children is None:
+            children = cell["children"] = self._markdown.inline(cell["source"].strip(" \r\n\t\f"), table["env"])
+        assert isinstance(children, list)
+        return children
 
     def tokens(self, text: str) -> list[dict[str, Any]]:
         result, _ = self._markdown.parse(text, state=self._state_class())
@@ -360,7 +368,7 @@ class _DocBuilder:
                 if leftover is not None:
                     self.finding(
                         "DD022", first + 2 + index,
-                        f"template leftover '{leftover}' in '{_short(_plain(cell['children']))}'",
+                        f"template leftover '{leftover}' in '{_short(_plain(self.parser.cell_children(table, cell)))}'",
                         "replace the template's placeholder with the real value or delete the row",
                         Severity.WARNING,
                     )
@@ -368,9 +376,10 @@ class _DocBuilder:
     def _table_rows(self, table: dict[str, Any]) -> Iterator[tuple[int, list[_Cell]]]:
         first = self.line_of(table)
         head, body = table["children"]
-        yield first, [_cell(c) for c in head["children"]]
+        children = self.parser.cell_children
+        yield first, [_cell(c, children(table, c)) for c in head["children"]]
         for index, row in enumerate(body["children"]):
-            yield first + 2 + index, [_cell(c) for c in row["children"]]
+            yield first + 2 + index, [_cell(c, children(table, c)) for c in row["children"]]
 
     def _read_table(self, section: Section, table: dict[str, Any]) -> None:
         rows = self._table_rows(table)
@@ -493,15 +502,19 @@ def _first_table(tokens: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
     return None
 
 
-def _keep_cell_sources(table: dict[str, Any]) -> None:
-    """Each cell's source text (``\\|`` unescaped), read instead of mistune's inline tokens where paths matter."""
+def _keep_cell_sources(table: dict[str, Any], env: Any) -> None:
+    """Each cell's source text (``\\|`` unescaped), read instead of mistune's inline tokens where paths matter.
+
+    The cells are left out of mistune's inline pass: only the tables of the
+    sections read need their inline tokens (:meth:`DocParser.cell_children`
+    parses them, with the doc's ``env`` of link references).
+    """
+    table["env"] = env
     for part in table["children"]:
         rows = [part] if part["type"] == "table_head" else part["children"]
         for row in rows:
             for cell in row["children"]:
-                source = cell["text"].replace("\\|", "|")
-                cell["source"] = source
-                cell["text"] = source
+                cell["source"] = cell.pop("text").replace("\\|", "|")
 
 
 def _nested_table_line(lines: list[str], first: int) -> Optional[int]:
@@ -594,8 +607,7 @@ def _is_placeholder(text: str) -> bool:
     return text.strip().strip("*_").strip().lower() in _PLACEHOLDERS
 
 
-def _cell(token: dict[str, Any]) -> _Cell:
-    children = token.get("children", [])
+def _cell(token: dict[str, Any], children: list[dict[str, Any]]) -> _Cell:
     code: list[str] = []
     links: list[str] = []
     for child in _walk_inline(children):
