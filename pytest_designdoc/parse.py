@@ -58,12 +58,14 @@ _SPACES = re.compile(r"\s+")
 _NESTED_TABLE_ROW = re.compile(r"^ {0,3}(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t>]*\|.*\|[ \t]*$")
 _DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*\Z")
 _NEWLINE = re.compile(r"\n")
-_TOKENS_READ = frozenset({"heading", "table", "paragraph"})
+_TOKENS_READ = frozenset({"table", "paragraph"})
 _NESTED_TABLE = "designdoc_nested_table"
 """Our token for a top-level list or blockquote: its one child is the first table inside it."""
 _HTML = "designdoc_html_table"
 """Our token for block HTML that holds a ``<table>``."""
 _HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_PLAIN_INLINE = re.compile(r"[^\\`*_!\[\]<>&~|\n\r]*\Z")
+"""Text none of mistune's inline rules (escape, code, emphasis, link, autolink, HTML, line break) can start in."""
 _CONTAINER_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _KEYED_TITLE = re.compile(
@@ -139,7 +141,8 @@ class DocParser:
             # Only top-level headings, tables and paragraphs (for broken
             # tables), the first table inside a list or blockquote (GitHub
             # shows it as a table) and HTML tables are read: skip the inline
-            # parsing of everything else.
+            # parsing of everything else. Headings and table cells are
+            # parsed inline when read (DocParser.inline).
             kept = []
             after = _next_offsets(state.tokens, len(state.src))
             before = 0
@@ -152,7 +155,11 @@ class DocParser:
                         kept.append({"type": _NESTED_TABLE, "children": [nested], "offset": before, "end": after[index]})
                     continue
                 before = token.get("offset", before)
-                if kind == "block_html":
+                if kind == "heading":
+                    token["source"] = token.pop("text")
+                    token["env"] = state.env
+                    kept.append(token)
+                elif kind == "block_html":
                     if _HTML_TABLE.search(token.get("raw", "")):
                         kept.append({"type": _HTML, "offset": before})
                 elif kind in _TOKENS_READ:
@@ -177,11 +184,17 @@ class DocParser:
             section = self._sections[heading] = SECTION_ALIASES.get(normalize_heading(heading))
             return section
 
-    def cell_children(self, table: dict[str, Any], cell: dict[str, Any]) -> list[dict[str, Any]]:
-        """A table cell's inline tokens, parsed when first asked for (as mistune's render would have)."""
-        children = cell.get("children")
+    def inline(self, token: dict[str, Any], env: Any) -> list[dict[str, Any]]:
+        """A heading's or table cell's inline tokens, parsed when first asked for (as mistune's render would).
+
+        Text without a character that starts an inline rule of mistune's
+        is one text token, as mistune makes it, without asking mistune.
+        """
+        children = token.get("children")
         if children is None:
-            children = cell["children"] = self._markdown.inline(cell["source"].strip(" \r\n\t\f"), table["env"])
+            text = token["source"].strip(" \r\n\t\f")
+            children = token["children"] = (
+                [{"type": "text", "raw": text}] if _PLAIN_INLINE.match(text) else self._markdown.inline(text, env))
         assert isinstance(children, list)
         return children
 
@@ -243,7 +256,7 @@ class _DocBuilder:
                 if section is not None and level <= section_level:
                     self._end_section(section, section_line, section_has_table, self.line_of(token))
                     section = None
-                name = self.parser.section_of(_plain(token["children"]))
+                name = self.parser.section_of(_plain(self.parser.inline(token, token["env"])))
                 if name is not None:
                     sections_found = True
                     section, section_level, section_line = name, level, self.line_of(token)
@@ -278,7 +291,7 @@ class _DocBuilder:
         key, title, line = stem, stem, 1
         is_template = False
         if title_token is not None:
-            heading = _plain(title_token["children"]).strip()
+            heading = _plain(self.parser.inline(title_token, title_token["env"])).strip()
             line = self.line_of(title_token)
             is_template = TEMPLATE_KEY in heading
             title = heading
@@ -368,7 +381,7 @@ class _DocBuilder:
                 if leftover is not None:
                     self.finding(
                         "DD022", first + 2 + index,
-                        f"template leftover '{leftover}' in '{_short(_plain(self.parser.cell_children(table, cell)))}'",
+                        f"template leftover '{leftover}' in '{_short(_plain(self.parser.inline(cell, table['env'])))}'",
                         "replace the template's placeholder with the real value or delete the row",
                         Severity.WARNING,
                     )
@@ -376,10 +389,10 @@ class _DocBuilder:
     def _table_rows(self, table: dict[str, Any]) -> Iterator[tuple[int, list[_Cell]]]:
         first = self.line_of(table)
         head, body = table["children"]
-        children = self.parser.cell_children
-        yield first, [_cell(c, children(table, c)) for c in head["children"]]
+        inline, env = self.parser.inline, table["env"]
+        yield first, [_cell(c, inline(c, env)) for c in head["children"]]
         for index, row in enumerate(body["children"]):
-            yield first + 2 + index, [_cell(c, children(table, c)) for c in row["children"]]
+            yield first + 2 + index, [_cell(c, inline(c, env)) for c in row["children"]]
 
     def _read_table(self, section: Section, table: dict[str, Any]) -> None:
         rows = self._table_rows(table)
@@ -506,8 +519,8 @@ def _keep_cell_sources(table: dict[str, Any], env: Any) -> None:
     """Each cell's source text (``\\|`` unescaped), read instead of mistune's inline tokens where paths matter.
 
     The cells are left out of mistune's inline pass: only the tables of the
-    sections read need their inline tokens (:meth:`DocParser.cell_children`
-    parses them, with the doc's ``env`` of link references).
+    sections read need their inline tokens (:meth:`DocParser.inline` parses
+    them, with the doc's ``env`` of link references).
     """
     table["env"] = env
     for part in table["children"]:
