@@ -374,8 +374,12 @@ class _DocBuilder:
     def _check_leftovers(self, table: dict[str, Any]) -> None:
         if not self._has_leftovers:
             return
+        rows = table["children"][1]["children"]
+        cells = "\n".join(cell["source"] for row in rows for cell in row["children"])
+        if not any(text in cells for text in TEMPLATE_LEFTOVERS):  # no leftover holds a line break
+            return
         first = self.line_of(table)
-        for index, row in enumerate(table["children"][1]["children"]):
+        for index, row in enumerate(rows):
             for cell in row["children"]:
                 leftover = next((text for text in TEMPLATE_LEFTOVERS if text in cell["source"]), None)
                 if leftover is not None:
