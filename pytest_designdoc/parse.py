@@ -59,12 +59,14 @@ _SPACES = re.compile(r"\s+")
 _NESTED_TABLE_ROW = re.compile(r"^ {0,3}(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t>]*\|.*\|[ \t]*$")
 _DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*\Z")
 _NEWLINE = re.compile(r"\n")
-_TOKENS_READ = frozenset({"heading", "table", "paragraph"})
+_TOKENS_READ = frozenset({"table", "paragraph"})
 _NESTED_TABLE = "designdoc_nested_table"
 """Our token for a top-level list or blockquote: its one child is the first table inside it."""
 _HTML = "designdoc_html_table"
 """Our token for block HTML that holds a ``<table>``."""
 _HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_PLAIN_INLINE = re.compile(r"[^\\`*_!\[\]<>&~|\n\r]*\Z")
+"""Text none of mistune's inline rules (escape, code, emphasis, link, autolink, HTML, line break) can start in."""
 _CONTAINER_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _KEYED_TITLE = re.compile(
@@ -140,7 +142,8 @@ class DocParser:
             # Only top-level headings, tables and paragraphs (for broken
             # tables), the first table inside a list or blockquote (GitHub
             # shows it as a table) and HTML tables are read: skip the inline
-            # parsing of everything else.
+            # parsing of everything else. Headings and table cells are
+            # parsed inline when read (DocParser.inline).
             kept = []
             after = _next_offsets(state.tokens, len(state.src))
             before = 0
@@ -149,18 +152,22 @@ class DocParser:
                 if kind in ("list", "block_quote"):
                     nested = _first_table(token["children"])
                     if nested is not None:  # a container's own offset, if any, is its end
-                        _keep_cell_sources(nested)
+                        _keep_cell_sources(nested, state.env)
                         kept.append({"type": _NESTED_TABLE, "children": [nested], "offset": before, "end": after[index]})
                     continue
                 before = token.get("offset", before)
-                if kind == "block_html":
+                if kind == "heading":
+                    token["source"] = token.pop("text")
+                    token["env"] = state.env
+                    kept.append(token)
+                elif kind == "block_html":
                     if _HTML_TABLE.search(token.get("raw", "")):
                         kept.append({"type": _HTML, "offset": before})
                 elif kind in _TOKENS_READ:
                     if kind == "paragraph":
                         token.pop("text", None)
                     elif kind == "table":
-                        _keep_cell_sources(token)
+                        _keep_cell_sources(token, state.env)
                     kept.append(token)
             state.tokens = kept
 
@@ -177,6 +184,20 @@ class DocParser:
         except KeyError:
             section = self._sections[heading] = SECTION_ALIASES.get(normalize_heading(heading))
             return section
+
+    def inline(self, token: dict[str, Any], env: Any) -> list[dict[str, Any]]:
+        """A heading's or table cell's inline tokens, parsed when first asked for (as mistune's render would).
+
+        Text without a character that starts an inline rule of mistune's
+        is one text token, as mistune makes it, without asking mistune.
+        """
+        children = token.get("children")
+        if children is None:
+            text = token["source"].strip(" \r\n\t\f")
+            children = token["children"] = (
+                [{"type": "text", "raw": text}] if _PLAIN_INLINE.match(text) else self._markdown.inline(text, env))
+        assert isinstance(children, list)
+        return children
 
     def tokens(self, text: str) -> list[dict[str, Any]]:
         result, _ = self._markdown.parse(text, state=self._state_class())
@@ -236,7 +257,7 @@ class _DocBuilder:
                 if section is not None and level <= section_level:
                     self._end_section(section, section_line, section_has_table, self.line_of(token))
                     section = None
-                name = self.parser.section_of(_plain(token["children"]))
+                name = self.parser.section_of(_plain(self.parser.inline(token, token["env"])))
                 if name is not None:
                     sections_found = True
                     section, section_level, section_line = name, level, self.line_of(token)
@@ -271,7 +292,7 @@ class _DocBuilder:
         key, title, line = stem, stem, 1
         is_template = False
         if title_token is not None:
-            heading = _plain(title_token["children"]).strip()
+            heading = _plain(self.parser.inline(title_token, title_token["env"])).strip()
             line = self.line_of(title_token)
             is_template = TEMPLATE_KEY in heading
             title = heading
@@ -354,14 +375,18 @@ class _DocBuilder:
     def _check_leftovers(self, table: dict[str, Any]) -> None:
         if not self._has_leftovers:
             return
+        rows = table["children"][1]["children"]
+        cells = "\n".join(cell["source"] for row in rows for cell in row["children"])
+        if not any(text in cells for text in TEMPLATE_LEFTOVERS):  # no leftover holds a line break
+            return
         first = self.line_of(table)
-        for index, row in enumerate(table["children"][1]["children"]):
+        for index, row in enumerate(rows):
             for cell in row["children"]:
                 leftover = next((text for text in TEMPLATE_LEFTOVERS if text in cell["source"]), None)
                 if leftover is not None:
                     self.finding(
                         DD022, first + 2 + index,
-                        f"template leftover '{leftover}' in '{_short(_plain(cell['children']))}'",
+                        f"template leftover '{leftover}' in '{_short(_plain(self.parser.inline(cell, table['env'])))}'",
                         "replace the template's placeholder with the real value or delete the row",
                         Severity.WARNING,
                     )
@@ -369,9 +394,10 @@ class _DocBuilder:
     def _table_rows(self, table: dict[str, Any]) -> Iterator[tuple[int, list[_Cell]]]:
         first = self.line_of(table)
         head, body = table["children"]
-        yield first, [_cell(c) for c in head["children"]]
+        inline, env = self.parser.inline, table["env"]
+        yield first, [_cell(c, inline(c, env)) for c in head["children"]]
         for index, row in enumerate(body["children"]):
-            yield first + 2 + index, [_cell(c) for c in row["children"]]
+            yield first + 2 + index, [_cell(c, inline(c, env)) for c in row["children"]]
 
     def _read_table(self, section: Section, table: dict[str, Any]) -> None:
         rows = self._table_rows(table)
@@ -494,15 +520,19 @@ def _first_table(tokens: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
     return None
 
 
-def _keep_cell_sources(table: dict[str, Any]) -> None:
-    """Each cell's source text (``\\|`` unescaped), read instead of mistune's inline tokens where paths matter."""
+def _keep_cell_sources(table: dict[str, Any], env: Any) -> None:
+    """Each cell's source text (``\\|`` unescaped), read instead of mistune's inline tokens where paths matter.
+
+    The cells are left out of mistune's inline pass: only the tables of the
+    sections read need their inline tokens (:meth:`DocParser.inline` parses
+    them, with the doc's ``env`` of link references).
+    """
+    table["env"] = env
     for part in table["children"]:
         rows = [part] if part["type"] == "table_head" else part["children"]
         for row in rows:
             for cell in row["children"]:
-                source = cell["text"].replace("\\|", "|")
-                cell["source"] = source
-                cell["text"] = source
+                cell["source"] = cell.pop("text").replace("\\|", "|")
 
 
 def _nested_table_line(lines: list[str], first: int) -> Optional[int]:
@@ -595,8 +625,7 @@ def _is_placeholder(text: str) -> bool:
     return text.strip().strip("*_").strip().lower() in _PLACEHOLDERS
 
 
-def _cell(token: dict[str, Any]) -> _Cell:
-    children = token.get("children", [])
+def _cell(token: dict[str, Any], children: list[dict[str, Any]]) -> _Cell:
     code: list[str] = []
     links: list[str] = []
     for child in _walk_inline(children):

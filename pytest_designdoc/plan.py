@@ -148,6 +148,8 @@ class _Planner:
         self.project = ProjectSources(root, self.is_source, skip_dir, coverage_config)
         self.trees: dict[str, ParsedSource] = {}
         self.resolved: dict[str, safepath.Resolved] = {}
+        self.globbed: dict[str, safepath.GlobResult] = {}
+        """What each path or glob of the docs matched: docs list the same files, the file system stays put."""
 
     def doc(self, doc: DesignDoc, findings: list[Finding]) -> DocPlan:
         if not doc.checked:
@@ -185,7 +187,9 @@ class _Planner:
         if path is None:
             self.refuse(raw, line, subject)
             return None
-        found = safepath.glob(self.root, path, self.skip_dir)
+        found = self.globbed.get(path)
+        if found is None:
+            found = self.globbed[path] = safepath.glob(self.root, path, self.skip_dir)
         for escape in found.escapes:
             self.refuse(escape, line, subject)
         for match in found.matches:

@@ -55,6 +55,18 @@ def test_table_like_noise_never_raises(text: str) -> None:
     check("# K-1 - T\n\n## Test Strategy\n\n" + text)
 
 
+
+MISTUNE = __import__("mistune").create_markdown(renderer=None, plugins=["table"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1 .,:;/()%+=#-'\"{}$^@?\t\u00e9\u2003\u00a0")) | st.characters(),
+               max_size=30))
+def test_inline_text_taken_as_plain_is_what_mistune_makes_of_it(text: str) -> None:
+    """The parser's shortcut for heading and cell text no inline rule starts in gives mistune's own tokens."""
+    source = {"source": text}
+    assert PARSER.inline(source, {}) == MISTUNE.inline(text.strip(" \r\n\t\f"), {})
+
 GOAL_PIECES = ["90%", "`", "::", ":", "()", ".", "/", "..", "\\x00", "src/a.py", "a.py", "each file", "branches",
                "A.b", "login()", "100% of", "~/x.py", "/etc/passwd", "C:\\\\x.py", "*", "\x00", " ",
                "public API of ", "all public functions of ", "public methods of ", "pkg", "pkg.m", "loop"]

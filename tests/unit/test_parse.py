@@ -196,6 +196,21 @@ def test_crlf_tabs_html_and_escaped_pipes(parser: DocParser) -> None:
     assert (second.line, second.test_paths) == (8, ("tests/test_|odd.py",))
 
 
+
+def test_reference_links_and_inline_markup_in_cells_and_headings(parser: DocParser) -> None:
+    text = (
+        "# *K-1* - `T` x\n\n## **Files to Create**\n\n| File Path | Purpose |\n|---|---|\n"
+        "| [the app][app] | _new_ |\n\n## Test Strategy\n\n> | Files | Coverage Goals |\n> |---|---|\n"
+        "> | [tests][t] | 90% of `src/app.py` |\n\n[app]: src/app.py\n[t]: tests/test_app.py\n"
+    )
+    doc = parse(parser, text)
+    assert (doc.key, doc.title) == ("K-1", "T x")
+    files = [(f.section, f.path, f.columns) for f in doc.files]
+    assert files == [(Section.CREATE, "src/app.py", (("Purpose", "new"),))]
+    (row,) = doc.rows
+    assert row.test_paths == ("tests/test_app.py",)
+    assert [(g.required, g.files) for g in row.goals] == [(90.0, ("src/app.py",))]
+
 def test_unescaped_pipe_in_code_span_is_a_finding_not_silence(parser: DocParser) -> None:
     text = "# K-1 - T\n\n## Test Strategy\n\n| Test Type | Files |\n|---|---|\n| Unit | `a|b` |\n"
     doc = parse(parser, text)
