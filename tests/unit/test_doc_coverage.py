@@ -4,9 +4,15 @@ tests/integration/test_doc_coverage.py)."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
-from pytest_designdoc.evaluate import FileLines
-from pytest_designdoc.report.doc_coverage import DocScope, _file_names, cobertura, lcov
+from pytest_designdoc.evaluate import CoverageEvidence, FileLines, Unmeasurable, evaluate
+from pytest_designdoc.evidence import EvidenceRecorder
+from pytest_designdoc.figures import CoverageAnalysis
+from pytest_designdoc.model import DesignDoc, Goal, GoalKind, Metric, Status, TestRow
+from pytest_designdoc.plan import DocPlan, Plan, RowPlan, TestPathCheck
+from pytest_designdoc.report.doc_coverage import DocScope, _file_names, cobertura, doc_scopes, lcov, write
+from pytest_designdoc.targets import GoalPlan
 
 SCOPE = DocScope("AUTH-1 -- <login>", "docs/design/a&b.md", {"src/a.py": ("tests/test_a.py",)})
 LINES = {"src/a.py": FileLines(frozenset({1, 2, 3}), frozenset({3}), {2: ((-1, False), (3, False))}, True),
@@ -40,3 +46,71 @@ def test_lcov_names_the_test_by_the_doc_and_marks_a_line_that_never_branched() -
     taken = lcov(SCOPE, {"src/a.py": FileLines(frozenset({2, 3}), frozenset(), {2: ((-1, True), (3, False))}, True)}, "/")
     assert "BRDA:2,0,0,0\nBRDA:2,0,1,1\n" in taken, "the exit from the function comes last, as in coverage lcov"
     assert text.count("end_of_record\n") == 2 and "BRF:2\nBRH:0\n" in text
+
+
+def _two_docs() -> Plan:
+    """CALC-1 measures calc.py with tests/test_add.py; CALC-2 with tests/test_scale.py."""
+    docs = []
+    for key, test_file in (("CALC-1", "tests/test_add.py"), ("CALC-2", "tests/test_scale.py")):
+        goal = Goal("90% of calc.py", 9, GoalKind.PERCENT, metric=Metric.TOTAL, required=90.0, files=("calc.py",))
+        row = TestRow(line=9, test_type="Unit", test_paths=(test_file,), goals=(goal,))
+        doc = DesignDoc(path=f"docs/{key}.md", key=key, title="T", line=1, status=Status.ACCEPTED, rows=(row,))
+        docs.append(DocPlan(doc, rows=(RowPlan(row, (TestPathCheck(test_file, (test_file,)),),
+                                               (GoalPlan(goal, ("src/calc.py",)),)),)))
+    return Plan(tuple(docs))
+
+
+def test_write_gives_each_measured_doc_its_rows_lines_and_removes_a_stale_file(
+    analysis: CoverageAnalysis, tmp_path: Path
+) -> None:
+    plan = _two_docs()
+    recorder = EvidenceRecorder()
+    recorder.collected_items(["tests/test_add.py::test_add"])
+    recorder.test_report("tests/test_add.py::test_add", "passed")
+    coverage = CoverageEvidence(analysis, source="alone")
+    report = evaluate(plan, recorder.freeze(), coverage, rootdir=str(tmp_path), created="x")
+    assert [scope.files for scope in doc_scopes(plan, report)] == [{"src/calc.py": ("tests/test_add.py",)}]
+    out = tmp_path / "cov"
+    out.mkdir()
+    (out / "CALC-2.info").write_text("an earlier run's\n", encoding="utf-8")
+    written = write("lcov", str(out), plan, report, coverage)
+    assert written.errors == ()
+    assert written.notes == (f"lcov per-doc coverage ({out}): 1 doc written",
+                             f"lcov per-doc coverage ({out}): no file for CALC-2: no goal of theirs was measured in "
+                             "this run (removed the earlier CALC-2.info)")
+    assert [p.name for p in out.iterdir()] == ["CALC-1.info"]
+    assert "DA:2,1\nDA:3,1\nDA:6,1\nDA:7,0\n" in (out / "CALC-1.info").read_text(encoding="utf-8")
+    nothing = write("cobertura", str(out), plan, report, CoverageEvidence(problem="coverage stopped"))
+    assert nothing.notes == (f"cobertura per-doc coverage ({out}): nothing written: coverage stopped",)
+    blocked = write("cobertura", str(out / "CALC-1.info"), plan, report, coverage)
+    assert blocked.errors == (f"cannot write cobertura per-doc coverage ({out / 'CALC-1.info'}): "
+                              f"{out / 'CALC-1.info'} is a file, not a directory",)
+
+
+class _Unanalysable:
+    def file_lines(self, path: str, scope: object) -> FileLines:
+        raise Unmeasurable("coverage.py cannot analyse it (a syntax error)")
+
+
+def test_what_cannot_be_written_or_analysed_is_said(analysis: CoverageAnalysis, tmp_path: Path) -> None:
+    plan = _two_docs()
+    recorder = EvidenceRecorder()
+    recorder.collected_items(["tests/test_add.py::test_add"])
+    recorder.test_report("tests/test_add.py::test_add", "passed")
+    coverage = CoverageEvidence(analysis, source="alone")
+    report = evaluate(plan, recorder.freeze(), coverage, rootdir=str(tmp_path), created="x")
+    out = tmp_path / "cov"
+    (out / "CALC-1.xml").mkdir(parents=True)
+    blocked = write("cobertura", str(out), plan, report, coverage)
+    assert len(blocked.errors) == 1 and blocked.errors[0].startswith(
+        f"cannot write cobertura coverage of CALC-1 to {out / 'CALC-1.xml'}: ")
+    assert blocked.notes[0] == f"cobertura per-doc coverage ({out}): 0 docs written"
+    unanalysable = write("lcov", str(out), plan, report, CoverageEvidence(_Unanalysable(), source="alone"))  # type: ignore[arg-type]
+    assert unanalysable.notes[:2] == (f"lcov per-doc coverage ({out}): 1 doc written",
+                                      f"lcov per-doc coverage ({out}): no file for CALC-2: no goal of theirs was "
+                                      "measured in this run")
+    assert unanalysable.notes[2] == (f"lcov per-doc coverage ({out}): CALC-1: src/calc.py left out: coverage.py "
+                                     "cannot analyse it (a syntax error)")
+    unrun = evaluate(plan, EvidenceRecorder().freeze(), coverage, rootdir=str(tmp_path), created="x")
+    assert write("lcov", str(out), plan, unrun, coverage).notes == (
+        f"lcov per-doc coverage ({out}): nothing written: no doc has a measured coverage goal in this run",)
