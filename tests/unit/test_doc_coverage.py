@@ -9,7 +9,7 @@ from pathlib import Path
 from pytest_designdoc.evaluate import CoverageEvidence, FileLines, Unmeasurable, evaluate
 from pytest_designdoc.evidence import EvidenceRecorder
 from pytest_designdoc.figures import CoverageAnalysis
-from pytest_designdoc.model import DesignDoc, Goal, GoalKind, Metric, Status, TestRow
+from pytest_designdoc.model import DesignDoc, Goal, GoalKind, Metric, Report, Status, TestRow
 from pytest_designdoc.plan import DocPlan, Plan, RowPlan, TestPathCheck
 from pytest_designdoc.report.doc_coverage import DocScope, _file_names, cobertura, doc_scopes, lcov, write
 from pytest_designdoc.targets import GoalPlan
@@ -60,15 +60,20 @@ def _two_docs() -> Plan:
     return Plan(tuple(docs))
 
 
-def test_write_gives_each_measured_doc_its_rows_lines_and_removes_a_stale_file(
-    analysis: CoverageAnalysis, tmp_path: Path
-) -> None:
+def _add_ran(analysis: CoverageAnalysis, root: Path) -> tuple[Plan, Report, CoverageEvidence]:
+    """Both docs evaluated after tests/test_add.py alone ran."""
     plan = _two_docs()
     recorder = EvidenceRecorder()
     recorder.collected_items(["tests/test_add.py::test_add"])
     recorder.test_report("tests/test_add.py::test_add", "passed")
     coverage = CoverageEvidence(analysis, source="alone")
-    report = evaluate(plan, recorder.freeze(), coverage, rootdir=str(tmp_path), created="x")
+    return plan, evaluate(plan, recorder.freeze(), coverage, rootdir=str(root), created="x"), coverage
+
+
+def test_write_gives_each_measured_doc_its_rows_lines_and_removes_a_stale_file(
+    analysis: CoverageAnalysis, tmp_path: Path
+) -> None:
+    plan, report, coverage = _add_ran(analysis, tmp_path)
     assert [scope.files for scope in doc_scopes(plan, report)] == [{"src/calc.py": ("tests/test_add.py",)}]
     out = tmp_path / "cov"
     out.mkdir()
@@ -93,12 +98,7 @@ class _Unanalysable:
 
 
 def test_what_cannot_be_written_or_analysed_is_said(analysis: CoverageAnalysis, tmp_path: Path) -> None:
-    plan = _two_docs()
-    recorder = EvidenceRecorder()
-    recorder.collected_items(["tests/test_add.py::test_add"])
-    recorder.test_report("tests/test_add.py::test_add", "passed")
-    coverage = CoverageEvidence(analysis, source="alone")
-    report = evaluate(plan, recorder.freeze(), coverage, rootdir=str(tmp_path), created="x")
+    plan, report, coverage = _add_ran(analysis, tmp_path)
     out = tmp_path / "cov"
     (out / "CALC-1.xml").mkdir(parents=True)
     blocked = write("cobertura", str(out), plan, report, coverage)
