@@ -75,3 +75,16 @@ def test_data_of_a_coverage_py_without_close_is_closed_too() -> None:
     assert all(_is_closed(c) for c in connections)
     assert data._dbs == {} and all(database.con is None for database in databases)
     close_data(type("Unknown", (), {})())  # type: ignore[arg-type]  # neither: nothing to close
+
+
+def test_data_that_closes_itself_is_asked_to_close_in_memory_databases_too() -> None:
+    asked: list[bool] = []
+
+    class _NewData:
+        """coverage.py 7.11+'s CoverageData: ``close(force=True)`` closes in-memory databases as well."""
+
+        def close(self, force: bool = False) -> None:
+            asked.append(force)
+
+    close_data(_NewData())  # type: ignore[arg-type]
+    assert asked == [True], "on every coverage.py version the suite runs on, floor included"
