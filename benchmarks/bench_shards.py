@@ -104,23 +104,22 @@ def write_shards(root: str, out: str, ids: list[str], n: int) -> None:
     """Job K of N ran every Nth test (pytest-split's way: all collected, the rest deselected): its evidence file as
     the plugin writes it (``shards.evidence_data``, with the commit and ``--designdoc-shard K/N``) and the same
     coverage data as a ``.coverage`` file for ``coverage combine``."""
+    import hashlib
     import json
 
     from coverage import CoverageData
 
-    from pytest_designdoc.evidence import EvidenceRecorder, file_of
     from pytest_designdoc.git import head_commit
     from pytest_designdoc.measure import CoverageOutcome
+    from pytest_designdoc.record import RunRecorder, file_of
     from pytest_designdoc.shards import evidence_data
-
-    import hashlib
 
     commit = head_commit(root)
     with open(os.path.join(root, "docs", "design", "synth.md"), "rb") as handle:
         docs = {"docs/design/synth.md": hashlib.sha256(handle.read()).hexdigest()}
     for k in range(1, n + 1):
         ran = ids[k - 1::n]
-        recorder = EvidenceRecorder()
+        recorder = RunRecorder()
         for path in sorted({file_of(nodeid) for nodeid in ids}):
             recorder.file_considered(path)
         recorder.produced(ids)

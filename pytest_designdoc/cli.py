@@ -44,10 +44,10 @@ if TYPE_CHECKING:
     from . import shards
     from .finish import Finished
     from .model import Finding
-    from .settings import Settings
     from .plan import Plan
     from .pytestconfig import ProjectConfig
     from .report.data import ReportData, SummaryData
+    from .settings import Settings
     from .waivers import Current
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -271,8 +271,9 @@ def _lint_patterns(paths: list[str], root: str) -> list[str]:
 
 
 def _report(options: argparse.Namespace, out: TextIO) -> int:
+    from .fileio import write_atomic
     from .report import render
-    from .report.json import load_report, write_atomic
+    from .report.json import load_report
     from .report.view import printable
 
     try:
@@ -329,7 +330,7 @@ def changed_docs(data: ReportData) -> list[str]:
 
 def _baseline(options: argparse.Namespace, out: TextIO) -> int:
     from . import safepath, waivers
-    from .report.json import write_atomic
+    from .fileio import write_atomic
 
     expires = waivers.iso_date(options.expires)
     if expires is None:
@@ -490,11 +491,11 @@ def _merged(paths: list[str], config: ProjectConfig, settings: Settings) -> tupl
     import contextlib
 
     from . import safepath, shards
-    from .evaluate import CoverageEvidence
+    from .evaluate import RunCoverage
     from .finish import Run, finish
 
     try:
-        jobs, evidence, completeness = shards.read_jobs(paths)
+        jobs, record, completeness = shards.read_jobs(paths)
     except shards.EvidenceError as exc:
         raise _Usage(str(exc)) from None
     scopes = {job.scope for job in jobs}
@@ -503,12 +504,12 @@ def _merged(paths: list[str], config: ProjectConfig, settings: Settings) -> tupl
     root = config.rootdir
     real = safepath.real_root(root)
     plan = _checked_docs(config)
-    coverage = CoverageEvidence(row_scope=scopes == {"row"})
+    coverage = RunCoverage(row_scope=scopes == {"row"})
     changed = shards.changed_docs(jobs, {doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in plan.docs})
     with contextlib.ExitStack() as opened:
         if plan.coverage_targets():
             from .compat import close_data
-            from .figures import coverage_evidence
+            from .figures import run_coverage
             from .history import with_changed_lines
 
             with contextlib.chdir(root):
@@ -516,9 +517,9 @@ def _merged(paths: list[str], config: ProjectConfig, settings: Settings) -> tupl
                                                 needs_branches=plan.needs_branches())
             if outcome.data is not None:
                 opened.callback(close_data, outcome.data)
-            coverage = coverage_evidence(outcome, real, row_scope=scopes == {"row"}, marked=evidence.marked_nodeids)
+            coverage = run_coverage(outcome, real, row_scope=scopes == {"row"}, marked=record.marked_nodeids)
             coverage = with_changed_lines(coverage, plan, real, settings.base)
-        return finish(plan, evidence, coverage, settings, Run(real, root), extra_findings=changed), completeness
+        return finish(plan, record, coverage, settings, Run(real, root), extra_findings=changed), completeness
 
 
 # new ---------------------------------------------------------------------------
@@ -549,7 +550,7 @@ def _doc_with_key(key: str) -> str:
 
 
 def _new(options: argparse.Namespace, out: TextIO) -> int:
-    from .report.json import write_atomic
+    from .fileio import write_atomic
     from .report.view import printable
 
     def taken(message: str) -> int:
@@ -592,8 +593,9 @@ def _new(options: argparse.Namespace, out: TextIO) -> int:
 
 
 def _compare(options: argparse.Namespace, out: TextIO) -> int:
+    from .fileio import write_atomic
     from .report.compare import compare, markdown
-    from .report.json import load_report, write_atomic
+    from .report.json import load_report
     from .report.view import plural
 
     try:

@@ -332,6 +332,6 @@ class ContextSwitcher:
 
 
 def _file_of(nodeid: str) -> str:
-    from .evidence import file_of
+    from .record import file_of
 
     return file_of(nodeid)

@@ -1,4 +1,4 @@
-"""Plan + evidence + coverage → report: findings and goal statuses. Pure.
+"""Plan + run record + coverage → report: findings and goal statuses. Pure.
 
 Coverage figures come through the :class:`CoverageFigures` protocol, so
 this module never touches coverage.py itself.
@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Optional, Protocol, Sequence
 
-from .evidence import Evidence, FileEvidence
-from .codes import Code, DD002, DD010, DD012, DD013, DD014, DD031
+from .codes import DD002, DD010, DD012, DD013, DD014, DD031, Code
 from .model import (
     DesignDoc,
     DocResult,
@@ -28,6 +27,7 @@ from .model import (
     percent_text,
 )
 from .plan import DocPlan, Plan, RowPlan, is_python_file
+from .record import FileRecord, RunRecord
 from .symbols import Span
 from .targets import GoalPlan
 
@@ -105,7 +105,7 @@ class ChangedLines:
 
 
 @dataclass(frozen=True)
-class CoverageEvidence:
+class RunCoverage:
     """What the run's coverage can tell the evaluation: figures, or why goals cannot be decided."""
 
     figures: Optional[CoverageFigures] = None
@@ -124,18 +124,18 @@ class CoverageEvidence:
 
 def evaluate(
     plan: Plan,
-    evidence: Evidence,
-    coverage: CoverageEvidence = CoverageEvidence(),
+    record: RunRecord,
+    coverage: RunCoverage = RunCoverage(),
     *,
     rootdir: str,
     created: str,
     collect_only: bool = False,
 ) -> Report:
     judge = _GoalJudge(coverage)
-    docs = tuple(_doc(doc_plan, evidence, collect_only, judge) for doc_plan in plan.docs)
+    docs = tuple(_doc(doc_plan, record, collect_only, judge) for doc_plan in plan.docs)
     findings = list(plan.findings)
     keys = plan.keys
-    for key, (path, line) in sorted(evidence.marker_keys.items()):
+    for key, (path, line) in sorted(record.marker_keys.items()):
         if not is_marker_key(key):
             findings.append(
                 DD031.finding(path, line, f"marker designdoc({key!r}) is not one key: it credits nothing",
@@ -178,7 +178,7 @@ def _as_enforced(doc: DesignDoc, findings: list[Finding]) -> list[Finding]:
     return findings if doc.enforced else [f.demoted() for f in findings]
 
 
-def _doc(doc_plan: DocPlan, evidence: Evidence, collect_only: bool, judge: _GoalJudge) -> DocResult:
+def _doc(doc_plan: DocPlan, record: RunRecord, collect_only: bool, judge: _GoalJudge) -> DocResult:
     doc = doc_plan.doc
     if not doc.checked:
         return DocResult(doc)
@@ -187,7 +187,7 @@ def _doc(doc_plan: DocPlan, evidence: Evidence, collect_only: bool, judge: _Goal
     not_run: list[tuple[int, int, str]] = []
     lost = False
     for index, row_plan in enumerate(doc_plan.rows):
-        outcome = _row(doc_plan, index, evidence, collect_only, judge)
+        outcome = _row(doc_plan, index, record, collect_only, judge)
         rows.append(outcome.result)
         findings.extend(outcome.findings)
         lost = lost or outcome.lost
@@ -225,10 +225,10 @@ class _RowOutcome:
     """A goal was left unmeasurable by the coverage problem (the doc gets one DD013 for it)."""
 
 
-def _row(doc_plan: DocPlan, index: int, evidence: Evidence, collect_only: bool, judge: _GoalJudge) -> _RowOutcome:
+def _row(doc_plan: DocPlan, index: int, record: RunRecord, collect_only: bool, judge: _GoalJudge) -> _RowOutcome:
     row_plan = doc_plan.rows[index]
     path = doc_plan.doc.path
-    run = _RowRun.of(row_plan, evidence, collect_only=collect_only)
+    run = _RowRun.of(row_plan, record, collect_only=collect_only)
     findings = [DD002.finding(path, row_plan.row.line, message, hint, Subject(test=test_file, row=index),
                               severity=severity)
                 for test_file, (severity, message, hint) in run.problems]
@@ -257,16 +257,16 @@ class _RowRun:
     """(test file, DD002 problem) pairs."""
 
     @classmethod
-    def of(cls, row_plan: RowPlan, evidence: Evidence, *, collect_only: bool = False) -> _RowRun:
-        ran_tests = evidence.ran_tests and not collect_only
+    def of(cls, row_plan: RowPlan, record: RunRecord, *, collect_only: bool = False) -> _RowRun:
+        ran_tests = record.ran_tests and not collect_only
         measured = any(goal.measured for goal in row_plan.goals)  # only such a row gets a DD014
         run = cls([TestFileOutcome(check.spec, exists=False) for check in row_plan.paths if not check.files])
         for test_file in row_plan.test_files:
-            seen = evidence.file(test_file)
+            seen = record.file(test_file)
             run.outcomes.append(_outcome(test_file, seen))
             if not is_python_file(test_file) or seen.collect_error:
                 continue
-            narrowed = evidence.selection.partial(test_file, seen)
+            narrowed = record.selection.partial(test_file, seen)
             if narrowed:
                 run.partial.append(_narrowed(test_file, seen, narrowed))
             selected = seen.collected - seen.deselected
@@ -290,13 +290,13 @@ class _RowRun:
             outcome.selected for outcome in self.outcomes)
 
 
-def _outcome(test_file: str, seen: FileEvidence) -> TestFileOutcome:
+def _outcome(test_file: str, seen: FileRecord) -> TestFileOutcome:
     return TestFileOutcome(test_file, exists=True, selected=seen.considered and seen.collected > seen.deselected,
                            collected=seen.collected, passed=seen.passed, failed=seen.failed, skipped=seen.skipped,
                            deselected=seen.deselected, collect_error=seen.collect_error)
 
 
-def _narrowed(test_file: str, seen: FileEvidence, how: str) -> str:
+def _narrowed(test_file: str, seen: FileRecord, how: str) -> str:
     """What the command line's selection did to ``test_file``, for DD014."""
     if seen.collected and seen.deselected == seen.collected:
         return f"all {seen.collected} tests of {test_file} deselected ({how})"
@@ -304,7 +304,7 @@ def _narrowed(test_file: str, seen: FileEvidence, how: str) -> str:
 
 
 def _test_file_problem(
-    test_file: str, seen: FileEvidence, narrowed: str, *, ran_tests: bool, in_dd014: bool = False
+    test_file: str, seen: FileRecord, narrowed: str, *, ran_tests: bool, in_dd014: bool = False
 ) -> Optional[tuple[Severity, str, str]]:
     """DD002 for a listed test file pytest looked at: (severity, message, hint), or None.
 
@@ -338,7 +338,7 @@ class _Verdict:
 class _GoalJudge:
     """Decides percent and symbol goals from coverage figures."""
 
-    def __init__(self, coverage: CoverageEvidence) -> None:
+    def __init__(self, coverage: RunCoverage) -> None:
         self.coverage = coverage
         self.row_scope = coverage.row_scope
         self.warned: set[tuple[str, str]] = set()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, AbstractSet, Mapping, Optional, Sequence, Union
 
 from .contexts import row_contexts
-from .evaluate import CoverageEvidence, Figure, FileLines, RowScope, Unmeasurable
+from .evaluate import Figure, FileLines, RowScope, RunCoverage, Unmeasurable
 from .measure import CoverageOutcome, quiet
 from .model import Metric
 from .symbols import Span, SymbolSyntaxError, import_time_lines, parse_source
@@ -32,14 +32,14 @@ if TYPE_CHECKING:
     from coverage.plugin import FileReporter
     from coverage.results import Analysis, Numbers
 
-def coverage_evidence(outcome: CoverageOutcome, root: str, *, row_scope: bool,
-                      marked: Optional[Mapping[str, Sequence[str]]] = None) -> CoverageEvidence:
+def run_coverage(outcome: CoverageOutcome, root: str, *, row_scope: bool,
+                      marked: Optional[Mapping[str, Sequence[str]]] = None) -> RunCoverage:
     """What a coverage outcome tells the evaluation: figures, or the problem that keeps it from deciding."""
     if outcome.problem or outcome.data is None:
         problem = outcome.problem or f"{outcome.source} recorded nothing"
-        return CoverageEvidence(problem=problem, hint=outcome.hint, note=f"coverage not measured: {problem}",
+        return RunCoverage(problem=problem, hint=outcome.hint, note=f"coverage not measured: {problem}",
                                 source=outcome.source, row_scope=row_scope)
-    return CoverageEvidence(CoverageAnalysis(outcome, root, marked=marked), source=outcome.source,
+    return RunCoverage(CoverageAnalysis(outcome, root, marked=marked), source=outcome.source,
                             row_scope=row_scope, preimported=outcome.preimported)
 
 

@@ -13,10 +13,10 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 if TYPE_CHECKING:
-    from .evaluate import CoverageEvidence
-    from .evidence import Evidence
+    from .evaluate import RunCoverage
     from .model import Finding, Report
     from .plan import Plan
+    from .record import RunRecord
     from .report.data import ReportData
     from .settings import Settings
 
@@ -64,13 +64,13 @@ class Finished:
                     or self.errors)
 
 
-def finish(plan: Plan, evidence: Evidence, coverage: CoverageEvidence, settings: Settings, run: Run, *,
+def finish(plan: Plan, record: RunRecord, coverage: RunCoverage, settings: Settings, run: Run, *,
            extra_findings: Sequence[Finding] = (),
            announce: Optional[Callable[[Report], None]] = None) -> Finished:
     """Evaluate, add ``extra_findings`` (a merge's DD025), apply the waivers, tell ``announce``, publish."""
     from .evaluate import evaluate
 
-    report = evaluate(plan, evidence, coverage, rootdir=run.rootdir, created=run.created,
+    report = evaluate(plan, record, coverage, rootdir=run.rootdir, created=run.created,
                       collect_only=run.collect_only)
     if extra_findings:
         report = replace(report, findings=tuple(sorted(report.findings + tuple(extra_findings),
@@ -101,7 +101,7 @@ def _waived(report: Report, settings: Settings, run: Run, *, stale: bool) -> Rep
     return waivers.applied(report, run.root, settings.baseline, unchecked_keys=run.unselected_keys, stale=stale)
 
 
-def _published(report: Report, settings: Settings, plan: Plan, coverage: CoverageEvidence) -> Finished:
+def _published(report: Report, settings: Settings, plan: Plan, coverage: RunCoverage) -> Finished:
     from .report import DOC_COVERAGE_FORMATS
     from .report.json import to_dict
     from .report.publish import publish

@@ -21,7 +21,7 @@ from .codes import DD005
 from .model import FileCheck, Finding, Section, Severity, Status, Subject
 
 if TYPE_CHECKING:
-    from .evaluate import ChangedLines, CoverageEvidence
+    from .evaluate import ChangedLines, RunCoverage
     from .git import Commit, Git
     from .plan import DocPlan, Plan
 
@@ -94,7 +94,7 @@ def _contradiction(entry: FileCheck, added: Commit, git: Git) -> tuple[str, str]
     return "", ""
 
 
-def with_changed_lines(coverage: CoverageEvidence, plan: Plan, root: str, ref: str) -> CoverageEvidence:
+def with_changed_lines(coverage: RunCoverage, plan: Plan, root: str, ref: str) -> RunCoverage:
     """``coverage`` with the lines the plan's changed-lines goals measure, when it has such goals."""
     from dataclasses import replace
 

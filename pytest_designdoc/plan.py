@@ -14,7 +14,7 @@ from typing import Callable, Optional, Sequence, Union
 from . import safepath
 from .codes import DD001, DD003, DD004, DD023, DD030
 from .model import DesignDoc, FileCheck, Finding, GoalKind, Metric, Section, Subject, TestRow
-from .sources import ProjectSources
+from .project_files import ProjectFiles
 from .targets import GoalPlan, ParsedSource, TargetResolver
 
 
@@ -145,7 +145,7 @@ class _Planner:
         self.root = root
         self.is_test_file = is_test_file
         self.skip_dir = skip_dir
-        self.project = ProjectSources(root, self.is_source, skip_dir, coverage_config)
+        self.project = ProjectFiles(root, self.is_source, skip_dir, coverage_config)
         self.trees: dict[str, ParsedSource] = {}
         self.resolved: dict[str, safepath.Resolved] = {}
         self.globbed: dict[str, safepath.GlobResult] = {}

@@ -17,17 +17,17 @@ import pytest
 from .settings import DEFAULT_PATHS, DEFAULT_WAIVERS, Settings, no_docs, paths_origin
 
 if TYPE_CHECKING:
-    from .evaluate import CoverageEvidence
-    from .evidence import Evidence
+    from .evaluate import RunCoverage
     from .figures import CoverageAnalysis
     from .finish import Finished
     from .history import Affected
     from .measure import CoreChoice, CoverageOutcome, CoverageSource
     from .model import Goal, Report
     from .plan import Plan
+    from .record import RunRecord
 
 PLUGIN_NAME = "designdoc-session"
-EVIDENCE_NAME = "designdoc-evidence"
+RECORDER_NAME = "designdoc-recorder"
 WRITER_NAME = "designdoc-writer"
 SELECTION_NAME = "designdoc-select"
 SWITCHER_NAME = "designdoc-contexts"
@@ -185,8 +185,8 @@ def _marker_keys(item: pytest.Item) -> list[str]:
 class DesignDocPlugin:
     """The session: the plan, the coverage source, the evaluation and the exit status.
 
-    Evidence and report writing are plugins of their own, registered with
-    this one (``evidence``, ``writer``); context switching is registered
+    Recording the run and writing reports are plugins of their own, registered with
+    this one (``recording``, ``writer``); context switching is registered
     only when a row-scope source switches contexts.
     """
 
@@ -199,7 +199,7 @@ class DesignDocPlugin:
         self.settings = settings
         self.rootpath = config.rootpath
         self.root = safepath.real_root(str(self.rootpath))
-        self.evidence = EvidencePlugin(config)
+        self.recording = RecorderPlugin(config)
         self.writer = ReportWriter(config, settings)
         self.plan: Optional[Plan] = None
         self.source: Optional[CoverageSource] = None
@@ -217,13 +217,13 @@ class DesignDocPlugin:
     def register(self) -> None:
         manager = self.config.pluginmanager
         manager.register(self, PLUGIN_NAME)
-        manager.register(self.evidence, EVIDENCE_NAME)
+        manager.register(self.recording, RECORDER_NAME)
         manager.register(self.writer, WRITER_NAME)
         if self.selection is not None:
             manager.register(self.selection, SELECTION_NAME)
 
     def unregister(self) -> None:
-        for plugin in (self.selection, self.writer, self.evidence, self):
+        for plugin in (self.selection, self.writer, self.recording, self):
             if plugin is not None and self.config.pluginmanager.is_registered(plugin):
                 self.config.pluginmanager.unregister(plugin)
 
@@ -245,7 +245,7 @@ class DesignDocPlugin:
         if source.switching:
             from .contexts import ContextSwitcher
 
-            switcher = ContextSwitcher(source, self.evidence.item_keys)
+            switcher = ContextSwitcher(source, self.recording.item_keys)
             self.config.pluginmanager.register(switcher, SWITCHER_NAME)
             self.config.add_cleanup(switcher.imports.uninstall)
 
@@ -373,11 +373,11 @@ class DesignDocPlugin:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        """An xdist worker finished: its evidence and its coverage outcome join the run's (a lost one is a loss)."""
+        """An xdist worker finished: its run record and its coverage outcome join the run's (a lost one is a loss)."""
         output = getattr(node, "workeroutput", None)
         worker = getattr(getattr(node, "gateway", None), "id", "?")
         if output is not None and WORKER_KEY in output:
-            self.evidence.recorder.merge_payload(output[WORKER_KEY])
+            self.recording.recorder.merge_payload(output[WORKER_KEY])
             if self.source is not None:
                 self.source.receive(worker, output.get(WORKER_COVERAGE_KEY))
         elif self.source is not None:
@@ -402,8 +402,8 @@ class DesignDocPlugin:
             errors, written = self._write_evidence(run)
             self.writer.show(finished, evidence=written, errors=errors)
         else:
-            evidence = self.evidence.recorder.freeze()
-            finished = finish(self.plan, evidence, self._coverage_evidence(evidence, collect_only), self.settings,
+            record = self.recording.recorder.freeze()
+            finished = finish(self.plan, record, self._run_coverage(record, collect_only), self.settings,
                               run, announce=lambda report: self.config.hook.pytest_designdoc_report(
                                   report=report, config=self.config))
             self.writer.show(finished, notes=(self.affected.note(len(self.plan.docs) + len(self.unselected_keys)),)
@@ -418,8 +418,8 @@ class DesignDocPlugin:
         import json
 
         from . import shards
+        from .fileio import write_atomic
         from .git import head_commit
-        from .report.json import write_atomic
 
         assert self.plan is not None
         outcome, figures = self._job_coverage() if not run.collect_only else (None, None)
@@ -427,9 +427,9 @@ class DesignDocPlugin:
         data = shards.evidence_data(
             rootdir=self.root, created=run.created, scope=self.settings.coverage_scope,
             docs={doc_plan.doc.path: doc_plan.doc.sha256 for doc_plan in self.plan.docs},
-            run=self.evidence.recorder.payload(outcomes=True), outcome=outcome, figures=figures,
+            run=self.recording.recorder.payload(outcomes=True), outcome=outcome, figures=figures,
             targets=self.plan.coverage_targets(), commit=commit, shard=self.settings.shard,
-            args=self.evidence.collection_args())
+            args=self.recording.collection_args())
         path = self.settings.evidence or ""
         shard = f"shard {self.settings.shard[0]}/{self.settings.shard[1]}, " if self.settings.shard else ""
         written = (f"{path} ({shard}commit {commit[:12]})" if commit else
@@ -463,33 +463,33 @@ class DesignDocPlugin:
                                    hint="run again with -p no:randomly to see whether a test corrupts coverage's "
                                         "state")
 
-    def _coverage_evidence(self, evidence: Evidence, collect_only: bool) -> CoverageEvidence:
+    def _run_coverage(self, record: RunRecord, collect_only: bool) -> RunCoverage:
         """What the run's coverage can tell the evaluation: figures, or why there are none."""
-        from .evaluate import CoverageEvidence
+        from .evaluate import RunCoverage
 
         row_scope = self.settings.coverage_scope == "row"
         if collect_only:
-            return CoverageEvidence(note="coverage is not measured with --collect-only", row_scope=row_scope)
+            return RunCoverage(note="coverage is not measured with --collect-only", row_scope=row_scope)
         outcome = self._outcome()
         if outcome is None:
-            return CoverageEvidence(row_scope=row_scope)
-        from .figures import coverage_evidence
+            return RunCoverage(row_scope=row_scope)
+        from .figures import run_coverage
         from .history import with_changed_lines
 
         assert self.plan is not None
-        measured = coverage_evidence(outcome, self.root, row_scope=row_scope, marked=evidence.marked_nodeids)
+        measured = run_coverage(outcome, self.root, row_scope=row_scope, marked=record.marked_nodeids)
         return with_changed_lines(measured, self.plan, self.root, self.settings.base)
 
 
-class EvidencePlugin:
+class RecorderPlugin:
     """Records what pytest collected and ran of the listed test files, and which tests carry markers."""
 
     def __init__(self, config: pytest.Config) -> None:
-        from .evidence import EvidenceRecorder
+        from .record import RunRecorder
 
         self.config = config
         self.rootpath = config.rootpath
-        self.recorder: EvidenceRecorder = EvidenceRecorder()
+        self.recorder: RunRecorder = RunRecorder()
         self.item_keys: dict[str, list[str]] = {}
         """Node id → keys of its designdoc markers (only items that have some)."""
         self._selected: tuple[str, ...] = ()
@@ -502,7 +502,7 @@ class EvidencePlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
-        from .evidence import command_line_selection
+        from .record import command_line_selection
 
         self._selected = self._selected_prefixes()
         cli_args = list(self.config.invocation_params.args) + shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))

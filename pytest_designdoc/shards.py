@@ -28,9 +28,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, cast
 
-from .evidence import Evidence, EvidenceRecorder
 from .codes import DD025
-from .evidence_data import (
+from .evidence_file import (
     CollectionData,
     CoverageEvidenceData,
     EvidenceFileData,
@@ -39,6 +38,7 @@ from .evidence_data import (
     ShardNumberData,
 )
 from .model import Finding
+from .record import RunRecord, RunRecorder
 from .safepath import size_text
 from .settings import MAX_SHARDS
 
@@ -134,7 +134,7 @@ def evidence_data(*, rootdir: str, created: str, scope: str, docs: dict[str, str
 
 def read(path: str) -> Shard:
     """The evidence file ``path``, every field checked before anything uses it; EvidenceError names the field."""
-    from .report.json import load_versioned
+    from .fileio import load_versioned
     from .shape import problem
 
     try:
@@ -262,8 +262,8 @@ def _what_a_dump_does(action: int, first: Optional[str], second: Optional[str], 
     return sqlite3.SQLITE_DENY
 
 
-def merged_evidence(shards: Sequence[Shard]) -> Evidence:
-    recorder = EvidenceRecorder()
+def merged_test_run(shards: Sequence[Shard]) -> RunRecord:
+    recorder = RunRecorder()
     for job in shards:
         recorder.merge_payload(job.run)
     return recorder.freeze()
@@ -554,10 +554,10 @@ def _ranges(numbers: Sequence[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
-def read_jobs(paths: Sequence[str]) -> tuple[list[Shard], Evidence, Completeness]:
-    """The jobs' evidence, read one file at a time: the jobs (without their test ids), the merged evidence and
+def read_jobs(paths: Sequence[str]) -> tuple[list[Shard], RunRecord, Completeness]:
+    """The jobs' evidence, read one file at a time: the jobs (without their test ids), the merged run record and
     the completeness check. EvidenceError names a file that cannot be used."""
-    recorder = EvidenceRecorder()
+    recorder = RunRecorder()
     check = CompletenessCheck()
     jobs = []
     for path in paths:

@@ -15,12 +15,24 @@ import os
 from dataclasses import dataclass, replace
 from typing import Callable, Optional, Sequence, Union
 
-from . import safepath, sources
+from . import project_files, safepath
+from .codes import DD011, DD013, DD015, DD030, Code
 from .goals import looks_like_a_goal, parse_goal
-from .codes import Code, DD011, DD013, DD015, DD030
 from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
-from .symbols import (Import, Span, Symbol, SymbolSyntaxError, defined_names, find_symbol, import_of, parse_source,
-                      public_functions, public_imports, public_part, star_exports)
+from .symbols import (
+    Import,
+    Span,
+    Symbol,
+    SymbolSyntaxError,
+    defined_names,
+    find_symbol,
+    import_of,
+    parse_source,
+    public_functions,
+    public_imports,
+    public_part,
+    star_exports,
+)
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
@@ -67,7 +79,7 @@ class TargetResolver:
         trees: dict[str, ParsedSource],
         missing_sources: bool = False,
         resolved: Optional[dict[str, safepath.Resolved]] = None,
-        project: Optional[sources.ProjectSources] = None,
+        project: Optional[project_files.ProjectFiles] = None,
     ) -> None:
         """``missing_sources``: the doc lists Python sources that do not exist (reported as DD003/DD004).
 
@@ -75,7 +87,7 @@ class TargetResolver:
         source roots, bare file names among the project's source files.
         """
         self.root = root
-        self.project = project or sources.ProjectSources(root, is_source)
+        self.project = project or project_files.ProjectFiles(root, is_source)
         self.resolved = resolved if resolved is not None else {}
         """Paths the planner already followed (rootdir-relative → where they lead)."""
         self.doc_path = doc_path
@@ -195,7 +207,7 @@ class TargetResolver:
             alike = alike or self.project.like(path)
             guess = f"did you mean {', '.join(alike)}? " if alike else ""
             unsearched = "" if self.project.files is not None else (
-                f" (its source dirs hold more than {sources.MAX_SOURCE_FILES} Python files: not searched)")
+                f" (its source dirs hold more than {project_files.MAX_SOURCE_FILES} Python files: not searched)")
             return (DD013, Severity.ERROR, f"goal target '{name}' is not a file in the project{unsearched}",
                     f"{guess}the goal names a file that does not exist: was it renamed or moved? "
                     "Write its path from rootdir, or list it in the doc's Files tables")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 from xml.sax.saxutils import quoteattr
 
 if TYPE_CHECKING:
-    from ..evaluate import CoverageEvidence, FileLines
+    from ..evaluate import FileLines, RunCoverage
     from ..model import Report
     from ..plan import Plan
 
@@ -61,10 +61,10 @@ def doc_scopes(plan: Plan, report: Report) -> list[DocScope]:
     return scopes
 
 
-def write(fmt: str, directory: str, plan: Plan, report: Report, coverage: CoverageEvidence) -> Written:
+def write(fmt: str, directory: str, plan: Plan, report: Report, coverage: RunCoverage) -> Written:
     """One ``fmt`` file per doc in ``directory``; notes say what was written and what was not."""
     from ..evaluate import RowScope, Unmeasurable
-    from .json import write_atomic
+    from ..fileio import write_atomic
 
     what = f"{fmt} per-doc coverage ({directory})"
     figures = coverage.figures

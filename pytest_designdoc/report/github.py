@@ -54,7 +54,7 @@ def append_step_summary(markdown: str, environ: Mapping[str, str] = os.environ) 
     path = environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return False
-    from .json import utf8_text
+    from ..fileio import utf8_text
 
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(utf8_text(markdown))

@@ -20,8 +20,8 @@ class Published:
 def publish(data: ReportData, targets: Sequence[tuple[str, str]], github_mode: str,
             environ: Mapping[str, str] = os.environ) -> Published:
     """Write ``data`` in each (format, path) of ``targets``; in GitHub Actions, annotate and summarise."""
+    from ..fileio import write_atomic
     from . import github, render
-    from .json import write_atomic
     from .view import all_findings
 
     published = Published()

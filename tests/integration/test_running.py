@@ -84,7 +84,7 @@ def test_without_the_flag_nothing_is_loaded(project: Project, monkeypatch: pytes
 
         def pytest_sessionfinish(session):
             ours = ("mistune", "yaml", "pytest_designdoc.parse", "pytest_designdoc.discover",
-                    "pytest_designdoc.evidence")
+                    "pytest_designdoc.record")
             # pytest-cov before 6 imports coverage itself, so coverage is checked with our plugin alone.
             alone = session.config.pluginmanager.get_plugin("pytest_cov") is None
             loaded = sorted(m for m in ours + (("coverage",) if alone else ()) if m in sys.modules)
@@ -101,8 +101,8 @@ def test_without_the_flag_nothing_is_loaded(project: Project, monkeypatch: pytes
                                                        "--no-designdoc")
     turned_off.stdout.fnmatch_lines(["*LOADED: nothing"])
     with_flag = project.pytester.runpytest_subprocess("-s", "-p", "pytest_designdoc.plugin", "--designdoc")
-    with_flag.stdout.fnmatch_lines(["*LOADED: mistune,pytest_designdoc.discover,pytest_designdoc.evidence,"
-                                    "pytest_designdoc.parse"])
+    with_flag.stdout.fnmatch_lines(["*LOADED: mistune,pytest_designdoc.discover,pytest_designdoc.parse,"
+                                    "pytest_designdoc.record"])
 
 
 def test_strict_config_and_warnings_as_errors(project: Project) -> None:

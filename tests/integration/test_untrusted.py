@@ -194,7 +194,7 @@ def test_a_waiver_file_that_is_a_fifo_is_a_finding_not_a_hang(project: Project) 
     assert "not a regular file" in baseline.stderr
 
 
-# 3. Evidence and saved reports are checked field by field ---------------------------------------------------
+# 3. RunRecord and saved reports are checked field by field ---------------------------------------------------
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-from pytest_designdoc.evaluate import CoverageEvidence, FileLines, Unmeasurable, evaluate
-from pytest_designdoc.evidence import EvidenceRecorder
+from pytest_designdoc.evaluate import FileLines, RunCoverage, Unmeasurable, evaluate
 from pytest_designdoc.figures import CoverageAnalysis
 from pytest_designdoc.model import DesignDoc, Goal, GoalKind, Metric, Report, Status, TestRow
 from pytest_designdoc.plan import DocPlan, Plan, RowPlan, TestPathCheck
+from pytest_designdoc.record import RunRecorder
 from pytest_designdoc.report.doc_coverage import DocScope, _file_names, cobertura, doc_scopes, lcov, write
 from pytest_designdoc.targets import GoalPlan
 
@@ -60,13 +60,13 @@ def _two_docs() -> Plan:
     return Plan(tuple(docs))
 
 
-def _add_ran(analysis: CoverageAnalysis, root: Path) -> tuple[Plan, Report, CoverageEvidence]:
+def _add_ran(analysis: CoverageAnalysis, root: Path) -> tuple[Plan, Report, RunCoverage]:
     """Both docs evaluated after tests/test_add.py alone ran."""
     plan = _two_docs()
-    recorder = EvidenceRecorder()
+    recorder = RunRecorder()
     recorder.collected_items(["tests/test_add.py::test_add"])
     recorder.test_report("tests/test_add.py::test_add", "passed")
-    coverage = CoverageEvidence(analysis, source="alone")
+    coverage = RunCoverage(analysis, source="alone")
     return plan, evaluate(plan, recorder.freeze(), coverage, rootdir=str(root), created="x"), coverage
 
 
@@ -85,7 +85,7 @@ def test_write_gives_each_measured_doc_its_rows_lines_and_removes_a_stale_file(
                              "this run (removed the earlier CALC-2.info)")
     assert [p.name for p in out.iterdir()] == ["CALC-1.info"]
     assert "DA:2,1\nDA:3,1\nDA:6,1\nDA:7,0\n" in (out / "CALC-1.info").read_text(encoding="utf-8")
-    nothing = write("cobertura", str(out), plan, report, CoverageEvidence(problem="coverage stopped"))
+    nothing = write("cobertura", str(out), plan, report, RunCoverage(problem="coverage stopped"))
     assert nothing.notes == (f"cobertura per-doc coverage ({out}): nothing written: coverage stopped",)
     blocked = write("cobertura", str(out / "CALC-1.info"), plan, report, coverage)
     assert blocked.errors == (f"cannot write cobertura per-doc coverage ({out / 'CALC-1.info'}): "
@@ -105,12 +105,12 @@ def test_what_cannot_be_written_or_analysed_is_said(analysis: CoverageAnalysis, 
     assert len(blocked.errors) == 1 and blocked.errors[0].startswith(
         f"cannot write cobertura coverage of CALC-1 to {out / 'CALC-1.xml'}: ")
     assert blocked.notes[0] == f"cobertura per-doc coverage ({out}): 0 docs written"
-    unanalysable = write("lcov", str(out), plan, report, CoverageEvidence(_Unanalysable(), source="alone"))  # type: ignore[arg-type]
+    unanalysable = write("lcov", str(out), plan, report, RunCoverage(_Unanalysable(), source="alone"))  # type: ignore[arg-type]
     assert unanalysable.notes[:2] == (f"lcov per-doc coverage ({out}): 1 doc written",
                                       f"lcov per-doc coverage ({out}): no file for CALC-2: no goal of theirs was "
                                       "measured in this run")
     assert unanalysable.notes[2] == (f"lcov per-doc coverage ({out}): CALC-1: src/calc.py left out: coverage.py "
                                      "cannot analyse it (a syntax error)")
-    unrun = evaluate(plan, EvidenceRecorder().freeze(), coverage, rootdir=str(tmp_path), created="x")
+    unrun = evaluate(plan, RunRecorder().freeze(), coverage, rootdir=str(tmp_path), created="x")
     assert write("lcov", str(out), plan, unrun, coverage).notes == (
         f"lcov per-doc coverage ({out}): nothing written: no doc has a measured coverage goal in this run",)

@@ -1,4 +1,4 @@
-"""Evidence and evaluation without a pytest session."""
+"""RunRecord and evaluation without a pytest session."""
 
 from __future__ import annotations
 
@@ -6,16 +6,16 @@ from typing import Mapping, Optional, Sequence
 
 import pytest
 
-from pytest_designdoc.evaluate import ChangedLines, CoverageEvidence, Figure, RowScope, Unmeasurable, evaluate
-from pytest_designdoc.evidence import EvidenceRecorder, Selection, command_line_selection
+from pytest_designdoc.evaluate import ChangedLines, Figure, RowScope, RunCoverage, Unmeasurable, evaluate
 from pytest_designdoc.model import DesignDoc, Goal, GoalKind, GoalStatus, Metric, Severity, Status, TestRow
 from pytest_designdoc.plan import DocPlan, Plan, RowPlan, TestPathCheck
+from pytest_designdoc.record import RunRecorder, Selection, command_line_selection
 from pytest_designdoc.symbols import Span, Symbol
 from pytest_designdoc.targets import GoalPlan
 
 
 def test_a_test_outcome_is_its_worst_phase() -> None:
-    recorder = EvidenceRecorder()
+    recorder = RunRecorder()
     recorder.collected_items(["t/test_a.py::ok", "t/test_a.py::bad_teardown", "t/test_a.py::skip"])
     for nodeid, outcome in [
         ("t/test_a.py::ok", "passed"), ("t/test_a.py::ok", "passed"),
@@ -28,12 +28,12 @@ def test_a_test_outcome_is_its_worst_phase() -> None:
 
 
 def test_worker_payloads_merge_without_double_counting() -> None:
-    worker = EvidenceRecorder()
+    worker = RunRecorder()
     worker.file_considered("t/test_a.py")
     worker.collected_items(["t/test_a.py::x"])
     worker.deselected_items(["t/test_a.py::y"])
     worker.marker("K-1", "t/test_a.py", 3)
-    controller = EvidenceRecorder()
+    controller = RunRecorder()
     controller.merge_payload(worker.payload())
     controller.merge_payload(worker.payload())
     controller.merge_payload(None)
@@ -44,7 +44,7 @@ def test_worker_payloads_merge_without_double_counting() -> None:
 
 
 def test_a_test_collection_yielded_that_the_session_did_not_keep_is_deselected() -> None:
-    recorder = EvidenceRecorder()
+    recorder = RunRecorder()
     recorder.produced(["t/test_a.py::failed_last", "t/test_a.py::passed_last", "t/test_a.py::k_deselected"])
     recorder.deselected_items(["t/test_a.py::k_deselected"])  # said through pytest_deselected
     recorder.collected_items(["t/test_a.py::failed_last"])  # --lf dropped passed_last and said nothing
@@ -64,7 +64,7 @@ def _plan(status: Status = Status.ACCEPTED) -> Plan:
 
 
 def test_evaluate_empty_unselected_and_unknown_marker() -> None:
-    recorder = EvidenceRecorder()
+    recorder = RunRecorder()
     recorder.file_considered("t/test_a.py")
     recorder.marker("NOPE", "t/test_c.py", 4)
     report = evaluate(_plan(), recorder.freeze(), rootdir="/r", created="2026-11-25T00:00:00Z")
@@ -80,7 +80,7 @@ def test_evaluate_empty_unselected_and_unknown_marker() -> None:
 
 
 def test_draft_findings_are_warnings() -> None:
-    recorder = EvidenceRecorder()
+    recorder = RunRecorder()
     recorder.file_considered("t/test_a.py")
     report = evaluate(_plan(Status.DRAFT), recorder.freeze(), rootdir="/r", created="x")
     assert {f.severity for f in report.all_findings()} == {Severity.WARNING}
@@ -107,8 +107,8 @@ class FakeFigures:
         return Figure(self.actual, unexecuted, "" if self.actual == 100 else "4-5")
 
 
-def measured_by(figures: FakeFigures, row_scope: bool = True) -> CoverageEvidence:
-    return CoverageEvidence(figures, source="alone", row_scope=row_scope)
+def measured_by(figures: FakeFigures, row_scope: bool = True) -> RunCoverage:
+    return RunCoverage(figures, source="alone", row_scope=row_scope)
 
 
 def _measured_plan(status: Status = Status.ACCEPTED) -> Plan:
@@ -119,8 +119,8 @@ def _measured_plan(status: Status = Status.ACCEPTED) -> Plan:
     return Plan((DocPlan(doc, rows=(RowPlan(row, checks, (GoalPlan(goal, ("src/a.py",)),)),)),))
 
 
-def _ran() -> EvidenceRecorder:
-    recorder = EvidenceRecorder()
+def _ran() -> RunRecorder:
+    recorder = RunRecorder()
     recorder.collected_items(["t/test_a.py::test_x"])
     recorder.test_report("t/test_a.py::test_x", "passed")
     return recorder
@@ -161,7 +161,7 @@ def test_unmeasurable_figures_are_errors() -> None:
 @pytest.mark.parametrize(("status", "severity"), [(Status.ACCEPTED, Severity.ERROR), (Status.DRAFT, Severity.WARNING)])
 def test_a_coverage_problem_leaves_goals_unmeasurable_and_is_an_error(status: Status, severity: Severity) -> None:
     lost = evaluate(_measured_plan(status), _ran().freeze(),
-                    CoverageEvidence(problem="xdist worker gw1 went down", hint="run again", note="not measured"),
+                    RunCoverage(problem="xdist worker gw1 went down", hint="run again", note="not measured"),
                     rootdir="/r", created="x")
     assert lost.docs[0].rows[0].goals[0].status is GoalStatus.UNMEASURABLE
     assert [(f.code, f.severity, f.line, f.message, f.hint) for f in lost.all_findings()] == [
@@ -346,7 +346,7 @@ CHANGED = ChangedLines("origin/main", "abc1234, 2026-10-01", {"src/a.py": frozen
 def test_changed_lines_goals(actual: Optional[float], changed: ChangedLines, status: GoalStatus,
                              found: list[tuple[str, Severity]], reason: str) -> None:
     figures = FakeChangedFigures(actual)
-    coverage = CoverageEvidence(figures, source="alone", changed=changed)
+    coverage = RunCoverage(figures, source="alone", changed=changed)
     report = evaluate(_changed_plan(), _ran().freeze(), coverage, rootdir="/r", created="x")
     (goal,) = report.docs[0].rows[0].goals
     assert (goal.status, goal.reason) == (status, reason)

@@ -223,11 +223,11 @@ def _good_evidence(root: Path) -> dict[str, Any]:
     from coverage import CoverageData
 
     from pytest_designdoc.compat import close_data
-    from pytest_designdoc.evidence import EvidenceRecorder
     from pytest_designdoc.measure import CoverageOutcome
+    from pytest_designdoc.record import RunRecorder
     from pytest_designdoc.shards import evidence_data
 
-    recorder = EvidenceRecorder()
+    recorder = RunRecorder()
     recorder.file_considered("tests/test_app.py")
     recorder.collected_items(["tests/test_app.py::test_one"])
     recorder.test_report("tests/test_app.py::test_one", "passed")

@@ -16,17 +16,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_designdoc.compat import close_data
-from pytest_designdoc.evidence import EvidenceRecorder, Selection
 from pytest_designdoc.measure import CoverageOutcome
-from pytest_designdoc.shards import EvidenceError, Shard, evidence_data, merged_evidence, merged_outcome, shard
+from pytest_designdoc.record import RunRecorder, Selection
+from pytest_designdoc.shards import EvidenceError, Shard, evidence_data, merged_outcome, merged_test_run, shard
 
 
-def _job(recorder: EvidenceRecorder) -> dict[str, Any]:
+def _job(recorder: RunRecorder) -> dict[str, Any]:
     return recorder.payload(outcomes=True)
 
 
 def test_jobs_merge_by_test_id_and_the_worst_outcome_wins() -> None:
-    first, second = EvidenceRecorder(), EvidenceRecorder()
+    first, second = RunRecorder(), RunRecorder()
     first.collected_items(["t/test_a.py::x", "t/test_a.py::y"])
     first.deselected_items(["t/test_a.py::z"])
     first.test_report("t/test_a.py::x", "passed")
@@ -37,7 +37,7 @@ def test_jobs_merge_by_test_id_and_the_worst_outcome_wins() -> None:
     second.test_report("t/test_a.py::z", "skipped")
     second.selection = Selection(("-k",), frozenset({"t/test_b.py"}))
     second.marker("K-1", "t/test_a.py", 7, "t/test_a.py::z")
-    merged = merged_evidence([Shard("1.json", "/a", "row", {}, _job(first), None),
+    merged = merged_test_run([Shard("1.json", "/a", "row", {}, _job(first), None),
                               Shard("2.json", "/b", "row", {}, _job(second), None),
                               Shard("3.json", "/c", "row", {}, {}, None)])
     seen = merged.file("t/test_a.py")
@@ -72,7 +72,7 @@ def _data(root: Path, *, arcs: bool = False) -> CoverageData:
 def _job_with_coverage(name: str, root: Path, data_root: Optional[Path] = None, **overrides: Any) -> Shard:
     """A job at ``root`` whose coverage data measured files under ``data_root`` (default: ``root``)."""
     outcome = CoverageOutcome("alone", _data(data_root or root, arcs=overrides.pop("arcs", False)))
-    evidence = evidence_data(rootdir=str(root), created="", scope="row", docs={}, run=EvidenceRecorder().payload(),
+    evidence = evidence_data(rootdir=str(root), created="", scope="row", docs={}, run=RunRecorder().payload(),
                              outcome=outcome, figures=None, targets=["src/m.py"])
     assert outcome.data is not None
     close_data(outcome.data)
@@ -128,7 +128,7 @@ def test_the_projects_paths_remap_data_from_elsewhere(project: Path, closing: An
 ], ids=["none", "a job's problem", "lines and branches", "another coverage.py's schema"])
 def test_what_keeps_the_jobs_coverage_from_deciding_is_a_problem(project: Path, jobs: list[Any],
                                                                   problem: str, closing: Any) -> None:
-    shards = [Shard(f"{n}.json", str(project), "row", {}, EvidenceRecorder().payload(), None) if job is None
+    shards = [Shard(f"{n}.json", str(project), "row", {}, RunRecorder().payload(), None) if job is None
               else _job_with_coverage(f"{n}.json", project, **job) for n, job in enumerate(jobs, 1)]
     outcome = closing(merged_outcome(shards, str(project), ["src/m.py"], needs_branches=False))
     assert outcome.problem.startswith(problem) and outcome.hint
@@ -141,7 +141,7 @@ def test_an_evidence_file_round_trips_and_a_changed_doc_is_named(tmp_path: Path)
 
     path = tmp_path / "1.json"
     data = evidence_data(rootdir="/ci/a", created="", scope="row", docs={"docs/a.md": "1", "docs/b.md": "2"},
-                         run=EvidenceRecorder().payload(outcomes=True), outcome=None, figures=None, targets=[])
+                         run=RunRecorder().payload(outcomes=True), outcome=None, figures=None, targets=[])
     path.write_text(json.dumps(data), encoding="utf-8")
     shard = read(str(path))
     assert (shard.rootdir, shard.scope, dict(shard.docs), shard.coverage) == (
@@ -215,7 +215,7 @@ COMMIT, OTHER = "a" * 40, "b" * 40
 def _split(name: str, ran: list[str], *, collected: list[str] = SUITE, number: Optional[tuple[int, int]] = (1, 1),
            commit: Optional[str] = COMMIT, args: tuple[str, ...] = (".",), older: bool = False) -> Shard:
     """A job that collected ``collected``, ran ``ran`` and deselected the rest, checked as ``read`` checks it."""
-    recorder = EvidenceRecorder()
+    recorder = RunRecorder()
     recorder.collected_items([nodeid for nodeid in collected if nodeid in ran])
     recorder.deselected_items([nodeid for nodeid in collected if nodeid not in ran])
     for nodeid in ran:
@@ -357,11 +357,11 @@ def test_the_merge_is_complete_exactly_when_each_test_ran_in_one_job(shares: lis
     assert _checked(*jobs).incomplete is not exactly_once
 
 
-# Evidence fields of the completeness checks: each one checked, hostile values named -------------------------
+# RunRecord fields of the completeness checks: each one checked, hostile values named -------------------------
 
 
 def _evidence(**fields: Any) -> dict[str, Any]:
-    recorder = EvidenceRecorder()
+    recorder = RunRecorder()
     recorder.collected_items(SUITE[:1])
     recorder.test_report(SUITE[0], "passed")
     data: dict[str, Any] = dict(evidence_data(rootdir="/ci", created="", scope="row", docs={}, run=_job(recorder),

@@ -6,9 +6,9 @@ import ast
 import os
 import textwrap
 from pathlib import Path
+from typing import Optional
 
 import pytest
-from typing import Optional
 
 from pytest_designdoc.goals import parse_goal
 from pytest_designdoc.model import GoalStatus
@@ -317,7 +317,7 @@ def test_coverage_source_of_rootdir_searches_the_whole_project(project: Path) ->
 def test_a_project_too_large_to_search_says_its_source_dirs_were_not_searched(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("pytest_designdoc.sources.MAX_SOURCE_FILES", 2)
+    monkeypatch.setattr("pytest_designdoc.project_files.MAX_SOURCE_FILES", 2)
     targets = resolver(project, [])
     assert targets.resolve(parse_goal("90% of utils.py", 3)).status is GoalStatus.UNMEASURABLE
     assert [f.message for f in targets.findings] == [

@@ -1,4 +1,4 @@
-"""The evidence as JSON: an xdist worker's payload and a shard job's evidence file, as TypedDicts.
+"""A shard job's evidence file (``--designdoc-evidence``) and the run-record payload an xdist worker sends, as TypedDicts.
 
 Like ``report/data.py`` this module has no ``from __future__ import
 annotations``: on Python 3.11 a TypedDict's ``NotRequired`` keys count as
@@ -9,8 +9,8 @@ these types before anything reads it.
 
 from typing import Annotated, NotRequired, Optional, TypedDict
 
-from .evidence import OUTCOMES
 from .measure import COVERAGE_RUN, OWN, PYTEST_COV
+from .record import OUTCOMES
 from .shape import OneOf
 
 
@@ -20,7 +20,7 @@ class SelectionData(TypedDict):
 
 
 class RunData(TypedDict):
-    """:meth:`EvidenceRecorder.payload`: an xdist worker's evidence, or with its outcomes a shard job's."""
+    """:meth:`RunRecorder.payload`: an xdist worker's evidence, or with its outcomes a shard job's."""
 
     considered: list[str]
     selected: list[str]

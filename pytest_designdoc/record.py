@@ -2,8 +2,10 @@
 deselected and ran, with what outcome.
 
 The recorder is fed plain strings by the pytest hooks; under xdist each
-worker sends :meth:`EvidenceRecorder.payload` to the controller, which
-merges it. Coverage evidence joins here in a later stage.
+worker sends :meth:`RunRecorder.payload` to the controller, which
+merges it; a shard job writes it into its evidence file
+(``evidence_file.py``). Coverage is measured apart (``measure.py``) and
+joins the run record in ``evaluate``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 
 if TYPE_CHECKING:
-    from .evidence_data import RunData
+    from .evidence_file import RunData
 
 OUTCOMES = ("passed", "skipped", "failed")
 """A test's outcomes, best first: a test's outcome is its worst phase's."""
@@ -45,7 +47,7 @@ class Selection:
         """``--lf`` and ``--sw`` leave whole files uncollected."""
         return any(option in _SKIPS_FILES for option in self.options)
 
-    def partial(self, path: str, seen: FileEvidence) -> str:
+    def partial(self, path: str, seen: FileRecord) -> str:
         """Why the command line ran only part of ``path``'s tests, or ''."""
         if path in self.nodeid_files:
             return "node ids on the command line"
@@ -85,7 +87,7 @@ def command_line_selection(args: Sequence[str], relative: Callable[[str], Option
 
 
 @dataclass(frozen=True)
-class FileEvidence:
+class FileRecord:
     considered: bool = False
     collected: int = 0
     deselected: int = 0
@@ -98,8 +100,8 @@ class FileEvidence:
 
 
 @dataclass(frozen=True)
-class Evidence:
-    files: dict[str, FileEvidence] = field(default_factory=dict)
+class RunRecord:
+    files: dict[str, FileRecord] = field(default_factory=dict)
     marker_keys: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Each ``designdoc("KEY")`` marker key → where it is first used (path, line)."""
     ran_tests: bool = False
@@ -107,12 +109,12 @@ class Evidence:
     """Each marker key → the node ids of the tests marked with it."""
     selection: Selection = Selection()
 
-    def file(self, path: str) -> FileEvidence:
-        return self.files.get(path, FileEvidence())
+    def file(self, path: str) -> FileRecord:
+        return self.files.get(path, FileRecord())
 
 
-class EvidenceRecorder:
-    """Accumulates evidence during a session; :meth:`freeze` snapshots it."""
+class RunRecorder:
+    """Accumulates the run record during a session; :meth:`freeze` snapshots it."""
 
     def __init__(self) -> None:
         self.considered: set[str] = set()
@@ -163,7 +165,7 @@ class EvidenceRecorder:
             self.outcomes[nodeid] = outcome if outcome in _OUTCOME_RANK else "failed"
 
     def payload(self, *, outcomes: bool = False) -> RunData:
-        """The evidence as plain data: for xdist's ``workeroutput``, or with ``outcomes`` for a shard's evidence file."""
+        """The run record as plain data: for xdist's ``workeroutput``, or with ``outcomes`` for a shard's evidence file."""
         data: RunData = {
             "considered": sorted(self.considered),
             "selected": sorted(self.selected),
@@ -181,7 +183,7 @@ class EvidenceRecorder:
         return data
 
     def merge_payload(self, payload: Optional[RunData]) -> None:
-        """Merge another process's evidence: an xdist worker's, or a shard's.
+        """Merge another process's run record: an xdist worker's, or a shard's.
 
         A test selected anywhere is selected; an outcome is the worst any
         process saw; command-line selections add up.
@@ -205,7 +207,7 @@ class EvidenceRecorder:
             options = tuple(dict.fromkeys((*self.selection.options, *selection["options"])))
             self.selection = Selection(options, self.selection.nodeid_files | frozenset(selection["nodeid_files"]))
 
-    def freeze(self) -> Evidence:
+    def freeze(self) -> RunRecord:
         per_file: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for nodeid, outcome in self.outcomes.items():
             per_file[file_of(nodeid)][outcome] += 1
@@ -213,7 +215,7 @@ class EvidenceRecorder:
         deselected = Counter(file_of(nodeid) for nodeid in self.deselected - self.selected)
         paths = self.considered | set(selected) | set(deselected) | set(per_file) | self.collect_errors
         files = {
-            path: FileEvidence(
+            path: FileRecord(
                 considered=path in self.considered or path in selected,
                 collected=selected[path] + deselected[path],
                 deselected=deselected[path],
@@ -226,5 +228,5 @@ class EvidenceRecorder:
             for path in paths
         }
         marked = {key: tuple(sorted(nodeids)) for key, nodeids in self.marked.items()}
-        return Evidence(files, dict(self.marker_keys), ran_tests=bool(self.outcomes), marked_nodeids=marked,
+        return RunRecord(files, dict(self.marker_keys), ran_tests=bool(self.outcomes), marked_nodeids=marked,
                         selection=self.selection)

@@ -1,4 +1,4 @@
-"""Where the project's Python source lives, for goals that name code the doc's Files tables do not list.
+"""The project's own Python files, for goals that name code the doc's Files tables do not list.
 
 *Roots* are where a module path (``pkg/mod.py`` of ``pkg.mod:func``) may
 start: rootdir, ``src/``, ``lib/``, and coverage.py's ``[run] source``
@@ -23,7 +23,7 @@ MAX_SOURCE_FILES = 100_000
 """More Python files than this under the source dirs and a bare file name is not searched for."""
 
 
-class ProjectSources:
+class ProjectFiles:
     def __init__(self, root: str, is_source: Callable[[str], bool], skip_dir: Callable[[str], bool] = lambda _: False,
                  coverage_config: Union[str, bool] = True) -> None:
         """``root`` is the real rootdir; ``coverage_config`` what ``coverage.Coverage(config_file=...)`` takes."""
