@@ -7,14 +7,14 @@ this module never touches coverage.py itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping, Optional, Protocol, Sequence
+from typing import Mapping, NoReturn, Optional, Protocol, Sequence
 
-from .codes import DD002, DD010, DD012, DD013, DD014, DD031, Code
+from .codes import DD002, DD013, DD014, DD031, Code
+from .kinds import Judging, goal_type
 from .model import (
     DesignDoc,
     DocResult,
     Finding,
-    GoalKind,
     GoalResult,
     GoalStatus,
     Metric,
@@ -23,8 +23,6 @@ from .model import (
     Severity,
     Subject,
     TestFileOutcome,
-    meets,
-    percent_text,
 )
 from .plan import DocPlan, Plan, RowPlan, is_python_file
 from .record import FileRecord, RunRecord
@@ -352,146 +350,49 @@ class _GoalJudge:
             return _Verdict(_undecided(plan, GoalStatus.NOT_RUN))
         if self.coverage.problem:
             return _Verdict(_undecided(plan, GoalStatus.UNMEASURABLE), lost=True)
-        if self.coverage.figures is None:
+        figures = self.coverage.figures
+        if figures is None:
             return _Verdict(_undecided(plan, GoalStatus.NOT_RUN))
         if goal.metric is Metric.CHANGED and not self.coverage.changed.ref:
             return _Verdict(replace(_undecided(plan, GoalStatus.NOT_RUN), reason="no --designdoc-base to compare with"),
                             (DD013.finding(path, goal.line, f"goal '{goal.text}' measures what a pull request changes, "
                                            "and no base was given", "run with --designdoc-base REF (e.g. origin/main; "
                                            "ini designdoc_base)", subject, severity=Severity.WARNING),))
-        row = scope if self.row_scope else None
-        findings: list[Finding] = []
+        kind = goal_type(goal)
+        findings = self._imported_early(plan, path, subject) if kind.counts_whole_files else []
 
         def failed(code: Code, message: str, hint: str) -> None:
             findings.append(code.finding(path, goal.line, message, hint, subject, severity=Severity.ERROR))
 
-        if goal.kind is GoalKind.PERCENT:
-            for early in sorted(set(plan.files) & self.coverage.preimported):
-                if (path, early) not in self.warned:
-                    self.warned.add((path, early))
-                    findings.append(DD013.finding(
-                        path, goal.line,
-                        f"'{early}' was imported before coverage started, so its import-time lines count as "
-                        "missed (as with pytest --cov)",
-                        "pytest or a plugin imports it first; run `coverage run -m pytest --designdoc` "
-                        "to measure it from the start", subject, severity=Severity.WARNING))
+        judging = Judging(figures, scope, scope if self.row_scope else None, self.coverage.changed, failed,
+                          _unmeasurable)
         try:
-            result = self._decide(plan, scope, row, failed)
+            result = kind.decide(plan, judging)
         except Unmeasurable as exc:
             failed(DD013, f"goal '{goal.text}' cannot be measured: {exc.reason}", exc.hint)
             result = _undecided(plan, GoalStatus.UNMEASURABLE)
         return _Verdict(result, tuple(findings))
 
-    def _decide(
-        self, plan: GoalPlan, scope: RowScope, row: Optional[RowScope], failed: Callable[[Code, str, str], None]
-    ) -> GoalResult:
-        goal = plan.goal
-        figures = self.coverage.figures
-        assert figures is not None
-        if plan.function_parts:
-            figure = figures.symbol_figure(plan.function_parts, row, goal.metric or Metric.LINE)
-            return self._functions_verdict(plan, figure, scope, failed)
-        assert goal.metric is not None and goal.required is not None
-        if goal.metric is Metric.CHANGED:
-            return self._changed_verdict(plan, row, failed)
-        groups = [(f,) for f in plan.files] if goal.each_file else [plan.files]
-        results = [(group, figures.figure(group, goal.metric, row)) for group in groups]
-        failing = [(group, figure) for group, figure in results if not meets(figure.actual, goal.required)]
-        for group, figure in failing:
-            failed(DD010, f"{percent_text(figure.actual)}% < {goal.required:g}% ({goal.metric.value}) "
-                            f"of {', '.join(group)}",
-                   f"measured over {_whose(self.row_scope)}" + _missing_hint(figure))
-        lowest = min(figure.actual for _, figure in results)
-        missing = "; ".join(m for _, figure in results for m in figure.missing)
-        return GoalResult(goal, GoalStatus.FAILED if failing else GoalStatus.MET, lowest, plan.files, missing=missing)
+    def _imported_early(self, plan: GoalPlan, path: str, subject: Subject) -> list[Finding]:
+        """A warning for each target imported before coverage started, once per doc."""
+        findings = []
+        for early in sorted(set(plan.files) & self.coverage.preimported):
+            if (path, early) not in self.warned:
+                self.warned.add((path, early))
+                findings.append(DD013.finding(
+                    path, plan.goal.line,
+                    f"'{early}' was imported before coverage started, so its import-time lines count as "
+                    "missed (as with pytest --cov)",
+                    "pytest or a plugin imports it first; run `coverage run -m pytest --designdoc` "
+                    "to measure it from the start", subject, severity=Severity.WARNING))
+        return findings
 
 
-    def _changed_verdict(self, plan: GoalPlan, row: Optional[RowScope],
-                         failed: Callable[[Code, str, str], None]) -> GoalResult:
-        """A changed-lines goal: the share of the statements the pull request changes that the row ran."""
-        goal = plan.goal
-        changed = self.coverage.changed
-        if changed.problem:
-            raise Unmeasurable(changed.problem, changed.hint)
-        figures = self.coverage.figures
-        assert figures is not None and goal.required is not None
-        figure = figures.changed_figure(plan.files, changed.lines, row)
-        if not figure.counted:
-            return GoalResult(goal, GoalStatus.MET, None, plan.files,
-                              reason=f"no changed lines in its files since {changed.base}")
-        met = meets(figure.actual, goal.required)
-        if not met:
-            failed(DD010, f"{percent_text(figure.actual)}% < {goal.required:g}% (changed lines since "
-                            f"{changed.base}) of {', '.join(plan.files)}",
-                   f"measured over {_whose(self.row_scope)}" + _missing_hint(figure))
-        return GoalResult(goal, GoalStatus.MET if met else GoalStatus.FAILED, figure.actual, plan.files,
-                          missing="; ".join(figure.missing))
-
-    def _functions_verdict(self, plan: GoalPlan, figure: Figure, scope: RowScope,
-                           failed: Callable[[Code, str, str], None]) -> GoalResult:
-        """A symbol or public-API goal: its share of the bodies (statements, branches), or every function executed."""
-        goal = plan.goal
-        where = f"{plan.symbol_file}:{plan.symbol.line}-{plan.symbol.end}" if plan.symbol else ", ".join(plan.files)
-        if goal.required is not None:
-            met = meets(figure.actual, goal.required)
-            if not met:
-                name = goal.symbol if not goal.public else " of ".join(filter(None, ("public API", goal.symbol)))
-                metric = (goal.metric or Metric.LINE).value
-                failed(DD010, f"{name}: {percent_text(figure.actual)}% < {goal.required:g}% ({metric}) of {where}",
-                       f"measured over {_whose(self.row_scope)}; missing: {figure.missing_lines}")
-        else:
-            met = not figure.missing
-            if not met:
-                failed(DD012, _not_executed(plan, figure, where, _whose(self.row_scope)),
-                       "write a test in this row that calls it, or link one with "
-                       f"@pytest.mark.designdoc({scope.key!r})")
-        return GoalResult(goal, GoalStatus.MET if met else GoalStatus.FAILED, figure.actual, plan.files,
-                          plan.symbol_file, _line_range(plan), figure.missing_lines)
-
-
-def _not_executed(plan: GoalPlan, figure: Figure, where: str, whose: str) -> str:
-    """DD012's message: what a symbol or public-API goal names that never ran, and where it is."""
-    missing = ", ".join(figure.missing)
-    if plan.symbol is None:
-        scope = f"'{plan.goal.symbol}' ({where})" if plan.goal.symbol else where
-        return f"public functions and methods of {scope} not executed by {whose}: {missing}"
-    if plan.symbol.kind == "function":
-        return f"'{plan.goal.symbol}' at {where} not executed by {whose}"
-    methods = "public methods" if plan.goal.public else "methods"
-    return f"{methods} of '{plan.goal.symbol}' ({missing}) at {where} not executed by {whose}"
-
-
-def _line_range(plan: GoalPlan) -> Optional[tuple[int, int]]:
-    return (plan.symbol.line, plan.symbol.end) if plan.symbol else None
+def _unmeasurable(reason: str, hint: str) -> NoReturn:
+    raise Unmeasurable(reason, hint)
 
 
 def _undecided(plan: GoalPlan, status: GoalStatus) -> GoalResult:
     """A goal whose status comes without figures (manual, not run, unmeasurable, or decided statically)."""
-    return GoalResult(plan.goal, status, files=plan.files, symbol_file=plan.symbol_file, line_range=_line_range(plan),
+    return GoalResult(plan.goal, status, files=plan.files, symbol_file=plan.symbol_file, line_range=plan.line_range,
                       reason=plan.reason if plan.status is status else "")
-
-
-def _whose(row_scope: bool) -> str:
-    return "the row's tests" if row_scope else "the test suite"
-
-
-_HINT_RANGES = 12
-
-
-def _missing_hint(figure: Figure) -> str:
-    """The missing lines, the first few ranges per file (the report's goal has them all)."""
-    if not figure.missing:
-        return ""
-    return f"; missing: {first_ranges('; '.join(figure.missing))}"
-
-
-def first_ranges(missing: str, limit: int = _HINT_RANGES) -> str:
-    """``a.py: 1-3, 7, …; b.py: …`` cut to the first ``limit`` ranges of each file."""
-    shortened = []
-    for part in missing.split("; "):
-        head, sep, ranges = part.rpartition(": ")
-        items = ranges.split(", ")
-        if len(items) > limit:
-            part = f"{head}{sep}{', '.join(items[:limit])}, … ({len(items) - limit} more)"
-        shortened.append(part)
-    return "; ".join(shortened)

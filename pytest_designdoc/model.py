@@ -9,7 +9,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from .kinds import GoalType
 
 
 class Severity(str, enum.Enum):
@@ -180,6 +183,9 @@ class Goal:
     public: bool = False
     """A public-API goal: the public functions and methods of ``symbol`` (a class or module), of ``files``
     or of the doc's source files."""
+    goal_type: Optional[GoalType] = None
+    """The class that plans, decides and reports the goal, when a plugin's parse hook gives its own kind;
+    None: the built-in kind its fields make (:func:`pytest_designdoc.kinds.goal_type`)."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import Callable, Optional, Sequence, Union
 
 from . import safepath
 from .codes import DD001, DD003, DD004, DD023, DD030
-from .model import DesignDoc, FileCheck, Finding, GoalKind, Metric, Section, Subject, TestRow
+from .kinds import goal_type
+from .model import DesignDoc, FileCheck, Finding, Metric, Section, Subject, TestRow
 from .project_files import ProjectFiles
 from .targets import GoalPlan, ParsedSource, TargetResolver
 
@@ -94,9 +95,7 @@ class Plan:
                                   for path in goal.files))
 
     def needs_branches(self) -> bool:
-        return any(
-            goal.goal.kind is GoalKind.PERCENT and goal.goal.metric is Metric.BRANCH for goal in self.measured_goals()
-        )
+        return any(goal_type(goal.goal).needs_branches(goal.goal) for goal in self.measured_goals())
 
 
 _MISSING = {

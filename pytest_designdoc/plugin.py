@@ -209,6 +209,8 @@ class DesignDocPlugin:
         self.layout = Layout(tuple(config.getini("python_files")), tuple(config.getini("norecursedirs")),
                              coverage_config_file(config.option))
         self._goal_parsers = 0
+        self.measured_targets: list[str] = []
+        """The files coverage was started for."""
         self.unselected_keys: frozenset[str] = frozenset()
         """Keys of the docs ``--designdoc-select`` or ``--designdoc-affected`` left out."""
         self.affected: Optional[Affected] = None
@@ -235,6 +237,7 @@ class DesignDocPlugin:
 
         if self.plan is None or self._goal_parsers != self._count_goal_parsers():
             self.run_static_stage()  # conftest.py files may parse goals too; they are loaded now
+            self._measure_what_conftest_goals_name()
         source = self.source
         if source is None:
             return
@@ -248,6 +251,21 @@ class DesignDocPlugin:
             switcher = ContextSwitcher(source, self.recording.item_keys)
             self.config.pluginmanager.register(switcher, SWITCHER_NAME)
             self.config.add_cleanup(switcher.imports.uninstall)
+
+    def _measure_what_conftest_goals_name(self) -> None:
+        """Goals a conftest.py parser made name files coverage was not started for: start it now (targets
+        imported before then get DD013), or, when it measures other files already, say those goals are lost."""
+        assert self.plan is not None
+        targets = self.plan.coverage_targets()
+        if self.source is None:
+            self.start_measurement(self.config.option)
+            return
+        unmeasured = sorted(set(targets) - set(self.measured_targets))
+        if unmeasured:
+            self.source.lose(f"a conftest.py's pytest_designdoc_parse_goal made goals on {', '.join(unmeasured)} "
+                             "after coverage had started for other files",
+                             "implement the hook in a plugin that loads before conftest.py files (-p NAME or an "
+                             "entry point)")
 
     def run_static_stage(self) -> None:
         from .static import static_stage
@@ -290,6 +308,7 @@ class DesignDocPlugin:
 
     def _parse_goal(self, text: str, line: int) -> Goal:
         """The goal parsers' answer, or a usage error naming them when one raises or answers with no Goal."""
+        from .kinds import GoalType
         from .model import Goal
 
         hook = self.config.hook.pytest_designdoc_parse_goal
@@ -302,6 +321,10 @@ class DesignDocPlugin:
             raise pytest.UsageError(f"a pytest_designdoc_parse_goal hook returned {type(goal).__name__}, not a "
                                     f"pytest_designdoc.model.Goal or None (goal {text!r}, doc line {line}; hooks: "
                                     f"{_hook_places(hook)})")
+        if goal.goal_type is not None and not isinstance(goal.goal_type, GoalType):
+            raise pytest.UsageError(f"a pytest_designdoc_parse_goal hook returned a Goal whose goal_type is "
+                                    f"{type(goal.goal_type).__name__}, not a pytest_designdoc.kinds.GoalType "
+                                    f"(goal {text!r}, doc line {line}; hooks: {_hook_places(hook)})")
         return goal
 
     def _count_goal_parsers(self) -> int:
@@ -328,6 +351,7 @@ class DesignDocPlugin:
             return
         from .measure import CoreChoice, start_source, will_distribute
 
+        self.measured_targets = targets
         self.distributing = will_distribute(options)
         with _coverage_configuration():
             self.source = start_source(

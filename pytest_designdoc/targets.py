@@ -18,6 +18,7 @@ from typing import Callable, Optional, Sequence, Union
 from . import project_files, safepath
 from .codes import DD011, DD013, DD015, DD030, Code
 from .goals import looks_like_a_goal, parse_goal
+from .kinds import goal_type
 from .model import Finding, Goal, GoalKind, GoalStatus, Severity, Subject
 from .symbols import (
     Import,
@@ -64,7 +65,12 @@ class GoalPlan:
 
     @property
     def measured(self) -> bool:
-        return self.status is None and self.goal.kind is not GoalKind.MANUAL
+        return self.status is None and goal_type(self.goal).measured
+
+    @property
+    def line_range(self) -> Optional[tuple[int, int]]:
+        """The symbol's first and last line, for the report."""
+        return (self.symbol.line, self.symbol.end) if self.symbol else None
 
 
 class TargetResolver:
@@ -112,15 +118,27 @@ class TargetResolver:
         self.findings.append(code.finding(self.doc_path, goal.line, message, hint, self._subject, severity=severity))
 
     def resolve(self, goal: Goal, subject: Subject = Subject()) -> GoalPlan:
-        """The goal's targets and symbol; its findings are about ``subject`` (its row and place in it)."""
+        """The goal's targets and symbol, as its kind resolves them; its findings are about ``subject`` (its row
+        and place in it)."""
         self._subject = subject
-        if goal.kind is GoalKind.MANUAL:
-            named = looks_like_a_goal(goal.text)
-            if named:
-                self.finding(DD015, goal,
-                             f"goal '{goal.text}' is not understood as a coverage goal, so nobody checks it "
-                             f"(it names {named})", _unread_goal_hint(goal.text))
-            return GoalPlan(goal, status=GoalStatus.MANUAL)
+        return goal_type(goal).plan(goal, self)
+
+    def manual_plan(self, goal: Goal) -> GoalPlan:
+        """A manual goal; DD015 when its text names what a coverage goal would."""
+        named = looks_like_a_goal(goal.text)
+        if named:
+            self.finding(DD015, goal,
+                         f"goal '{goal.text}' is not understood as a coverage goal, so nobody checks it "
+                         f"(it names {named})", _unread_goal_hint(goal.text))
+        return GoalPlan(goal, status=GoalStatus.MANUAL)
+
+    def files_plan(self, goal: Goal, files: Sequence[str]) -> GoalPlan:
+        return GoalPlan(goal, tuple(files))
+
+    def goal_files(self, goal: Goal, *, by_module: bool = False) -> Union[list[str], GoalPlan]:
+        """The files a goal measures: those it names, else the doc's Python sources; or its plan, when finding
+        them decides it. ``by_module``: a goal that names a symbol may find it as ``pkg.mod.func`` under a source
+        root when the doc lists no source."""
         if goal.files:
             files: list[str] = []
             for name in goal.files:
@@ -128,24 +146,19 @@ class TargetResolver:
                 if paths is None:
                     return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
                 files.extend(path for path in paths if path not in files)
-        elif self.sources:
-            files = list(self.sources)
-        elif goal.kind is GoalKind.SYMBOL and (by_module := self._by_module(goal) or self._module_goal(goal)):
-            return by_module
-        elif self.missing_sources:
+            return files
+        if self.sources:
+            return list(self.sources)
+        if by_module and (found := self._by_module(goal) or self._module_goal(goal)):
+            return found
+        if self.missing_sources:
             return GoalPlan(goal, status=GoalStatus.UNMEASURABLE,
                             reason="the doc's Python source files do not exist yet (DD003/DD004): nothing to measure")
-        else:
-            self.finding(DD013, goal, f"goal '{goal.text}' has no measurable target",
-                         "the doc lists no Python source file: name the file in the goal "
-                         "(`90% of src/app.py`) or list it under Files to Create / Files to Modify",
-                         severity=Severity.WARNING)
-            return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
-        if goal.public and goal.symbol is None:
-            return self._public_api(goal, files if goal.files else [path for path in files if _public_module(path)])
-        if goal.kind is GoalKind.SYMBOL:
-            return self.symbol(goal, files)
-        return GoalPlan(goal, tuple(files))
+        self.finding(DD013, goal, f"goal '{goal.text}' has no measurable target",
+                     "the doc lists no Python source file: name the file in the goal "
+                     "(`90% of src/app.py`) or list it under Files to Create / Files to Modify",
+                     severity=Severity.WARNING)
+        return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
 
     def files_of(self, goal: Goal, name: str) -> Optional[list[str]]:
         """The Python files a goal target names: one file, or each one a glob or a directory holds (as ``--cov=DIR``)."""
@@ -252,7 +265,7 @@ class TargetResolver:
                 return self._no_public_api(goal, f"'{symbol.qualname}' ({path})")
         return GoalPlan(goal, (path,), symbol, path)
 
-    def _public_api(self, goal: Goal, files: Sequence[str]) -> GoalPlan:
+    def public_api(self, goal: Goal, files: Sequence[str]) -> GoalPlan:
         """The public functions and methods of ``files`` taken together, with what their ``__init__`` re-exports."""
         by_file: dict[str, dict[str, Span]] = {}
         for path in files:
@@ -345,7 +358,7 @@ class TargetResolver:
             if tree is None:
                 return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
             if cut == len(parts):
-                return self._public_api(goal, [path])
+                return self.public_api(goal, [path])
             found = self._reexported_symbol(goal, path, tree, ".".join(parts[cut:]))
             if found is not None:
                 return self._symbol_plan(goal, *found)
@@ -488,9 +501,3 @@ def _unread_goal_hint(text: str) -> str:
             return f"backticks around the whole goal make it one piece of code: write it without them, {unquoted}"
     return ("write `90% of src/app.py`, `85% line coverage of src/app.py`, `login()`, "
             "`src/app.py::App.run 100%`; or plain words for a goal a person checks")
-
-
-def _public_module(path: str) -> bool:
-    """Not a private module (``_compat.py``; ``__init__.py`` is its package's)."""
-    name = path.rsplit("/", 1)[-1]
-    return not name.startswith("_") or name == "__init__.py"

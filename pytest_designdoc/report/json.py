@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from ..model import DocResult, Finding, GoalKind, GoalResult, Report, RowResult, Severity
+from ..model import DocResult, Finding, GoalResult, Report, RowResult, Severity
 from .data import CoverageData, DocData, FindingData, GoalData, ReportData, RowData, SubjectData, SummaryData
 
 SCHEMA = "pytest-designdoc/report/v1"
@@ -96,29 +96,13 @@ def _row(result: RowResult) -> RowData:
 
 
 def _goal(result: GoalResult) -> GoalData:
+    from ..kinds import goal_type
+
     goal = result.goal
+    kind = goal_type(goal)
     data: GoalData = {"text": goal.text, "line": goal.line, "kind": goal.kind.value, "status": result.status.value}
-    if goal.kind is GoalKind.PERCENT:
-        data["metric"] = goal.metric.value if goal.metric else "total"
-        data["required"] = goal.required
-        data["actual"] = result.actual
-        data["files"] = list(result.files or goal.files)
-        data["each_file"] = goal.each_file
-    elif goal.kind is GoalKind.SYMBOL:
-        if goal.symbol is not None:
-            data["symbol"] = goal.symbol
-        data["file"] = result.symbol_file or (goal.files[0] if goal.files else None)
-        if goal.public:
-            data["public"] = True
-            data["files"] = list(result.files or goal.files)
-        if goal.required is not None:
-            data["required"] = goal.required
-            data["metric"] = goal.metric.value if goal.metric else "line"
-        if goal.required is not None or result.actual is not None:
-            data["actual"] = result.actual
-        if result.line_range:
-            data["line_range"] = list(result.line_range)
-    if result.missing and goal.kind is not GoalKind.MANUAL:
+    kind.report_fields(result, data)
+    if result.missing and kind.measured:
         data["missing"] = result.missing
     if result.reason:
         data["reason"] = result.reason

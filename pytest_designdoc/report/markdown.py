@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..evaluate import first_ranges
+from ..kinds import first_ranges
 from .data import DocData, FindingData, GoalData, ReportData
 from .view import (
     STATUS_ORDER,

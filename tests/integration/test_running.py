@@ -281,6 +281,93 @@ def test_extension_hooks(project: Project) -> None:
     result.stdout.fnmatch_lines(["designdoc: 2 docs, 3 goals: 0 met, 0 failed, 3 manual, 0 not run; *"])
 
 
+@pytest.mark.parametrize("mode", [(), ("-n", "2"), ("--cov=src",)], ids=["alone", "xdist", "pytest-cov"])
+def test_a_plugin_adds_a_goal_kind_that_plans_decides_and_reports_its_goals(project: Project,
+                                                                          mode: tuple[str, ...]) -> None:
+    project.write("src/app.py", """
+        def half(x):
+            if x:
+                return 1
+            return 2
+    """)
+    project.write("tests/test_app.py", """
+        from app import half
+
+        def test_half():
+            assert half(1) == 1
+    """)
+    project.write("conftest.py", """
+        import re
+        import sys
+
+        from pytest_designdoc.codes import DD010
+        from pytest_designdoc.kinds import PercentGoal
+        from pytest_designdoc.model import Goal, GoalKind, GoalResult, GoalStatus, Metric
+
+        sys.path.insert(0, "src")
+
+        class StrictlyAbove(PercentGoal):
+            def decide(self, plan, judging):
+                goal = plan.goal
+                figure = judging.figures.figure(plan.files, Metric.LINE, judging.counted)
+                met = figure.actual > goal.required
+                if not met:
+                    judging.failed(DD010, f"{figure.actual:g}% is not above {goal.required:g}%", "")
+                return GoalResult(goal, GoalStatus.MET if met else GoalStatus.FAILED, figure.actual, plan.files)
+
+            def report_fields(self, result, data):
+                super().report_fields(result, data)
+                data["metric"] = "line"
+
+        def pytest_designdoc_parse_goal(text, line):
+            match = re.fullmatch(r"above (\\d+)% of (\\S+)", text)
+            if match:
+                return Goal(text=text, line=line, kind=GoalKind.PERCENT, metric=Metric.LINE,
+                            required=float(match[1]), files=(match[2],), goal_type=StrictlyAbove())
+    """)
+    project.doc("kinds.md", "# K-1 - K\n\n## Tests\n\n| Type | Files | Goals |\n|--|--|--|\n"
+                "| U | `tests/test_app.py` | above 50% of src/app.py; above 90% of src/app.py |\n")
+    result = project.pytester.runpytest_subprocess("--designdoc", "--designdoc-report", "json:report.json", *mode)
+    goals = json.loads((project.path / "report.json").read_text())["docs"][0]["rows"][0]["goals"]
+    assert [(goal["kind"], goal["metric"], goal["status"], goal["actual"]) for goal in goals] == [
+        ("percent", "line", "met", 75.0), ("percent", "line", "failed", 75.0)]
+    result.stdout.fnmatch_lines(["*DD010*75% is not above 90%*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_goals_a_conftest_parses_on_files_coverage_was_not_started_for_are_unmeasurable_and_say_why(
+        project: Project) -> None:
+    project.standard()
+    project.write("src/other.py", "def other():\n    return 1\n")
+    project.write("conftest.py", """
+        from pytest_designdoc.model import Goal, GoalKind, Metric
+
+        def pytest_designdoc_parse_goal(text, line):
+            if text == "other code covered":
+                return Goal(text=text, line=line, kind=GoalKind.PERCENT, metric=Metric.TOTAL, required=90.0,
+                            files=("src/other.py",))
+    """)
+    project.doc("other.md", "# O-1 - O\n\n## Tests\n\n| Type | Files | Goals |\n|--|--|--|\n"
+                "| U | `tests/test_app.py` | 90% of src/app.py; other code covered |\n")
+    result = project.pytester.runpytest_subprocess("--designdoc")
+    result.stdout.fnmatch_lines(["*DD013*a conftest.py's pytest_designdoc_parse_goal made goals on src/other.py "
+                                 "after coverage had started for other files*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_goal_type_that_is_no_goal_type_is_a_usage_error(project: Project) -> None:
+    project.standard()
+    project.write("conftest.py", """
+        from pytest_designdoc.model import Goal, GoalKind
+
+        def pytest_designdoc_parse_goal(text, line):
+            return Goal(text=text, line=line, kind=GoalKind.MANUAL, goal_type="manual")
+    """)
+    result = project.pytester.runpytest("--designdoc")
+    result.stderr.fnmatch_lines(["*hook returned a Goal whose goal_type is str, not a pytest_designdoc.kinds.GoalType*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
 def test_bundled_example_passes(pytester: pytest.Pytester, validate_report: Callable[[Path], Any]) -> None:
     import shutil
 

@@ -359,3 +359,70 @@ def test_changed_lines_goals(actual: Optional[float], changed: ChangedLines, sta
         assert finding.hint.endswith("missing: src/a.py: 12")
     if found and status is not GoalStatus.FAILED:
         assert "--designdoc-base" in report.all_findings()[0].hint or "git fetch" in report.all_findings()[0].hint
+
+
+def test_a_target_imported_before_coverage_started_is_a_warning_once_per_doc() -> None:
+    (doc_plan,) = _measured_plan().docs
+    (row_plan,) = doc_plan.rows
+    twice = RowPlan(row_plan.row, row_plan.paths, row_plan.goals * 2)
+    plan = Plan((DocPlan(doc_plan.doc, rows=(twice,)),))
+    coverage = RunCoverage(FakeFigures(95.0), preimported=frozenset({"src/a.py"}))
+    report = evaluate(plan, _ran().freeze(), coverage, rootdir="/r", created="x")
+    assert [goal.status for goal in report.docs[0].rows[0].goals] == [GoalStatus.MET, GoalStatus.MET]
+    assert [(f.code, f.severity, f.message) for f in report.all_findings()] == [
+        ("DD013", Severity.WARNING, "'src/a.py' was imported before coverage started, so its import-time lines "
+                                    "count as missed (as with pytest --cov)")]
+
+
+def test_goals_are_not_run_when_nothing_measured_the_session() -> None:
+    report = evaluate(_measured_plan(), _ran().freeze(), RunCoverage(), rootdir="/r", created="x")
+    assert report.docs[0].rows[0].goals[0].status is GoalStatus.NOT_RUN
+    assert report.all_findings() == []
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ("skipped at collection", (Severity.WARNING, "'t/test_a.py' was skipped at collection")),
+        ("collected nothing", (Severity.ERROR, "listed test file 't/test_a.py' yields no test")),
+        ("all skipped", (Severity.WARNING, "all tests of 't/test_a.py' were skipped")),
+        ("all deselected", (Severity.WARNING, "all 1 tests of 't/test_a.py' were deselected")),
+    ],
+)
+def test_a_listed_test_file_that_checks_nothing_is_dd002(record: str, expected: tuple[Severity, str]) -> None:
+    recorder = RunRecorder()
+    recorder.file_considered("t/test_a.py")
+    if record == "skipped at collection":
+        recorder.collect_skipped("t/test_a.py")
+    elif record == "all skipped":
+        recorder.collected_items(["t/test_a.py::test_x"])
+        recorder.test_report("t/test_a.py::test_x", "skipped")
+    elif record == "all deselected":
+        recorder.produced(["t/test_a.py::test_x"])
+        recorder.deselected_items(["t/test_a.py::test_x"])
+    report = evaluate(_measured_plan(), recorder.freeze(), measured_by(FakeFigures(95.0)), rootdir="/r", created="x")
+    assert [(f.severity, f.message) for f in report.all_findings() if f.code == "DD002"] == [expected]
+
+
+def test_a_marker_naming_two_keys_credits_nothing() -> None:
+    recorder = _ran()
+    recorder.marker("K-1,K-2", "t/test_a.py", 5)
+    report = evaluate(_measured_plan(), recorder.freeze(), measured_by(FakeFigures(95.0)), rootdir="/r", created="x")
+    assert [(f.code, f.line, f.message) for f in report.all_findings()] == [
+        ("DD031", 5, "marker designdoc('K-1,K-2') is not one key: it credits nothing")]
+
+
+def test_the_static_report_holds_the_static_findings_of_checked_docs_only() -> None:
+    from pytest_designdoc.codes import DD003
+    from pytest_designdoc.evaluate import static_findings, static_report
+
+    finding = DD003.finding("docs/a.md", 4, "listed file 'src/a.py' does not exist")
+    checked = _measured_plan()
+    draft = _measured_plan(Status.DRAFT)
+    deprecated = _measured_plan(Status.DEPRECATED)
+    plan = Plan(tuple(DocPlan(p.docs[0].doc, findings=(finding,)) for p in (checked, draft, deprecated)))
+    report = static_report(plan, rootdir="/r", created="x")
+    assert [[(f.code, f.severity) for f in doc.findings] for doc in report.docs] == [
+        [("DD003", Severity.ERROR)], [("DD003", Severity.WARNING)], []]
+    assert [(f.code, f.severity) for f in static_findings(plan)] == [("DD003", Severity.ERROR),
+                                                                      ("DD003", Severity.WARNING)]

@@ -184,6 +184,13 @@ def test_no_source_files_is_a_warning_unless_they_are_missing_and_already_report
     assert quiet.findings == []
 
 
+def test_a_public_api_goal_in_a_doc_without_sources_is_a_warning_not_a_crash(tree: Path) -> None:
+    targets = resolver(tree, ["notes.txt"])
+    assert targets.resolve(parse_goal("public API 90%", 3)).status is GoalStatus.UNMEASURABLE
+    assert [(f.code, f.message) for f in targets.findings] == [
+        ("DD013", "goal 'public API 90%' has no measurable target")]
+
+
 def test_a_pathologically_deep_source_is_a_finding(tmp_path: Path) -> None:
     (tmp_path / "deep.py").write_text("x = " + "-" * 200_000 + "1\n")
     targets = resolver(tmp_path, ["deep.py"])
