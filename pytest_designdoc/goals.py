@@ -86,6 +86,14 @@ def _split_when_both_parse(chunk: str) -> list[str]:
     spans = _spans_outside_code(chunk, _SOFT_SEPARATOR)
     if len(spans) < 2 or len(spans) > _MAX_SOFT_SPLITS:
         return [chunk.strip()]
+    texts = [chunk[lo:hi].strip() for lo, hi in _checkable_groups(chunk, spans)]
+    if len(texts) > 1 and not all(_is_checkable(text) for text in texts):
+        return [chunk.strip()]
+    return [text for text in texts if text]
+
+
+def _checkable_groups(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans joined wherever a separator has a side that is no machine-checkable goal."""
     groups: list[tuple[int, int]] = []
     first, last = spans[0]
     for lo, hi in spans[1:]:
@@ -94,10 +102,7 @@ def _split_when_both_parse(chunk: str) -> list[str]:
             first = lo
         last = hi
     groups.append((first, last))
-    texts = [chunk[lo:hi].strip() for lo, hi in groups]
-    if len(texts) > 1 and not all(_is_checkable(text) for text in texts):
-        return [chunk.strip()]
-    return [text for text in texts if text]
+    return groups
 
 
 def _is_checkable(text: str) -> bool:
@@ -230,20 +235,23 @@ class _References:
 
     def goal(self, text: str, line: int, required: Optional[float], each_file: bool) -> Optional[Goal]:
         """The symbol or percent goal the references make, or None when they make no single goal."""
-        if len(self.metrics) > 1 or len(self.symbols) > 1:
+        if self._ambiguous(each_file):
             return None
-        if Metric.CHANGED in self.metrics and (self.public or self.symbols or self.kinds or each_file):
-            return None  # changed lines count per row over its files, not per function
         if self.public:
             return self._public_goal(text, line, required)
-        if self.kinds and not self.symbols:
-            return None
         if self.symbols:
             return self._symbol_goal(text, line, required)
-        if required is None:
+        if self.kinds or required is None:
             return None
         return Goal(text=text, line=line, kind=GoalKind.PERCENT, metric=self._metric(required), required=required,
                     files=tuple(self.files), each_file=each_file)
+
+    def _ambiguous(self, each_file: bool) -> bool:
+        """Two metrics or two symbols, or changed lines of something else than files: no single goal."""
+        if len(self.metrics) > 1 or len(self.symbols) > 1:
+            return True
+        # changed lines count per row over its files, not per function
+        return Metric.CHANGED in self.metrics and bool(self.public or self.symbols or self.kinds or each_file)
 
     def _symbol_goal(self, text: str, line: int, required: Optional[float]) -> Optional[Goal]:
         """The one symbol named, in the one file named with it (``file.py::name`` or beside it), if any."""
@@ -319,52 +327,69 @@ def looks_like_a_goal(text: str) -> str:
     Prose that names none of them is a manual goal on purpose; prose that
     does was probably meant to be checked.
     """
-    named = []
+    named = [found for found in (_named_percent(text), _named_file(text), _named_call(text), _named_public(text))
+             if found]
+    return ", ".join(named) or _named_code(text)
+
+
+def _named_percent(text: str) -> str:
     percent = _PERCENT.search(text)
-    if percent:
-        named.append(f"the percent {percent.group(0).strip()}")
-    words = [word.strip("`()[]:;,.'\"") for word in _WORD_SPLIT.split(text)]
-    files = [word for word in words if _has_file_extension(word)]
-    if files:
-        named.append(f"the file {files[0]}")
-    calls = [word for word in _WORD_SPLIT.split(text) if _CALL.match(word.strip("`.,;:"))]
-    if calls:
-        named.append(f"the function {calls[0].strip('`.,;:')}")
+    return f"the percent {percent.group(0).strip()}" if percent else ""
+
+
+def _named_file(text: str) -> str:
+    files = [word for word in (word.strip("`()[]:;,.'\"") for word in _WORD_SPLIT.split(text))
+             if _has_file_extension(word)]
+    return f"the file {files[0]}" if files else ""
+
+
+def _named_call(text: str) -> str:
+    calls = [word.strip("`.,;:") for word in _WORD_SPLIT.split(text) if _CALL.match(word.strip("`.,;:"))]
+    return f"the function {calls[0]}" if calls else ""
+
+
+def _named_public(text: str) -> str:
     public = _PUBLIC.search(text)
-    if public and _COVERAGE_WORD.search(text):
-        named.append(f"the {public.group(1)}")
-    if not named:
-        code = [text[lo + fence:hi - fence].strip() for lo, hi, fence in code_spans(text)]
-        names = [name for name in code if _QUALNAME.match(name.removesuffix("()")) or looks_like_file(name)]
-        if names and _COVERAGE_WORD.search(text):
-            named.append(f"the code `{names[0]}`")
-    return ", ".join(named)
+    return f"the {public.group(1)}" if public and _COVERAGE_WORD.search(text) else ""
+
+
+def _named_code(text: str) -> str:
+    """Code in backticks beside a coverage word (``all of `shop.cart` tested``)."""
+    if not _COVERAGE_WORD.search(text):
+        return ""
+    code = [text[lo + fence:hi - fence].strip() for lo, hi, fence in code_spans(text)]
+    names = [name for name in code if _QUALNAME.match(name.removesuffix("()")) or looks_like_file(name)]
+    return f"the code `{names[0]}`" if names else ""
 
 
 def _classify_reference(
     token: str, files: list[str], symbols: list[tuple[Optional[str], str]], *, code: bool
 ) -> bool:
     """Record ``token`` as a file or symbol reference; False if it is neither."""
+    symbol = _qualified_symbol(token, code=code)
+    if symbol is None and "::" not in token:
+        if looks_like_file(token):
+            files.append(token)
+            return True
+        if (code or _SNAKE_OR_DOTTED.match(token)) and _QUALNAME.match(token):
+            symbol = (None, token)
+    if symbol is None:
+        return False
+    symbols.append(symbol)
+    return True
+
+
+def _qualified_symbol(token: str, *, code: bool) -> Optional[tuple[Optional[str], str]]:
+    """``file.py::name``, ``name()`` or (in code) ``pkg.mod:name``: the file it names, if any, and the name."""
     if "::" in token:
         path, _, qualname = token.partition("::")
         qualname = qualname.removesuffix("()")
-        if looks_like_file(path) and _QUALNAME.match(qualname):
-            symbols.append((path, qualname))
-            return True
-        return False
+        return (path, qualname) if looks_like_file(path) and _QUALNAME.match(qualname) else None
     call = _CALL.match(token)
     if call:
-        symbols.append((None, call.group(1)))
-        return True
+        return None, call.group(1)
     module_symbol = _MODULE_SYMBOL.match(token)
     if module_symbol and code:
         module, qualname = module_symbol.groups()
-        symbols.append((module.replace(".", "/") + ".py", qualname))
-        return True
-    if looks_like_file(token):
-        files.append(token)
-        return True
-    if (code or _SNAKE_OR_DOTTED.match(token)) and _QUALNAME.match(token):
-        symbols.append((None, token))
-        return True
-    return False
+        return module.replace(".", "/") + ".py", qualname
+    return None
