@@ -234,13 +234,19 @@ def _row(doc_plan: DocPlan, index: int, record: RunRecord, collect_only: bool, j
     verdicts = [judge.judge(goal, scope, path, Subject(row=index, goal=number))
                 for number, goal in enumerate(row_plan.goals)]
     findings.extend(finding for verdict in verdicts for finding in verdict.findings)
+    return _RowOutcome(RowResult(row_plan.row, tuple(run.outcomes), tuple(verdict.result for verdict in verdicts)),
+                       tuple(findings), "; ".join(_not_run_reasons(row_plan, run)),
+                       any(verdict.lost for verdict in verdicts))
+
+
+def _not_run_reasons(row_plan: RowPlan, run: _RowRun) -> list[str]:
+    """Why the row's goals were not decided: test files left out or run in part, or none listed."""
     reasons = [f"{', '.join(run.not_selected)} not selected"] if run.not_selected else []
     if any(goal.measured for goal in row_plan.goals):
         reasons.extend(run.partial)
         if not row_plan.paths:
             reasons.append("it lists no test file, so nothing can meet its coverage goals")
-    return _RowOutcome(RowResult(row_plan.row, tuple(run.outcomes), tuple(verdict.result for verdict in verdicts)),
-                       tuple(findings), "; ".join(reasons), any(verdict.lost for verdict in verdicts))
+    return reasons
 
 
 @dataclass
@@ -256,30 +262,36 @@ class _RowRun:
 
     @classmethod
     def of(cls, row_plan: RowPlan, record: RunRecord, *, collect_only: bool = False) -> _RowRun:
-        ran_tests = record.ran_tests and not collect_only
         measured = any(goal.measured for goal in row_plan.goals)  # only such a row gets a DD014
         run = cls([TestFileOutcome(check.spec, exists=False) for check in row_plan.paths if not check.files])
         for test_file in row_plan.test_files:
-            seen = record.file(test_file)
-            run.outcomes.append(_outcome(test_file, seen))
-            if not is_python_file(test_file) or seen.collect_error:
-                continue
-            narrowed = record.selection.partial(test_file, seen)
-            if narrowed:
-                run.partial.append(_narrowed(test_file, seen, narrowed))
-            selected = seen.collected - seen.deselected
-            unrun = selected - (seen.passed + seen.failed + seen.skipped)
-            if unrun > 0 and not collect_only:
-                run.partial.append(f"{unrun} of the {selected} selected tests of {test_file} did not run "
-                                   "(the session stopped early: -x, --maxfail, a collection error or an interrupt)")
-            if not seen.considered:
-                run.not_selected.append(test_file)
-                continue
-            problem = _test_file_problem(test_file, seen, narrowed, ran_tests=ran_tests,
-                                         in_dd014=bool(narrowed) and measured)
-            if problem is not None:
-                run.problems.append((test_file, problem))
+            run._add(test_file, record, collect_only=collect_only, measured=measured)
         return run
+
+    def _add(self, test_file: str, record: RunRecord, *, collect_only: bool, measured: bool) -> None:
+        seen = record.file(test_file)
+        self.outcomes.append(_outcome(test_file, seen))
+        if not is_python_file(test_file) or seen.collect_error:
+            return
+        narrowed = record.selection.partial(test_file, seen)
+        if narrowed:
+            self.partial.append(_narrowed(test_file, seen, narrowed))
+        if not collect_only:
+            self._stopped_early(test_file, seen)
+        if not seen.considered:
+            self.not_selected.append(test_file)
+            return
+        problem = _test_file_problem(test_file, seen, narrowed, ran_tests=record.ran_tests and not collect_only,
+                                     in_dd014=bool(narrowed) and measured)
+        if problem is not None:
+            self.problems.append((test_file, problem))
+
+    def _stopped_early(self, test_file: str, seen: FileRecord) -> None:
+        selected = seen.collected - seen.deselected
+        unrun = selected - (seen.passed + seen.failed + seen.skipped)
+        if unrun > 0:
+            self.partial.append(f"{unrun} of the {selected} selected tests of {test_file} did not run "
+                                "(the session stopped early: -x, --maxfail, a collection error or an interrupt)")
 
     @property
     def ran(self) -> bool:
@@ -315,6 +327,12 @@ def _test_file_problem(
         return (Severity.ERROR, f"listed test file '{test_file}' yields no test",
                 "pytest collected nothing from it: check its test names and the python_files, "
                 "python_classes and python_functions settings")
+    return _none_ran(test_file, seen, ran_tests=ran_tests, in_dd014=in_dd014)
+
+
+def _none_ran(test_file: str, seen: FileRecord, *, ran_tests: bool,
+              in_dd014: bool) -> Optional[tuple[Severity, str, str]]:
+    """DD002 for a test file whose tests were all deselected or all skipped."""
     if seen.collected and seen.deselected == seen.collected and not in_dd014:
         return (Severity.WARNING, f"all {seen.collected} tests of '{test_file}' were deselected",
                 "the row's tests did not run in this session (-k, -m or --deselect)")
