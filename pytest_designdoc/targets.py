@@ -140,13 +140,8 @@ class TargetResolver:
         them decides it. ``by_module``: a goal that names a symbol may find it as ``pkg.mod.func`` under a source
         root when the doc lists no source."""
         if goal.files:
-            files: list[str] = []
-            for name in goal.files:
-                paths = self.files_of(goal, name)
-                if paths is None:
-                    return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
-                files.extend(path for path in paths if path not in files)
-            return files
+            named = self._named_files(goal)
+            return named if named is not None else GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
         if self.sources:
             return list(self.sources)
         if by_module and (found := self._by_module(goal) or self._module_goal(goal)):
@@ -159,6 +154,16 @@ class TargetResolver:
                      "(`90% of src/app.py`) or list it under Files to Create / Files to Modify",
                      severity=Severity.WARNING)
         return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
+
+    def _named_files(self, goal: Goal) -> Optional[list[str]]:
+        """The Python files of every target the goal names, in order; None when one of them has none."""
+        files: list[str] = []
+        for name in goal.files:
+            paths = self.files_of(goal, name)
+            if paths is None:
+                return None
+            files.extend(path for path in paths if path not in files)
+        return files
 
     def files_of(self, goal: Goal, name: str) -> Optional[list[str]]:
         """The Python files a goal target names: one file, or each one a glob or a directory holds (as ``--cov=DIR``)."""
@@ -188,10 +193,7 @@ class TargetResolver:
             self.finding(DD030, goal, f"goal target '{name}' escapes rootdir: refused, not read",
                          "name files relative to rootdir, without '..', '~' or a leading '/'")
             return None
-        candidates = [p for p in self.listed if p == path] or [p for p in self.listed if p.endswith("/" + path)]
-        if not candidates:
-            found = self._resolve(path)
-            candidates = [found.path] if found.kind != "missing" else self._in_project(path)
+        candidates = self._candidates(path)
         if len(candidates) > 1:
             self.finding(DD013, goal, f"goal target '{name}' is ambiguous: "
                          f"it matches {', '.join(candidates)}", "write more of the path to pick one file",
@@ -204,6 +206,14 @@ class TargetResolver:
             self.finding(code, goal, message, hint, severity=severity)
             return None
         return found.real
+
+    def _candidates(self, path: str) -> list[str]:
+        """The files a goal's ``path`` may be: listed ones it names or ends, else itself, else project files."""
+        listed = [p for p in self.listed if p == path] or [p for p in self.listed if p.endswith("/" + path)]
+        if listed:
+            return listed
+        found = self._resolve(path)
+        return [found.path] if found.kind != "missing" else self._in_project(path)
 
     def _in_project(self, path: str) -> list[str]:
         """The project's source files ``path`` ends (``utils.py``, ``pkg/mod.py`` as ``pkg/mod/__init__.py``)."""
@@ -231,25 +241,14 @@ class TargetResolver:
 
     def symbol(self, goal: Goal, files: list[str]) -> GoalPlan:
         assert goal.symbol is not None
-        found: list[tuple[str, Symbol]] = []
-        for path in files:
-            tree = self.tree(goal, path)
-            if tree is None:
-                return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
-            symbol = find_symbol(tree, goal.symbol) or self._dotted(tree, path, goal.symbol)
-            if symbol is not None:
-                found.append((path, symbol))
+        found = self._definitions(goal, goal.symbol, files)
+        if found is None:
+            return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
         by_module = None if found or goal.files else self._by_module(goal) or self._module_goal(goal)
         if by_module is not None:
             return by_module
         if not found:
-            where = ", ".join(files)
-            close = self._defined_elsewhere(goal.symbol, files) or self._close_names(goal.symbol, files)
-            guess = f"did you mean {', '.join(close)}? " if close else ""
-            self.finding(DD011, goal, f"symbol '{goal.symbol}' not found in {where}",
-                         f"{guess}the design names code that does not exist: was it renamed or moved? "
-                         "Update the doc or write the code")
-            return GoalPlan(goal, tuple(files), status=GoalStatus.FAILED)
+            return self._symbol_not_found(goal, goal.symbol, files)
         if len(found) > 1:
             self.finding(DD013, goal, f"symbol '{goal.symbol}' is ambiguous: "
                          f"defined in {', '.join(path for path, _ in found)}",
@@ -257,6 +256,26 @@ class TargetResolver:
             return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
         path, symbol = found[0]
         return self._symbol_plan(goal, path, symbol)
+
+    def _definitions(self, goal: Goal, qualname: str, files: list[str]) -> Optional[list[tuple[str, Symbol]]]:
+        """Where in ``files`` ``qualname`` is defined; None when one of them cannot be parsed (DD011)."""
+        found: list[tuple[str, Symbol]] = []
+        for path in files:
+            tree = self.tree(goal, path)
+            if tree is None:
+                return None
+            symbol = find_symbol(tree, qualname) or self._dotted(tree, path, qualname)
+            if symbol is not None:
+                found.append((path, symbol))
+        return found
+
+    def _symbol_not_found(self, goal: Goal, qualname: str, files: list[str]) -> GoalPlan:
+        close = self._defined_elsewhere(qualname, files) or self._close_names(qualname, files)
+        guess = f"did you mean {', '.join(close)}? " if close else ""
+        self.finding(DD011, goal, f"symbol '{qualname}' not found in {', '.join(files)}",
+                     f"{guess}the design names code that does not exist: was it renamed or moved? "
+                     "Update the doc or write the code")
+        return GoalPlan(goal, tuple(files), status=GoalStatus.FAILED)
 
     def _symbol_plan(self, goal: Goal, path: str, symbol: Symbol) -> GoalPlan:
         if goal.public:
@@ -269,20 +288,26 @@ class TargetResolver:
         """The public functions and methods of ``files`` taken together, with what their ``__init__`` re-exports."""
         by_file: dict[str, dict[str, Span]] = {}
         for path in files:
-            tree = self.tree(goal, path)
-            if tree is None:
+            parts = self._public_parts(goal, path)
+            if parts is None:
                 return GoalPlan(goal, status=GoalStatus.UNMEASURABLE)
-            parts = [(path, public_functions(tree))]
-            if path.rsplit("/", 1)[-1] == "__init__.py":
-                parts.extend(self._reexported(goal, path, tree))
-            for where, spans in parts:
-                by_file.setdefault(where, {}).update((span.name, span) for span in spans)
+            _merge_spans(by_file, parts)
         functions = [(path, tuple(spans.values())) for path, spans in by_file.items() if spans]
         if not functions:
             return self._no_public_api(goal, ", ".join(files) or "the doc's source files (private modules only)")
         measured = tuple(path for path, _ in functions)
         return GoalPlan(goal, measured, symbol_file=measured[0] if len(measured) == 1 else None,
                         functions=tuple(functions))
+
+    def _public_parts(self, goal: Goal, path: str) -> Optional[list[tuple[str, tuple[Span, ...]]]]:
+        """``path``'s public functions and, for a package's ``__init__.py``, what it re-exports; None: unparsable."""
+        tree = self.tree(goal, path)
+        if tree is None:
+            return None
+        parts = [(path, public_functions(tree))]
+        if path.rsplit("/", 1)[-1] == "__init__.py":
+            parts.extend(self._reexported(goal, path, tree))
+        return parts
 
     def _reexported(self, goal: Goal, init: str, tree: ast.Module) -> list[tuple[str, tuple[Span, ...]]]:
         """What a package's ``__init__.py`` imports into its public API: each defining file and the functions."""
@@ -388,10 +413,7 @@ class TargetResolver:
         if depth >= _MAX_REEXPORTS:
             return None
         head, dot, rest = qualname.partition(".")
-        named = import_of(tree, head)
-        imports = [named] if named is not None else [
-            name for name in public_imports(tree) if name.name == "*" and (name.only is None or head in name.only)]
-        for name in imports:
+        for name in _imports_of(tree, head):
             imported = self._imported_module(goal, path, name)
             if imported is not None and (name.name != "*" or star_exports(imported[1], head)):
                 found = self._reexported_symbol(goal, imported[0], imported[1],
@@ -453,17 +475,22 @@ class TargetResolver:
         for path in (self.project.files or ())[:_MAX_FILES_FOR_HINTS]:
             if path in searched or len(found) == 3:
                 continue
-            tree = self.trees.get(path)
-            if tree is None:
-                data = self._source_bytes(path)
-                if isinstance(data, bytes) and last not in data:
-                    continue
-                tree = self.trees[path] = self._read_tree(path, data)
+            tree = self._tree_naming(path, last)
             symbol = (find_symbol(tree, qualname) or self._dotted(tree, path, qualname)
                       if isinstance(tree, ast.Module) else None)
             if symbol is not None:
                 found.append(f"{path}::{symbol.qualname}")
         return found
+
+    def _tree_naming(self, path: str, name: bytes) -> Optional[ParsedSource]:
+        """``path`` parsed (once a run), unless its bytes do not hold ``name``."""
+        tree = self.trees.get(path)
+        if tree is None:
+            data = self._source_bytes(path)
+            if isinstance(data, bytes) and name not in data:
+                return None
+            tree = self.trees[path] = self._read_tree(path, data)
+        return tree
 
     def _source_bytes(self, path: str) -> Union[bytes, str]:
         """The file's bytes, or why they cannot be had."""
@@ -490,6 +517,20 @@ _MAX_FILES_FOR_HINTS = 5000
 """How many of the project's source files a not-found symbol is looked for in, for a hint."""
 _MAX_REEXPORTS = 5
 """How many modules deep a package's re-exported name is followed to its definition."""
+
+
+def _merge_spans(by_file: dict[str, dict[str, Span]], parts: Sequence[tuple[str, Sequence[Span]]]) -> None:
+    """Add each file's functions to ``by_file``, one per name (a name re-exported twice counts once)."""
+    for where, spans in parts:
+        by_file.setdefault(where, {}).update((span.name, span) for span in spans)
+
+
+def _imports_of(tree: ast.Module, name: str) -> list[Import]:
+    """The import that brings ``name`` into the module, else its ``*`` imports that may."""
+    named = import_of(tree, name)
+    if named is not None:
+        return [named]
+    return [star for star in public_imports(tree) if star.name == "*" and (star.only is None or name in star.only)]
 
 
 def _unread_goal_hint(text: str) -> str:
