@@ -170,21 +170,24 @@ class CoverageAnalysis:
                   import_time_from_any: bool = True) -> tuple[set[int], set[tuple[int, int]]]:
         """What ran on behalf of ``contexts``: their lines and arcs, plus import-time ones from any context."""
         data = self.data
-        arcs_measured = self.has_arcs()
         try:
             data.set_query_contexts(list(contexts) if contexts is not None else None)
             lines = set(data.lines(filename) or ())
-            arcs = set(data.arcs(filename) or ()) if arcs_measured else set()
+            arcs = set(data.arcs(filename) or ()) if self.has_arcs() else set()
             if contexts is not None and import_time_from_any:
                 data.set_query_contexts(None)
-                at_import = self._import_time_lines(path, filename)
-                lines.update(n for n in data.lines(filename) or () if n in at_import)
-                if arcs_measured:
-                    arcs.update(arc for arc in data.arcs(filename) or ()
-                                if abs(arc[0]) in at_import and abs(arc[1]) in at_import)
+                self._add_import_time(path, filename, lines, arcs)
         finally:
             data.set_query_contexts(None)
         return lines, arcs
+
+    def _add_import_time(self, path: str, filename: str, lines: set[int], arcs: set[tuple[int, int]]) -> None:
+        """Add the import-time lines (and arcs between them) any context recorded: the module ran them once."""
+        at_import = self._import_time_lines(path, filename)
+        lines.update(n for n in self.data.lines(filename) or () if n in at_import)
+        if self.has_arcs():
+            arcs.update(arc for arc in self.data.arcs(filename) or ()
+                        if abs(arc[0]) in at_import and abs(arc[1]) in at_import)
 
     def _import_time_lines(self, path: str, filename: str) -> frozenset[int]:
         if path not in self._import_time:
@@ -246,20 +249,11 @@ class CoverageAnalysis:
         """coverage.py's counts of ``analysis`` for ``metric``, of the statements in ``lines`` only if given."""
         from coverage.results import Numbers
 
-        statements = analysis.statements if lines is None else analysis.statements & lines
-        missing = analysis.missing if lines is None else analysis.missing & lines
-        branches = [stats for line, stats in analysis.branches.items() if lines is None or line in lines]
-        counts_statements = metric is not Metric.BRANCH
-        counts_branches = self._counts_branches(metric)
-        return Numbers(
-            n_files=1,
-            n_statements=len(statements) if counts_statements else 0,
-            n_excluded=analysis.excluded if counts_statements and lines is None else 0,
-            n_missing=len(missing) if counts_statements else 0,
-            n_branches=sum(exits for exits, _ in branches) if counts_branches else 0,
-            n_partial_branches=sum(1 for exits, taken in branches if 0 < taken < exits) if counts_branches else 0,
-            n_missing_branches=sum(exits - taken for exits, taken in branches) if counts_branches else 0,
-        )
+        statements, excluded, missing = _statement_counts(analysis, lines) if metric is not Metric.BRANCH else (0, 0, 0)
+        branches, partial, missing_branches = (_branch_counts(analysis, lines) if self._counts_branches(metric)
+                                               else (0, 0, 0))
+        return Numbers(n_files=1, n_statements=statements, n_excluded=excluded, n_missing=missing,
+                       n_branches=branches, n_partial_branches=partial, n_missing_branches=missing_branches)
 
     # the CoverageFigures protocol ------------------------------------
 
@@ -352,3 +346,17 @@ def _globs(patterns: list[str]) -> Union[re.Pattern[str], bool]:
 
     prepared = prep_patterns(patterns)
     return globs_to_regex(prepared) if prepared else False
+
+
+def _statement_counts(analysis: _FileAnalysis, lines: Optional[AbstractSet[int]]) -> tuple[int, int, int]:
+    """Statements, excluded and missing of ``analysis``, of the statements in ``lines`` only if given."""
+    if lines is None:
+        return len(analysis.statements), analysis.excluded, len(analysis.missing)
+    return len(analysis.statements & lines), 0, len(analysis.missing & lines)
+
+
+def _branch_counts(analysis: _FileAnalysis, lines: Optional[AbstractSet[int]]) -> tuple[int, int, int]:
+    """Branches, partial branches and missing branches, of the branch lines in ``lines`` only if given."""
+    branches = [stats for line, stats in analysis.branches.items() if lines is None or line in lines]
+    return (sum(exits for exits, _ in branches), sum(1 for exits, taken in branches if 0 < taken < exits),
+            sum(exits - taken for exits, taken in branches))
