@@ -273,29 +273,35 @@ class DesignDocPlugin:
         self._goal_parsers = self._count_goal_parsers()
         self.plan = static_stage(self.root, self.settings.paths, self.layout, self._parse_goal)
         if self.settings.select:
-            everything = self.plan
-            self.plan, unmatched = everything.select(self.settings.select)
-            self.unselected_keys = everything.keys - self.plan.keys
-            if unmatched:
-                known = ", ".join(sorted(everything.keys)) or "none"
-                raise pytest.UsageError(f"--designdoc-select {', '.join(unmatched)} matches no design doc key "
-                                        f"(known keys: {known})")
+            self._select(self.plan)
         elif not self.plan.docs and not self.plan.findings:
             origin = "--designdoc-path" if self.settings.paths_from_command_line else paths_origin(
                 str(self.config.inipath) if self.config.inipath else None)
             raise pytest.UsageError(f"--designdoc {no_docs(self.settings.paths, origin, str(self.rootpath))}")
         elif self.settings.affected:
-            from .history import affected_docs
+            self._keep_affected(self.plan, self.settings.affected)
 
-            everything = self.plan
-            self.affected = affected_docs(everything, self.root, self.settings.affected)
-            if not self.affected.whole_run:
-                self.plan = everything.only(self.affected.keys)
-                self.unselected_keys = everything.keys - self.plan.keys
-            elif self.selection is not None:  # a change no doc maps: the whole run, nothing deselected
-                if self.config.pluginmanager.is_registered(self.selection):
-                    self.config.pluginmanager.unregister(self.selection)
-                self.selection = None
+    def _select(self, everything: Plan) -> None:
+        """``--designdoc-select``: only the docs whose keys its globs match; a glob that matches none is an error."""
+        self.plan, unmatched = everything.select(self.settings.select)
+        self.unselected_keys = everything.keys - self.plan.keys
+        if unmatched:
+            known = ", ".join(sorted(everything.keys)) or "none"
+            raise pytest.UsageError(f"--designdoc-select {', '.join(unmatched)} matches no design doc key "
+                                    f"(known keys: {known})")
+
+    def _keep_affected(self, everything: Plan, ref: str) -> None:
+        """``--designdoc-affected``: only the docs the change since ``ref`` touches, or all of them."""
+        from .history import affected_docs
+
+        self.affected = affected_docs(everything, self.root, ref)
+        if not self.affected.whole_run:
+            self.plan = everything.only(self.affected.keys)
+            self.unselected_keys = everything.keys - self.plan.keys
+        elif self.selection is not None:  # a change no doc maps: the whole run, nothing deselected
+            if self.config.pluginmanager.is_registered(self.selection):
+                self.config.pluginmanager.unregister(self.selection)
+            self.selection = None
 
     @property
     def selected(self) -> tuple[str, ...]:
