@@ -65,62 +65,86 @@ class Settings:
 
     @classmethod
     def _from_config(cls, config: pytest.Config, options: Any) -> Settings:
-        rootdir = str(config.rootpath)
-        namespace = options if options is not None else config.option
-
-        def option(name: str) -> Any:
-            return getattr(namespace, name, None)
-
-        ini_source = f"in {config.inipath}" if config.inipath else "in the ini file"
-        cli_paths: Optional[list[str]] = option("designdoc_path")
+        read = _Reader(config, options if options is not None else config.option)
+        cli_paths: Optional[list[str]] = read.option("designdoc_path")
         if cli_paths:
             paths = doc_globs(cli_paths, "--designdoc-path")
         else:
-            paths = doc_globs(config.getini("designdoc_paths") or list(DEFAULT_PATHS), f"designdoc_paths {ini_source}")
-
-        strict = bool(option("designdoc_strict")) or _ini_bool(config, "designdoc_strict", ini_source)
-
-        scope = option("designdoc_coverage_scope") or config.getini("designdoc_coverage_scope")
-        origin = "--designdoc-coverage-scope" if option("designdoc_coverage_scope") else (
-            f"designdoc_coverage_scope {ini_source}")
-        scope = choice(str(scope), COVERAGE_SCOPES, origin)
-
-        reports: list[ReportTarget] = []
-        cli_reports: Optional[list[str]] = option("designdoc_report")
-        if cli_reports:
-            reports = [_report_target(v, str(config.invocation_params.dir), "--designdoc-report") for v in cli_reports]
-        else:
-            reports = [_report_target(v, rootdir, f"designdoc_report {ini_source}", configured=True)
-                       for v in config.getini("designdoc_report")]
-
-        clash = shared_path(reports)
-        if clash:
-            raise BadSetting(clash)
-        github = choice(str(config.getini("designdoc_github")), GITHUB_MODES, f"designdoc_github {ini_source}")
-        baseline = waiver_file(str(config.getini("designdoc_baseline")), f"designdoc_baseline {ini_source}", rootdir)
-        select = tuple(pattern.strip() for pattern in option("designdoc_select") or ())
-        if "" in select:
-            raise BadSetting("--designdoc-select: give a doc key or a glob of keys (an empty one would select every "
-                             "doc, silently)")
-        evidence = option("designdoc_evidence")
-        if evidence is not None:
-            if not str(evidence).strip():
-                raise BadSetting("--designdoc-evidence: give the path of the evidence file to write")
-            evidence = os.path.normpath(os.path.join(str(config.invocation_params.dir), str(evidence).strip()))
-        base_origin = "--designdoc-base" if option("designdoc_base") else f"designdoc_base {ini_source}"
-        base = base_ref(str(option("designdoc_base") or config.getini("designdoc_base")), base_origin)
-        affected = base_ref(str(option("designdoc_affected") or ""), "--designdoc-affected")
+            paths = doc_globs(config.getini("designdoc_paths") or list(DEFAULT_PATHS), read.ini("designdoc_paths"))
+        strict = bool(read.option("designdoc_strict")) or _ini_bool(config, "designdoc_strict", read.ini_source)
+        scope, scope_origin = read.option_or_ini("designdoc_coverage_scope", "--designdoc-coverage-scope")
+        scope = choice(scope, COVERAGE_SCOPES, scope_origin)
+        reports = read.reports()
+        github = choice(str(config.getini("designdoc_github")), GITHUB_MODES, read.ini("designdoc_github"))
+        baseline = waiver_file(str(config.getini("designdoc_baseline")), read.ini("designdoc_baseline"), read.rootdir)
+        select = read.select()
+        evidence = read.evidence()
+        base = base_ref(*read.option_or_ini("designdoc_base", "--designdoc-base"))
+        affected = base_ref(str(read.option("designdoc_affected") or ""), "--designdoc-affected")
         if affected and select:
             raise BadSetting("--designdoc-affected and --designdoc-select both choose the docs: give one")
-        shard = None
-        if option("designdoc_shard") is not None:
-            shard = shard_number(str(option("designdoc_shard")), "--designdoc-shard")
-            if evidence is None:
-                raise BadSetting("--designdoc-shard labels the evidence a job writes: give --designdoc-evidence PATH "
-                                 "too")
+        shard = read.shard(evidence)
         return cls(tuple(paths), strict, scope, tuple(reports), github, baseline, bool(cli_paths), evidence,
                    select, base, affected, shard)
 
+
+class _Reader:
+    """One setting at a time from the parsed options and the ini file, each error naming where the value came from."""
+
+    def __init__(self, config: pytest.Config, namespace: Any) -> None:
+        self.config = config
+        self.namespace = namespace
+        self.rootdir = str(config.rootpath)
+        self.ini_source = f"in {config.inipath}" if config.inipath else "in the ini file"
+
+    def option(self, name: str) -> Any:
+        return getattr(self.namespace, name, None)
+
+    def ini(self, name: str) -> str:
+        """Where the ini setting ``name`` comes from, for an error message."""
+        return f"{name} {self.ini_source}"
+
+    def option_or_ini(self, name: str, flag: str) -> tuple[str, str]:
+        """The command-line value of ``name`` if given, else the ini's; with its origin."""
+        if self.option(name):
+            return str(self.option(name)), flag
+        return str(self.config.getini(name)), self.ini(name)
+
+    def reports(self) -> list[ReportTarget]:
+        cli_reports: Optional[list[str]] = self.option("designdoc_report")
+        if cli_reports:
+            invoked_in = str(self.config.invocation_params.dir)
+            reports = [_report_target(value, invoked_in, "--designdoc-report") for value in cli_reports]
+        else:
+            reports = [_report_target(value, self.rootdir, self.ini("designdoc_report"), configured=True)
+                       for value in self.config.getini("designdoc_report")]
+        clash = shared_path(reports)
+        if clash:
+            raise BadSetting(clash)
+        return reports
+
+    def select(self) -> tuple[str, ...]:
+        select = tuple(pattern.strip() for pattern in self.option("designdoc_select") or ())
+        if "" in select:
+            raise BadSetting("--designdoc-select: give a doc key or a glob of keys (an empty one would select every "
+                             "doc, silently)")
+        return select
+
+    def evidence(self) -> Optional[str]:
+        evidence = self.option("designdoc_evidence")
+        if evidence is None:
+            return None
+        if not str(evidence).strip():
+            raise BadSetting("--designdoc-evidence: give the path of the evidence file to write")
+        return os.path.normpath(os.path.join(str(self.config.invocation_params.dir), str(evidence).strip()))
+
+    def shard(self, evidence: Optional[str]) -> Optional[tuple[int, int]]:
+        if self.option("designdoc_shard") is None:
+            return None
+        shard = shard_number(str(self.option("designdoc_shard")), "--designdoc-shard")
+        if evidence is None:
+            raise BadSetting("--designdoc-shard labels the evidence a job writes: give --designdoc-evidence PATH too")
+        return shard
 
 MAX_SHARDS = 10_000
 """The most shards a suite may be split into (``--designdoc-shard K/N``)."""

@@ -284,7 +284,6 @@ def changed_docs(shards: Sequence[Shard], current: Mapping[str, str]) -> list[Fi
 def merged_outcome(shards: Sequence[Shard], root: str, targets: Sequence[str], *,
                    needs_branches: bool) -> CoverageOutcome:
     """The jobs' coverage as one outcome, analysed with the project's configuration under ``root``."""
-    from .contexts import ImportGraph
     from .measure import CoverageOutcome, own_coverage
 
     measured = [job for job in shards if job.coverage is not None]
@@ -293,27 +292,43 @@ def merged_outcome(shards: Sequence[Shard], root: str, targets: Sequence[str], *
         return CoverageOutcome("alone", problem="no job measured coverage",
                                hint="run the jobs with pytest --designdoc --designdoc-evidence PATH")
     source = sorted(coverage["source"] for coverage in coverages)[0]
-    problems = [(f"{job.path}: {coverage['problem']}", coverage["hint"]) for job, coverage in zip(measured, coverages)
-                if coverage["problem"]]
-    if problems:
-        return CoverageOutcome(source, problem="; ".join(problem for problem, _ in problems), hint=problems[0][1])
+    problem = _jobs_problem(measured, coverages)
+    if problem:
+        return CoverageOutcome(source, problem=problem[0], hint=problem[1])
     analyser, user_branch = own_coverage(root, targets, needs_branches, None)
     merged = _combined(measured, analyser, root)
     if isinstance(merged, tuple):
         return CoverageOutcome(source, problem=merged[0], hint=merged[1])
+    return CoverageOutcome(source, merged, analyser, **_pooled(coverages, counts_branches=user_branch))
+
+
+def _jobs_problem(measured: Sequence[Shard], coverages: Sequence[Mapping[str, Any]]) -> Optional[tuple[str, str]]:
+    """What kept the jobs from measuring, job by job, and the first job's hint; None when they all measured."""
+    problems = [(f"{job.path}: {coverage['problem']}", coverage["hint"]) for job, coverage in zip(measured, coverages)
+                if coverage["problem"]]
+    if not problems:
+        return None
+    return "; ".join(problem for problem, _ in problems), problems[0][1]
+
+
+def _pooled(coverages: Sequence[Mapping[str, Any]], *, counts_branches: bool) -> dict[str, Any]:
+    """What the jobs' coverage records say together: the rest of the merged outcome.
+
+    ``counts_branches``: the project's configuration counts branches whatever the jobs did.
+    """
+    from .contexts import ImportGraph
+
     unmeasurable: dict[str, tuple[str, str]] = {}
     imports = ImportGraph()
     for coverage in coverages:
         for target, (message, hint) in coverage["unmeasurable"].items():
             unmeasurable.setdefault(target, (message, hint))
         imports.merge(coverage.get("imports", {}))
-    return CoverageOutcome(
-        source, merged, analyser,
-        count_branches=user_branch or any(c["count_branches"] for c in coverages),
-        per_test_contexts=any(c["per_test_contexts"] for c in coverages),
-        tainted=frozenset(t for c in coverages for t in c["tainted"]),
-        preimported=frozenset.intersection(*(frozenset(c["preimported"]) for c in coverages)),
-        unmeasurable=unmeasurable, imports=imports)
+    return {"count_branches": counts_branches or any(coverage["count_branches"] for coverage in coverages),
+            "per_test_contexts": any(coverage["per_test_contexts"] for coverage in coverages),
+            "tainted": frozenset(target for coverage in coverages for target in coverage["tainted"]),
+            "preimported": frozenset.intersection(*(frozenset(coverage["preimported"]) for coverage in coverages)),
+            "unmeasurable": unmeasurable, "imports": imports}
 
 
 def _combined(measured: Sequence[Shard], analyser: Any, root: str) -> CoverageData | tuple[str, str]:
@@ -454,32 +469,20 @@ class CompletenessCheck:
         return Completeness(tuple(problems), tuple(warnings), len(jobs), len(collected))
 
     def _numbers(self, problems: list[str]) -> None:
-        numbered = [job for job in self._jobs if job.number is not None]
+        numbered = [(job.path, job.number) for job in self._jobs if job.number is not None]
         if not numbered:
             return
         unnumbered = [job.path for job in self._jobs if job.number is None]
         if unnumbered:
             problems.append(f"{_names(unnumbered)} named no shard while the other jobs did (give every job "
                             "--designdoc-shard K/N)")
-        counts = Counter(job.number[1] for job in numbered if job.number is not None)
-        count = _majority(counts, [job.number[1] for job in numbered if job.number is not None])
-        if len(counts) > 1:
-            problems.append("the jobs disagree on the number of shards: " + "; ".join(
-                f"{n} in {_names([job.path for job in numbered if job.number is not None and job.number[1] == n])}"
-                for n in counts))
-        by_index: dict[int, list[str]] = {}
-        for job in numbered:
-            if job.number is not None and job.number[1] == count:
-                by_index.setdefault(job.number[0], []).append(job.path)
-        for index, paths in sorted(by_index.items()):
-            if len(paths) > 1:
-                problems.append(f"shard {index}/{count} is duplicated: {_names(paths)}")
-        missing = [index for index in range(1, count + 1) if index not in by_index]
-        if missing:
-            problems.append(f"{_count(len(missing), 'shard')} of {count} missing: {_ranges(missing)}")
+        counts = [count for _, (_, count) in numbered]
+        if len(set(counts)) > 1:
+            problems.append(_disagreeing_counts(numbered))
+        problems.extend(_shard_gaps(numbered, _majority(Counter(counts), counts)))
 
     def _commits(self, problems: list[str], warnings: list[str]) -> None:
-        known = [job for job in self._jobs if job.commit is not None]
+        known = [(job.path, job.commit) for job in self._jobs if job.commit is not None]
         unknown = [job.path for job in self._jobs if job.commit is None]
         if not known:
             warnings.append("no job recorded a git commit (no git where they ran): stale jobs are found by their "
@@ -489,12 +492,7 @@ class CompletenessCheck:
             where = "it" if len(unknown) == 1 else "they"
             warnings.append(f"{_names(unknown)} recorded no git commit (no git where {where} ran): not compared with "
                             "the others' commit")
-        commit = _majority(Counter(job.commit for job in known), [job.commit for job in known])
-        stale = [job for job in known if job.commit != commit]
-        for other in dict.fromkeys(job.commit for job in stale):
-            assert other is not None and commit is not None
-            problems.append(f"stale: {_names([job.path for job in stale if job.commit == other])} ran on commit "
-                            f"{other[:12]}, {_count(len(known) - len(stale), 'job')} on {commit[:12]}")
+        problems.extend(_stale_commits(known))
 
     def _fingerprints(self, problems: list[str], warnings: list[str]) -> frozenset[str]:
         """Stale jobs by collection (among jobs collecting from the same paths); the tests the jobs collected."""
@@ -502,26 +500,62 @@ class CompletenessCheck:
         for job in self._jobs:
             groups.setdefault(job.args, []).append(job)
         if len(groups) > 1:
-            warnings.append("the jobs collected from different paths (" + "; ".join(
-                " ".join(args) or "the default" for args in list(groups)[:SHOWN]) + (
-                    "; …" if len(groups) > SHOWN else "") + "): the merge checks the tests they collected, not that "
-                "their paths cover the suite (collect the whole suite in every job and deselect a share, as "
-                "pytest-split does, to have that proven)")
+            warnings.append(_different_paths(list(groups)))
         collected: set[str] = set()
         for members in groups.values():
             prints = [job.fingerprint for job in members]
             reference = _majority(Counter(prints), prints)
-            assert reference is not None
             collected.update(self._collections[reference])
             stale = [job for job in members if job.fingerprint != reference]
             if stale:
-                tests = next(job.tests for job in members if job.fingerprint == reference)
-                problems.append(f"stale: {_names([job.path for job in stale])} collected another suite than "
-                                f"{_count(len(members) - len(stale), 'job')} ({_count(tests, 'test')}, fingerprint "
-                                f"{reference[:12]}): " + "; ".join(
-                                    f"{job.path} {_count(job.tests, 'test')}, {(job.fingerprint or '')[:12]}"
-                                    for job in stale[:SHOWN]))
+                problems.append(_stale_collection(members, stale, reference))
         return frozenset(collected)
+
+
+def _disagreeing_counts(numbered: Sequence[tuple[str, tuple[int, int]]]) -> str:
+    counts = dict.fromkeys(count for _, (_, count) in numbered)
+    return "the jobs disagree on the number of shards: " + "; ".join(
+        f"{n} in {_names([path for path, (_, count) in numbered if count == n])}" for n in counts)
+
+
+def _shard_gaps(numbered: Sequence[tuple[str, tuple[int, int]]], count: int) -> list[str]:
+    """The duplicated and missing shards among the jobs numbered K/``count``."""
+    by_index: dict[int, list[str]] = {}
+    for path, (index, of) in numbered:
+        if of == count:
+            by_index.setdefault(index, []).append(path)
+    problems = [f"shard {index}/{count} is duplicated: {_names(paths)}"
+                for index, paths in sorted(by_index.items()) if len(paths) > 1]
+    missing = [index for index in range(1, count + 1) if index not in by_index]
+    if missing:
+        problems.append(f"{_count(len(missing), 'shard')} of {count} missing: {_ranges(missing)}")
+    return problems
+
+
+def _stale_commits(known: Sequence[tuple[str, str]]) -> list[str]:
+    """A problem per commit other than the one most jobs ran on."""
+    commits = [commit for _, commit in known]
+    commit = _majority(Counter(commits), commits)
+    stale = [(path, other) for path, other in known if other != commit]
+    return [f"stale: {_names([path for path, other in stale if other == stale_commit])} ran on commit "
+            f"{stale_commit[:12]}, {_count(len(known) - len(stale), 'job')} on {commit[:12]}"
+            for stale_commit in dict.fromkeys(other for _, other in stale)]
+
+
+def _different_paths(argses: Sequence[tuple[str, ...]]) -> str:
+    shown = "; ".join(" ".join(args) or "the default" for args in argses[:SHOWN])
+    more = "; …" if len(argses) > SHOWN else ""
+    return (f"the jobs collected from different paths ({shown}{more}): the merge checks the tests they collected, "
+            "not that their paths cover the suite (collect the whole suite in every job and deselect a share, as "
+            "pytest-split does, to have that proven)")
+
+
+def _stale_collection(members: Sequence[_Job], stale: Sequence[_Job], reference: str) -> str:
+    tests = next(job.tests for job in members if job.fingerprint == reference)
+    return (f"stale: {_names([job.path for job in stale])} collected another suite than "
+            f"{_count(len(members) - len(stale), 'job')} ({_count(tests, 'test')}, fingerprint {reference[:12]}): "
+            + "; ".join(f"{job.path} {_count(job.tests, 'test')}, {(job.fingerprint or '')[:12]}"
+                        for job in stale[:SHOWN]))
 
 
 def _majority(counts: Counter[Any], order: Sequence[Any]) -> Any:
