@@ -11,9 +11,9 @@ from .view import (
     docs_worst_first,
     finding_counts,
     goal_figure,
-    goal_reasons,
     plural,
     printable,
+    rows_with_reasons,
     summary_text,
     waiver_text,
 )
@@ -64,34 +64,58 @@ def render(data: ReportData, *, verbosity: int = 0, strict: bool = False,
     doc, info findings, and each goal with its status.
     """
     shown = {"error", "warning"} | ({"info", "waived"} if verbosity > 0 else set())
-    lines: list[Line] = []
-    if verbosity == -1:
-        lines.extend(_finding(f) for doc in docs_worst_first(data) for f in doc["findings"] if f["severity"] in shown)
-    elif verbosity >= 0:
-        for doc in docs_worst_first(data):
-            findings = [f for f in doc["findings"] if f["severity"] in shown]
-            if findings or verbosity > 0:
-                lines.extend(_doc_lines(doc, findings, verbose=verbosity > 0,
-                                        note=data.get("coverage", {}).get("note", "")))
+    lines = _docs_lines(data, shown, verbosity)
     if verbosity >= -1:
-        lines.extend(_finding(f) for f in data["findings"] if f["severity"] in shown)
+        lines.extend(_finding(f) for f in _shown(data["findings"], shown))
     lines.append(summary_line(data, strict=strict, evidence=evidence))
     return [Line(printable(line.text), line.color) for line in lines]
+
+
+def _shown(findings: list[FindingData], severities: set[str]) -> list[FindingData]:
+    return [f for f in findings if f["severity"] in severities]
+
+
+def _docs_lines(data: ReportData, shown: set[str], verbosity: int) -> list[Line]:
+    """The docs' part of the section: their findings alone at ``-q``, nothing at ``-qq``, else :func:`_doc_lines`
+    for each doc with a finding shown (for every doc when verbose)."""
+    if verbosity == -1:
+        return [_finding(f) for doc in docs_worst_first(data) for f in _shown(doc["findings"], shown)]
+    if verbosity < -1:
+        return []
+    note = data.get("coverage", {}).get("note", "")
+    lines: list[Line] = []
+    for doc in docs_worst_first(data):
+        findings = _shown(doc["findings"], shown)
+        if findings or verbosity > 0:
+            lines.extend(_doc_lines(doc, findings, verbose=verbosity > 0, note=note))
+    return lines
 
 
 def _doc_lines(doc: DocData, findings: list[FindingData], *, verbose: bool, note: str = "") -> list[Line]:
     """A doc's header, its findings (with hints for errors, for all when verbose), and its goals when verbose."""
     lines = [Line(f"{doc['path']} — {doc['key']}: {doc['title']} ({doc_status_text(doc)})", "bold")]
     for finding in findings:
-        lines.append(_finding(finding, "  "))
-        hint = finding.get("hint")
-        if hint and (finding["severity"] == "error" or verbose):
-            lines.append(Line(f"      hint: {hint}"))
+        lines.extend(_finding_lines(finding, verbose))
     if verbose:
-        reasons = goal_reasons(doc, note)
-        for row_index, row in enumerate(doc["rows"]):
-            for goal_index, goal in enumerate(row["goals"]):
-                said = [text for text in (goal_figure(goal), reasons.get((row_index, goal_index), "")) if text]
-                lines.append(Line(f"  {doc['path']}:{goal.get('line', doc.get('line', 0))} goal {goal['status']}: "
-                                  f"{goal['text']}" + "".join(f" — {text}" for text in said)))
+        lines.extend(_goal_lines(doc, note))
+    return lines
+
+
+def _finding_lines(finding: FindingData, verbose: bool) -> list[Line]:
+    """A doc's finding, and below it its hint if it is an error or ``verbose``."""
+    lines = [_finding(finding, "  ")]
+    hint = finding.get("hint")
+    if hint and (finding["severity"] == "error" or verbose):
+        lines.append(Line(f"      hint: {hint}"))
+    return lines
+
+
+def _goal_lines(doc: DocData, note: str) -> list[Line]:
+    """Each goal of the doc with its status, its figure and its reason."""
+    lines = []
+    for row, goals in rows_with_reasons(doc, note):
+        for goal, reason in goals:
+            said = [text for text in (goal_figure(goal), reason) if text]
+            lines.append(Line(f"  {doc['path']}:{goal.get('line', doc.get('line', 0))} goal {goal['status']}: "
+                              f"{goal['text']}" + "".join(f" — {text}" for text in said)))
     return lines

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..model import GOAL_STATUS_ORDER, Severity, percent_text
-from .data import DocData, FindingData, GoalData, ReportData, SummaryData, TestFileData
+from .data import DocData, FindingData, GoalData, ReportData, RowData, SummaryData, TestFileData
 
 STATUS_ORDER = tuple(status.value for status in GOAL_STATUS_ORDER)
 SEVERITY_ORDER = {severity.value: severity.rank for severity in Severity}
@@ -154,6 +154,20 @@ def goal_reasons(doc: DocData, note: str = "") -> dict[tuple[int, int], str]:
     Its own finding first, then the reason the report gives it, then its
     row's DD014, the doc's coverage problem or the run's coverage note.
     """
+    own, rows, lost = _finding_reasons(doc)
+    fallback = {"not_run": note or "its row's tests did not run in this session", "manual": MANUAL_REASON,
+                "unmeasurable": lost or note or "no coverage data decides it"}
+    reasons = {}
+    for row_index, row in enumerate(doc["rows"]):
+        for goal_index, goal in enumerate(row["goals"]):
+            reason = _goal_reason(goal, own.get((row_index, goal_index), ""), rows.get(row_index, ""), fallback)
+            if reason:
+                reasons[(row_index, goal_index)] = reason
+    return reasons
+
+
+def _finding_reasons(doc: DocData) -> tuple[dict[tuple[int, int], str], dict[int, str], str]:
+    """The first message of each goal's own finding, of each row's DD014, and of the doc's DD013."""
     own: dict[tuple[int, int], str] = {}
     rows: dict[int, str] = {}
     lost = ""
@@ -166,19 +180,22 @@ def goal_reasons(doc: DocData, note: str = "") -> dict[tuple[int, int], str]:
             rows.setdefault(row_at, finding["message"])
         elif row_at is None and finding["code"] == "DD013":
             lost = lost or finding["message"]
-    fallback = {"not_run": note or "its row's tests did not run in this session", "manual": MANUAL_REASON,
-                "unmeasurable": lost or note or "no coverage data decides it"}
-    reasons = {}
-    for row_index, row in enumerate(doc["rows"]):
-        for goal_index, goal in enumerate(row["goals"]):
-            status = goal["status"]
-            if status == "met":
-                continue
-            reason = own.get((row_index, goal_index)) or goal.get("reason") or (
-                rows.get(row_index, "") if status == "not_run" else "") or fallback.get(status, "")
-            if reason:
-                reasons[(row_index, goal_index)] = reason
-    return reasons
+    return own, rows, lost
+
+
+def _goal_reason(goal: GoalData, own: str, row: str, fallback: dict[str, str]) -> str:
+    """A goal's reason ('' when met): ``own``, the report's, ``row``'s for a goal not run, else its status's."""
+    status = goal["status"]
+    if status == "met":
+        return ""
+    return own or goal.get("reason") or (row if status == "not_run" else "") or fallback.get(status, "")
+
+
+def rows_with_reasons(doc: DocData, note: str = "") -> list[tuple[RowData, list[tuple[GoalData, str]]]]:
+    """Each row of the doc with its goals, each with its reason (:func:`goal_reasons`; '' for none)."""
+    reasons = goal_reasons(doc, note)
+    return [(row, [(goal, reasons.get((row_index, goal_index), "")) for goal_index, goal in enumerate(row["goals"])])
+            for row_index, row in enumerate(doc["rows"])]
 
 
 def goal_target(goal: GoalData) -> str:
