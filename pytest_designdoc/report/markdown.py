@@ -14,10 +14,9 @@ from .view import (
     doc_warnings,
     docs_worst_first,
     findings_in_order,
-    goal_figure,
-    goal_reasons,
-    goal_target,
+    goal_details,
     plural,
+    rows_with_reasons,
     summary_text,
     test_file_counts,
     waiver_text,
@@ -78,12 +77,20 @@ def _overview_row(doc: DocData) -> str:
     present = sum(1 for f in files if f["exists"])
     test_files = [t for row in doc["rows"] for t in row["test_files"]]
     tests_ok = sum(1 for t in test_files if t["exists"])
-    counts = Counter(goal["status"] for row in doc["rows"] for goal in row["goals"])
-    goals = ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in STATUS_ORDER if counts[s]) or "—"
-    severities = ((doc_errors(doc), "error"), (doc_warnings(doc), "warning"))
-    findings = ", ".join(plural(n, noun) for n, noun in severities if n) or "—"
     return (f"| {_STATE_ICON[doc_state(doc)]} | {code(doc['key'])} {cell(doc['title'])} | {cell(doc_status_text(doc))} | "
-            f"{present}/{len(files)} | {tests_ok}/{len(test_files)} | {goals} | {findings} |")
+            f"{present}/{len(files)} | {tests_ok}/{len(test_files)} | {_goal_counts(doc)} | {_finding_counts(doc)} |")
+
+
+def _goal_counts(doc: DocData) -> str:
+    """``2 met, 1 not run``: the doc's goals by status, in status order; — for none."""
+    counts = Counter(goal["status"] for row in doc["rows"] for goal in row["goals"])
+    return ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in STATUS_ORDER if counts[s]) or "—"
+
+
+def _finding_counts(doc: DocData) -> str:
+    """``1 error, 2 warnings``: the doc's errors and warnings, those there are; — for none."""
+    severities = ((doc_errors(doc), "error"), (doc_warnings(doc), "warning"))
+    return ", ".join(plural(n, noun) for n, noun in severities if n) or "—"
 
 
 def _finding_item(finding: FindingData) -> str:
@@ -102,28 +109,36 @@ def _doc_section(doc: DocData, note: str = "") -> list[str]:
     if findings:
         lines += [_finding_item(f) for f in findings]
         lines.append("")
-    if doc["files"]:
-        lines += ["| Section | File | Exists |", "|---|---|---|"]
-        for entry in doc["files"]:
-            lines.append(f"| {entry['section']} | {code(entry['path'])} | {'✅' if entry['exists'] else '❌'} |")
-        lines.append("")
-    if doc["rows"]:
-        lines += ["| Line | Type | Test files | Goals |", "|---|---|---|---|"]
-        reasons = goal_reasons(doc, note)
-        for row_index, row in enumerate(doc["rows"]):
-            tests = "<br>".join(f"{code(t['path'])} {cell(test_file_counts(t))}" for t in row["test_files"]) or "—"
-            goals = "<br>".join(_goal_text(goal, reasons.get((row_index, goal_index), ""))
-                                for goal_index, goal in enumerate(row["goals"])) or "—"
-            lines.append(f"| {row['line']} | {cell(row['type'])} | {tests} | {goals} |")
-        lines.append("")
-    return lines
+    return lines + _files_table(doc) + _rows_table(doc, note)
+
+
+def _files_table(doc: DocData) -> list[str]:
+    """The doc's Files entries and whether each exists; nothing when it has none."""
+    if not doc["files"]:
+        return []
+    lines = ["| Section | File | Exists |", "|---|---|---|"]
+    for entry in doc["files"]:
+        lines.append(f"| {entry['section']} | {code(entry['path'])} | {'✅' if entry['exists'] else '❌'} |")
+    return lines + [""]
+
+
+def _rows_table(doc: DocData, note: str) -> list[str]:
+    """The doc's test strategy rows: their test files and their goals, each with its reason; nothing without rows."""
+    if not doc["rows"]:
+        return []
+    lines = ["| Line | Type | Test files | Goals |", "|---|---|---|---|"]
+    for row, goals in rows_with_reasons(doc, note):
+        tests = "<br>".join(f"{code(t['path'])} {cell(test_file_counts(t))}" for t in row["test_files"]) or "—"
+        goal_texts = "<br>".join(_goal_text(goal, reason) for goal, reason in goals) or "—"
+        lines.append(f"| {row['line']} | {cell(row['type'])} | {tests} | {goal_texts} |")
+    return lines + [""]
 
 
 def _goal_text(goal: GoalData, reason: str = "") -> str:
-    details = [d for d in (goal_figure(goal), goal_target(goal)) if d]
+    details = goal_details(goal)
     text = f"{_GOAL_ICON.get(goal['status'], '')} {cell(goal['text'])} — {goal['status'].replace('_', ' ')}"
     if details:
-        text += f" ({cell('; '.join(details))})"
+        text += f" ({cell(details)})"
     if goal.get("missing") and goal["status"] == "failed":
         text += f"<br>missing: {cell(first_ranges(goal['missing'], _MISSING_RANGES))}"
     if reason:

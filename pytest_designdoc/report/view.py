@@ -198,6 +198,11 @@ def rows_with_reasons(doc: DocData, note: str = "") -> list[tuple[RowData, list[
             for row_index, row in enumerate(doc["rows"])]
 
 
+def goal_details(goal: GoalData) -> str:
+    """The goal's figure and what it names, ``; ``-joined ('' for neither)."""
+    return "; ".join(detail for detail in (goal_figure(goal), goal_target(goal)) if detail)
+
+
 def goal_target(goal: GoalData) -> str:
     symbol_file = goal.get("file")
     if goal["kind"] == "symbol" and symbol_file:
