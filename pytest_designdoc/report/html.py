@@ -19,9 +19,8 @@ from .view import (
     doc_status_text,
     docs_worst_first,
     findings_in_order,
-    goal_figure,
-    goal_reasons,
-    goal_target,
+    goal_details,
+    rows_with_reasons,
     summary_text,
     test_file_counts,
     waiver_text,
@@ -180,13 +179,10 @@ def _doc(doc: DocData, note: str = "") -> str:
     lines = {entry["line"] for entry in doc["files"]} | {row["line"] for row in doc["rows"]}
     targets = {line: anchor(path, line) for line in lines}
     heading = anchor(path, doc.get("line", 1))
-    searchable = " ".join([doc["key"], path] + [f["path"] for f in doc["files"]]
-                          + [t["path"] for row in doc["rows"] for t in row["test_files"]]
-                          + [f for row in doc["rows"] for g in row["goals"] for f in g.get("files", [])]).lower()
     state = doc_state(doc)
     digest = f" · sha256 <code>{escape(doc['sha256'][:12])}</code>" if doc.get("sha256") else ""
     parts = [
-        f'<article class="doc {state}" data-state="{state}" data-search="{escape(searchable)}">',
+        f'<article class="doc {state}" data-state="{state}" data-search="{escape(_searchable(doc))}">',
         f'<h2 id="{heading}">{escape(doc["key"])} — {escape(doc["title"])} '
         f'<span class="status">{escape(doc_status_text(doc))}</span></h2>',
         f'<p class="muted"><code>{escape(path)}</code>{digest}</p>',
@@ -194,29 +190,46 @@ def _doc(doc: DocData, note: str = "") -> str:
     findings = findings_in_order(doc["findings"])
     if findings:
         parts.append(_findings(findings, targets, heading))
-    if doc["files"]:
-        parts.append("<table><thead><tr><th>Line</th><th>Section</th><th>File</th><th>Exists</th></tr></thead><tbody>")
-        for entry in doc["files"]:
-            parts.append(f'<tr id="{targets[entry["line"]]}"><td>{entry["line"]}</td><td>{escape(entry["section"])}</td>'
-                         f'<td><code>{escape(entry["path"])}</code></td><td>{"yes" if entry["exists"] else "no"}</td></tr>')
-        parts.append("</tbody></table>")
-    if doc["rows"]:
-        parts.append("<table><thead><tr><th>Line</th><th>Type</th><th>Test files</th><th>Goals</th></tr></thead><tbody>")
-        reasons = goal_reasons(doc, note)
-        for row_index, row in enumerate(doc["rows"]):
-            tests = "<br>".join(f"<code>{escape(t['path'])}</code> {escape(test_file_counts(t))}"
-                                for t in row["test_files"])
-            goals = "".join(_goal(goal, reasons.get((row_index, index), ""))
-                            for index, goal in enumerate(row["goals"]))
-            parts.append(f'<tr id="{targets[row["line"]]}"><td>{row["line"]}</td><td>{escape(row["type"])}</td>'
-                         f'<td>{tests}</td><td><ul class="goals">{goals}</ul></td></tr>')
-        parts.append("</tbody></table>")
+    parts += _files_table(doc, targets) + _rows_table(doc, targets, note)
     parts.append("</article>")
     return "\n".join(parts)
 
 
+def _searchable(doc: DocData) -> str:
+    """What the search finds the doc by, lower case: its key, its path, and every file it names."""
+    return " ".join([doc["key"], doc["path"]] + [f["path"] for f in doc["files"]]
+                    + [t["path"] for row in doc["rows"] for t in row["test_files"]]
+                    + [f for row in doc["rows"] for g in row["goals"] for f in g.get("files", [])]).lower()
+
+
+def _files_table(doc: DocData, targets: dict[int, str]) -> list[str]:
+    """The doc's Files entries and whether each exists, each row the target of its line; nothing when it has none."""
+    if not doc["files"]:
+        return []
+    parts = ["<table><thead><tr><th>Line</th><th>Section</th><th>File</th><th>Exists</th></tr></thead><tbody>"]
+    for entry in doc["files"]:
+        parts.append(f'<tr id="{targets[entry["line"]]}"><td>{entry["line"]}</td><td>{escape(entry["section"])}</td>'
+                     f'<td><code>{escape(entry["path"])}</code></td><td>{"yes" if entry["exists"] else "no"}</td></tr>')
+    return parts + ["</tbody></table>"]
+
+
+def _rows_table(doc: DocData, targets: dict[int, str], note: str) -> list[str]:
+    """The doc's test strategy rows, their test files and goals, each row the target of its line; nothing without
+    rows."""
+    if not doc["rows"]:
+        return []
+    parts = ["<table><thead><tr><th>Line</th><th>Type</th><th>Test files</th><th>Goals</th></tr></thead><tbody>"]
+    for row, goals in rows_with_reasons(doc, note):
+        tests = "<br>".join(f"<code>{escape(t['path'])}</code> {escape(test_file_counts(t))}"
+                            for t in row["test_files"])
+        items = "".join(_goal(goal, reason) for goal, reason in goals)
+        parts.append(f'<tr id="{targets[row["line"]]}"><td>{row["line"]}</td><td>{escape(row["type"])}</td>'
+                     f'<td>{tests}</td><td><ul class="goals">{items}</ul></td></tr>')
+    return parts + ["</tbody></table>"]
+
+
 def _goal(goal: GoalData, reason: str = "") -> str:
-    details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
+    details = goal_details(goal)
     text = f'<li class="goal {goal["status"]}" data-status="{goal["status"]}">{escape(goal["text"])} '
     text += f'<span class="status">{goal["status"].replace("_", " ")}</span>'
     if details:
