@@ -14,7 +14,7 @@ from typing import Optional
 from xml.etree import ElementTree as ET
 
 from .data import DocData, FindingData, GoalData, ReportData, SubjectData
-from .view import goal_figure, goal_reasons, goal_target, waiver_text
+from .view import goal_details, goal_reasons, waiver_text
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -93,18 +93,22 @@ def _subject_key(subject: SubjectData) -> tuple[tuple[str, object], ...]:
 def _goal_case(key: str, path: str, goal: GoalData, own: list[FindingData], reason: str) -> ET.Element:
     """A goal's case: its own findings; a failure when a draft's goal failed; skipped, saying why, when undecided."""
     case = ET.Element("testcase", classname=key, name=goal["text"])
-    details = "; ".join(d for d in (goal_figure(goal), goal_target(goal)) if d)
+    details = goal_details(goal)
     explained = any(f["severity"] in ("error", "waived") for f in own)  # an error fails the case, a waiver skips it
     if goal["status"] == "failed" and not explained:
         failure = ET.SubElement(case, "failure", message=f"goal failed: {details}".rstrip(": "))
         failure.text = f"{path}:{goal.get('line', 1)} {goal['text']}"
     _attach(case, own)
-    undecided = goal["status"] in ("manual", "not_run") or (goal["status"] == "unmeasurable" and not explained)
-    if undecided and case.find("skipped") is None:
+    if _undecided(goal, explained) and case.find("skipped") is None:
         ET.SubElement(case, "skipped", message=f"{goal['status'].replace('_', ' ')}: {reason}".rstrip(": "))
     if details:
         ET.SubElement(case, "system-out").text = f"{path}:{goal.get('line', 1)} {goal['status']}: {details}"
     return case
+
+
+def _undecided(goal: GoalData, explained: bool) -> bool:
+    """Manual and not-run goals are; an unmeasurable one too, unless an error or a waiver of its own explains it."""
+    return goal["status"] in ("manual", "not_run") or (goal["status"] == "unmeasurable" and not explained)
 
 
 def _xml_text(text: str) -> str:
@@ -121,9 +125,7 @@ def _make_xml_safe(element: ET.Element) -> None:
 
 def _attach(case: ET.Element, findings: list[FindingData]) -> None:
     """Errors become one ``<failure>``; waived findings a ``<skipped>`` with the waiver; the rest ``<system-out>``."""
-    errors = [f for f in findings if f["severity"] == "error"]
-    waived = [f for f in findings if f["severity"] == "waived"]
-    others = [f for f in findings if f["severity"] not in ("error", "waived")]
+    errors, waived, others = _by_severity(findings)
     if errors:
         failure = ET.SubElement(case, "failure", type=errors[0]["code"], message=errors[0]["message"])
         failure.text = "\n".join(_line(f) for f in errors)
@@ -132,6 +134,14 @@ def _attach(case: ET.Element, findings: list[FindingData]) -> None:
     others += waived[1:] if not errors else waived
     if others:
         ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in others)
+
+
+def _by_severity(findings: list[FindingData]) -> tuple[list[FindingData], list[FindingData], list[FindingData]]:
+    """The errors, the waived findings and the others, each in their order."""
+    errors = [f for f in findings if f["severity"] == "error"]
+    waived = [f for f in findings if f["severity"] == "waived"]
+    others = [f for f in findings if f["severity"] not in ("error", "waived")]
+    return errors, waived, others
 
 
 def _line(finding: FindingData) -> str:
