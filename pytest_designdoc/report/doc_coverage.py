@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 from xml.sax.saxutils import quoteattr
 
+from .view import plural
+
 if TYPE_CHECKING:
-    from ..evaluate import FileLines, RunCoverage
-    from ..model import Report
-    from ..plan import Plan
+    from ..evaluate import CoverageFigures, FileLines, RunCoverage
+    from ..model import DocResult, GoalResult, Report
+    from ..plan import DocPlan, Plan
 
 _SUFFIX = {"cobertura": ".xml", "lcov": ".info"}
 
@@ -48,24 +50,32 @@ def doc_scopes(plan: Plan, report: Report) -> list[DocScope]:
     scopes = []
     for doc_plan, result in zip(plan.docs, report.docs):
         assert doc_plan.doc.path == result.doc.path
-        files: dict[str, set[str]] = {}
-        for row_plan, row in zip(doc_plan.rows, result.rows):
-            for goal in row.goals:
-                if goal.actual is None:
-                    continue
-                for path in goal.files or ((goal.symbol_file,) if goal.symbol_file else ()):
-                    files.setdefault(path, set()).update(row_plan.test_files)
+        files = _measured_files(doc_plan, result)
         if files:
             scopes.append(DocScope(result.doc.key, result.doc.path,
                                    {path: tuple(sorted(tests)) for path, tests in files.items()}))
     return scopes
 
 
+def _measured_files(doc_plan: DocPlan, result: DocResult) -> dict[str, set[str]]:
+    """Each file a measured goal of the doc names, with the test files of the rows whose goals name it."""
+    files: dict[str, set[str]] = {}
+    for row_plan, row in zip(doc_plan.rows, result.rows):
+        for goal in row.goals:
+            for path in _measured_goal_files(goal):
+                files.setdefault(path, set()).update(row_plan.test_files)
+    return files
+
+
+def _measured_goal_files(goal: GoalResult) -> tuple[str, ...]:
+    """The files a measured goal names (a symbol goal: its symbol's file); none for a goal not measured."""
+    if goal.actual is None:
+        return ()
+    return goal.files or ((goal.symbol_file,) if goal.symbol_file else ())
+
+
 def write(fmt: str, directory: str, plan: Plan, report: Report, coverage: RunCoverage) -> Written:
     """One ``fmt`` file per doc in ``directory``; notes say what was written and what was not."""
-    from ..evaluate import RowScope, Unmeasurable
-    from ..fileio import write_atomic
-
     what = f"{fmt} per-doc coverage ({directory})"
     figures = coverage.figures
     if figures is None:
@@ -76,30 +86,59 @@ def write(fmt: str, directory: str, plan: Plan, report: Report, coverage: RunCov
         return Written(notes=(f"{what}: nothing written: no doc has a measured coverage goal in this run",))
     if os.path.exists(directory) and not os.path.isdir(directory):
         return Written(errors=(f"cannot write {what}: {directory} is a file, not a directory",))
-    render = _RENDERERS[fmt]
+    names = _doc_file_names(plan, _SUFFIX[fmt])
     notes, errors = [], []
-    names = dict(zip((d.doc.key for d in plan.docs), _file_names([d.doc.key for d in plan.docs], _SUFFIX[fmt])))
     for scope in scopes:
-        name = names[scope.key]
-        lines: dict[str, FileLines] = {}
-        for path, tests in sorted(scope.files.items()):
-            try:
-                lines[path] = figures.file_lines(path, RowScope(tests, scope.key) if coverage.row_scope else None)
-            except Unmeasurable as exc:
-                notes.append(f"{what}: {scope.key}: {path} left out: {exc.reason}")
-        target = os.path.join(directory, name)
+        lines, left_out = _scope_lines(scope, figures, row_scope=coverage.row_scope)
+        notes += [f"{what}: {scope.key}: {path} left out: {why}" for path, why in left_out.items()]
+        error = _write_doc(fmt, os.path.join(directory, names[scope.key]), scope, lines, report.rootdir)
+        if error:
+            errors.append(error)
+    written = f"{what}: {plural(len(scopes) - len(errors), 'doc')} written"
+    return Written((written, *_without_file(what, directory, names, scopes), *notes), tuple(errors))
+
+
+def _doc_file_names(plan: Plan, suffix: str) -> dict[str, str]:
+    """The file name of each checked doc, by its key (:func:`_file_names`)."""
+    keys = [doc_plan.doc.key for doc_plan in plan.docs]
+    return dict(zip(keys, _file_names(keys, suffix)))
+
+
+def _scope_lines(scope: DocScope, figures: CoverageFigures, *,
+                 row_scope: bool) -> tuple[dict[str, FileLines], dict[str, str]]:
+    """The lines of each file of ``scope`` as its rows measured them (``row_scope``, else the whole run measured
+    them); and why each file left out could not be measured."""
+    from ..evaluate import RowScope, Unmeasurable
+
+    lines: dict[str, FileLines] = {}
+    left_out: dict[str, str] = {}
+    for path, tests in sorted(scope.files.items()):
         try:
-            write_atomic(target, render(scope, lines, report.rootdir))
-        except OSError as exc:
-            errors.append(f"cannot write {fmt} coverage of {scope.key} to {target}: {exc.strerror or exc}")
-    written = len(scopes) - len(errors)
-    notes.insert(0, f"{what}: {written} doc{'s' if written != 1 else ''} written")
+            lines[path] = figures.file_lines(path, RowScope(tests, scope.key) if row_scope else None)
+        except Unmeasurable as exc:
+            left_out[path] = exc.reason
+    return lines, left_out
+
+
+def _write_doc(fmt: str, target: str, scope: DocScope, lines: Mapping[str, FileLines], rootdir: str) -> str:
+    """Write the ``fmt`` file of ``scope`` at ``target``; what kept it from being written, or ''."""
+    from ..fileio import write_atomic
+
+    try:
+        write_atomic(target, _RENDERERS[fmt](scope, lines, rootdir))
+    except OSError as exc:
+        return f"cannot write {fmt} coverage of {scope.key} to {target}: {exc.strerror or exc}"
+    return ""
+
+
+def _without_file(what: str, directory: str, names: Mapping[str, str], scopes: Sequence[DocScope]) -> list[str]:
+    """Remove the files an earlier run wrote for the docs without a scope; a note naming those docs, if any."""
     unwritten = sorted(set(names) - {scope.key for scope in scopes})
     removed = _remove_stale(directory, [names[key] for key in unwritten])
-    if unwritten:
-        notes.insert(1, f"{what}: no file for {', '.join(unwritten)}: no goal of theirs was measured in this run"
-                        + (f" (removed the earlier {', '.join(removed)})" if removed else ""))
-    return Written(tuple(notes), tuple(errors))
+    if not unwritten:
+        return []
+    return [f"{what}: no file for {', '.join(unwritten)}: no goal of theirs was measured in this run"
+            + (f" (removed the earlier {', '.join(removed)})" if removed else "")]
 
 
 def _remove_stale(directory: str, names: Sequence[str]) -> list[str]:
