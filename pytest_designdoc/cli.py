@@ -41,14 +41,16 @@ from .settings import (
 from .static import PYTEST_NORECURSE, PYTEST_PYTHON_FILES, Layout
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from . import shards
     from .finish import Finished
     from .model import Finding
     from .plan import Plan
     from .pytestconfig import ProjectConfig
-    from .report.data import ReportData, SummaryData
+    from .report.data import FindingData, ReportData, SummaryData
     from .settings import Settings
-    from .waivers import Current
+    from .waivers import Current, WaiverFile
 
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _MAX_KEY = 64
@@ -221,22 +223,35 @@ def _print_lint(findings: Sequence[Finding], docs: int, github_mode: str, strict
     """Each finding (hints of the unwaived), GitHub annotations, the closing line; the exit status."""
     from .report import github
     from .report.json import finding_dict
-    from .report.terminal import finding_line
-    from .report.view import finding_counts, plural, printable
+    from .report.view import finding_counts, plural
 
     found = [finding_dict(f) for f in findings]
+    _print_findings(found, out)
+    if github.enabled(github_mode, os.environ):
+        for command in github.workflow_commands(found):
+            print(command, file=out)
+    summary = _lint_summary(found, docs)
+    print(f"designdoc lint: {plural(docs, 'doc')}; {finding_counts(summary)}", file=out)
+    return 1 if summary["errors"] or (strict and summary["warnings"]) else 0
+
+
+def _print_findings(found: Sequence[FindingData], out: TextIO) -> None:
+    """Each finding on its line, and below it the hint of one not waived."""
+    from .report.terminal import finding_line
+    from .report.view import printable
+
     for finding in found:
         print(finding_line(finding), file=out)
         if "hint" in finding and finding["severity"] != "waived":
             print(printable(f"    hint: {finding['hint']}"), file=out)
-    if github.enabled(github_mode, os.environ):
-        for command in github.workflow_commands(found):
-            print(command, file=out)
-    counts = {severity: sum(1 for f in found if f["severity"] == severity) for severity in ("error", "warning", "waived")}
-    summary: SummaryData = {"docs": docs, "errors": counts["error"], "warnings": counts["warning"],
-                            "waived": counts["waived"], "goals": {}}
-    print(f"designdoc lint: {plural(docs, 'doc')}; {finding_counts(summary)}", file=out)
-    return 1 if counts["error"] or (strict and counts["warning"]) else 0
+
+
+def _lint_summary(found: Sequence[FindingData], docs: int) -> SummaryData:
+    """The findings counted by severity, for the closing line; ``designdoc lint`` decides no goal."""
+    counts = {severity: sum(1 for f in found if f["severity"] == severity)
+              for severity in ("error", "warning", "waived")}
+    return {"docs": docs, "errors": counts["error"], "warnings": counts["warning"], "waived": counts["waived"],
+            "goals": {}}
 
 
 def _strict(options: argparse.Namespace, config: ProjectConfig) -> bool:
@@ -271,7 +286,6 @@ def _lint_patterns(paths: list[str], root: str) -> list[str]:
 
 
 def _report(options: argparse.Namespace, out: TextIO) -> int:
-    from .fileio import write_atomic
     from .report import render
     from .report.json import load_report
     from .report.view import printable
@@ -287,12 +301,19 @@ def _report(options: argparse.Namespace, out: TextIO) -> int:
     if options.output == "-":
         out.write(text)
         return 0
-    try:
-        write_atomic(options.output, text)
-    except OSError as exc:
-        raise _Usage(f"cannot write {options.output}: {exc.strerror or exc}") from None
+    _write(options.output, text)
     print(f"designdoc report: wrote {options.output}", file=out)
     return 0
+
+
+def _write(path: str, text: str) -> None:
+    """``text`` written to ``path`` whole or not at all; a failure is a usage error naming the file."""
+    from .fileio import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise _Usage(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def changed_docs(data: ReportData) -> list[str]:
@@ -329,34 +350,68 @@ def changed_docs(data: ReportData) -> list[str]:
 
 
 def _baseline(options: argparse.Namespace, out: TextIO) -> int:
-    from . import safepath, waivers
-    from .fileio import write_atomic
+    from . import waivers
+    from .report.view import plural
 
-    expires = waivers.iso_date(options.expires)
-    if expires is None:
-        raise _Usage(f"--expires {options.expires!r} is not a date (YYYY-MM-DD)")
-    if expires < waivers.today_utc():
-        raise _Usage(f"--expires {expires} is in the past: the waivers would fail the run at once")
+    expires = _expiry(options.expires)
     reason = " ".join(options.reason.split())
     if not reason:
         raise _Usage("--reason is empty: say why the findings are accepted")
     config = _project(options)
-    root = config.rootdir
-    try:
-        read_by_runs = _waiver_file(config, default_exists=True)
-    except BadSetting:
-        if not options.output:
-            raise
-        read_by_runs = ""  # the configured one is refused; the file typed on the command line is the user's
-    if options.output:  # the user's choice: it may lie anywhere
-        output = options.output
-        relative = os.path.relpath(os.path.abspath(output), root).replace(os.sep, "/")
-    else:  # configured: confined to rootdir (settings.waiver_file)
-        output = os.path.join(root, read_by_runs)
-        relative = read_by_runs
+    read_by_runs = _read_by_runs(config, output_given=bool(options.output))
+    output, relative = _baseline_output(options.output, config.rootdir, read_by_runs)
     current = _saved_findings(options.report) if options.report else _lint_findings(config)
+    existing = _existing_waivers(output, relative, config.rootdir, output_given=bool(options.output))
+    result = waivers.baseline(current, existing.waivers, reason=reason, expires=expires, owner=options.owner,
+                              path=relative, undecidable=lambda w: not options.report and w.code in
+                              waivers.RUNTIME_CODES)
+    _write(output, waivers.dump(result.waivers))
+    print(f"designdoc baseline: wrote {plural(len(result.waivers), 'waiver')} to {output} ({result.kept} kept, "
+          f"{result.added} added, {result.removed} removed)", file=out)
+    print(_who_reads(config, relative, read_by_runs), file=out)
+    return 0
+
+
+def _expiry(text: str) -> date:
+    """``--expires`` as a date; a usage error unless it is one, today or later."""
+    from . import waivers
+
+    expires = waivers.iso_date(text)
+    if expires is None:
+        raise _Usage(f"--expires {text!r} is not a date (YYYY-MM-DD)")
+    if expires < waivers.today_utc():
+        raise _Usage(f"--expires {expires} is in the past: the waivers would fail the run at once")
+    return expires
+
+
+def _read_by_runs(config: ProjectConfig, *, output_given: bool) -> str:
+    """The waiver file runs read, as if rootdir had the default one; '' when the configured one is refused but the
+    file to write was given on the command line: that file is the user's."""
     try:
-        raw = safepath.read_file(output, waivers.MAX_BYTES) if options.output else safepath.read_inside(
+        return _waiver_file(config, default_exists=True)
+    except BadSetting:
+        if not output_given:
+            raise
+        return ""
+
+
+def _baseline_output(given: Optional[str], root: str, read_by_runs: str) -> tuple[str, str]:
+    """The waiver file to write and its path relative to ``root``: the one given, which may lie anywhere, else the
+    one runs read, which settings.waiver_file confined to ``root``."""
+    if given:
+        return given, os.path.relpath(os.path.abspath(given), root).replace(os.sep, "/")
+    return os.path.join(root, read_by_runs), read_by_runs
+
+
+def _existing_waivers(output: str, relative: str, root: str, *, output_given: bool) -> WaiverFile:
+    """The waivers ``output`` holds (none when it does not exist); a usage error when it cannot be read or has errors.
+
+    A file given on the command line is read where it is, the configured one only inside ``root``.
+    """
+    from . import safepath, waivers
+
+    try:
+        raw = safepath.read_file(output, waivers.MAX_BYTES) if output_given else safepath.read_inside(
             safepath.real_root(root), relative, waivers.MAX_BYTES)
         existing = waivers.parse(relative, raw.decode("utf-8"))
     except safepath.Missing:
@@ -365,26 +420,18 @@ def _baseline(options: argparse.Namespace, out: TextIO) -> int:
         raise _Usage(f"cannot read the waiver file {output}: {exc}") from None
     if any(f.severity.value == "error" for f in existing.findings):
         raise _Usage(f"{output} has errors; fix them first (designdoc lint shows them)")
-    result = waivers.baseline(current, existing.waivers, reason=reason, expires=expires, owner=options.owner,
-                              path=relative, undecidable=lambda w: not options.report and w.code in
-                              waivers.RUNTIME_CODES)
-    try:
-        write_atomic(output, waivers.dump(result.waivers))
-    except OSError as exc:
-        raise _Usage(f"cannot write {output}: {exc.strerror or exc}") from None
-    from .report.view import plural
+    return existing
 
-    print(f"designdoc baseline: wrote {plural(len(result.waivers), 'waiver')} to {output} ({result.kept} kept, "
-          f"{result.added} added, {result.removed} removed)", file=out)
+
+def _who_reads(config: ProjectConfig, relative: str, read_by_runs: str) -> str:
+    """Whether runs apply the waiver file written; if not, what they read and the setting that makes them apply it."""
     if relative == read_by_runs:
-        print("designdoc baseline: pytest --designdoc and designdoc lint apply it"
-              + ("" if config.string("designdoc_baseline").strip() else
-                 f" (rootdir's {DEFAULT_WAIVERS}, read when designdoc_baseline is not set)"), file=out)
-    else:
-        read = f"read {read_by_runs}" if read_by_runs else "refuse the configured designdoc_baseline"
-        print(f"designdoc baseline: pytest --designdoc and designdoc lint {read}, not this file: add "
-              f"{config.setting('designdoc_baseline', relative)}", file=out)
-    return 0
+        return ("designdoc baseline: pytest --designdoc and designdoc lint apply it"
+                + ("" if config.string("designdoc_baseline").strip() else
+                   f" (rootdir's {DEFAULT_WAIVERS}, read when designdoc_baseline is not set)"))
+    read = f"read {read_by_runs}" if read_by_runs else "refuse the configured designdoc_baseline"
+    return (f"designdoc baseline: pytest --designdoc and designdoc lint {read}, not this file: add "
+            f"{config.setting('designdoc_baseline', relative)}")
 
 
 def _saved_findings(path: str) -> list[Current]:
@@ -553,26 +600,14 @@ def _new(options: argparse.Namespace, out: TextIO) -> int:
     from .fileio import write_atomic
     from .report.view import printable
 
-    def taken(message: str) -> int:
-        print(f"designdoc new: {printable(message)}", file=sys.stderr)
-        return 1
-
-    key, title = options.key.strip(), " ".join(options.title.split())
-    if not _KEY.match(key) or len(key) > _MAX_KEY:
-        raise _Usage(f"{key[:80]!r} is not a key (up to {_MAX_KEY} letters, digits, '-', '_', '.'; e.g. AUTH-42)")
-    if not title:
-        raise _Usage("the title is empty")
+    key, title = _new_key(options.key), _new_title(options.title)
     if os.path.exists(options.dir) and not os.path.isdir(options.dir):
         raise _Usage(f"--dir {options.dir} is not a directory")
-    slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:60].strip("-")
-    path = os.path.join(options.dir, f"{key}-{slug}.md" if slug else f"{key}.md")
-    if os.path.islink(path):
-        return taken(f"{path} is a symlink: not written through")
-    if os.path.lexists(path) and not options.force:
-        return taken(f"{path} exists (use --force to overwrite)")
-    other = _doc_with_key(key)
-    if other and os.path.abspath(other) != os.path.abspath(path):
-        return taken(f"the key {key} is taken by {other}: choose another")
+    path = os.path.join(options.dir, _new_name(key, title))
+    refusal = _new_refusal(path, key, force=options.force)
+    if refusal:
+        print(f"designdoc new: {printable(refusal)}", file=sys.stderr)
+        return 1
     try:
         template = _template(options.template)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -589,11 +624,44 @@ def _new(options: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _new_key(given: str) -> str:
+    """The key given, without surrounding space; a usage error unless it is one."""
+    key = given.strip()
+    if not _KEY.match(key) or len(key) > _MAX_KEY:
+        raise _Usage(f"{key[:80]!r} is not a key (up to {_MAX_KEY} letters, digits, '-', '_', '.'; e.g. AUTH-42)")
+    return key
+
+
+def _new_title(given: str) -> str:
+    """The title given, its runs of space made one; a usage error when nothing is left."""
+    title = " ".join(given.split())
+    if not title:
+        raise _Usage("the title is empty")
+    return title
+
+
+def _new_name(key: str, title: str) -> str:
+    """``KEY-title-slug.md``, the slug up to 60 characters, or ``KEY.md`` for a title without letters or digits."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:60].strip("-")
+    return f"{key}-{slug}.md" if slug else f"{key}.md"
+
+
+def _new_refusal(path: str, key: str, *, force: bool) -> str:
+    """Why ``designdoc new`` does not write the doc at ``path`` ('' when it may)."""
+    if os.path.islink(path):
+        return f"{path} is a symlink: not written through"
+    if os.path.lexists(path) and not force:
+        return f"{path} exists (use --force to overwrite)"
+    other = _doc_with_key(key)
+    if other and os.path.abspath(other) != os.path.abspath(path):
+        return f"the key {key} is taken by {other}: choose another"
+    return ""
+
+
 # compare -------------------------------------------------------------------------
 
 
 def _compare(options: argparse.Namespace, out: TextIO) -> int:
-    from .fileio import write_atomic
     from .report.compare import compare, markdown
     from .report.json import load_report
     from .report.view import plural
@@ -607,10 +675,7 @@ def _compare(options: argparse.Namespace, out: TextIO) -> int:
     if options.output == "-":
         out.write(text)
     else:
-        try:
-            write_atomic(options.output, text)
-        except OSError as exc:
-            raise _Usage(f"cannot write {options.output}: {exc.strerror or exc}") from None
+        _write(options.output, text)
         print(f"designdoc compare: wrote {options.output}", file=out)
     if comparison.regressions:
         print(f"designdoc compare: {plural(comparison.regressions, 'goal')} met on base and not on head",
