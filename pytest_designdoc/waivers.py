@@ -66,61 +66,86 @@ def parse(path: str, text: str) -> WaiverFile:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return _broken(path, mark.line + 1 if mark else 1, f"waiver file is not valid YAML: {_first_line(exc)}",
-                       "see the waiver format in docs/usage.md")
+        return _not_yaml(path, exc)
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
         return WaiverFile(path)
-    entries = _mapping(root).get("waivers") if isinstance(root, yaml.MappingNode) else None
-    if not isinstance(root, yaml.MappingNode) or not (
-            entries is None or isinstance(entries[1], yaml.SequenceNode) or _is_null(entries[1])):
+    entries = _entry_nodes(root)
+    if entries is None:
         return _broken(path, 1, "waiver file must be a mapping with a 'waivers:' list",
                        "see the waiver format in docs/usage.md")
-    findings = [DD024.finding(path, _line(key), f"unknown top-level key '{name}' ignored",
-                              "the waiver file has one key, 'waivers'", severity=Severity.WARNING)
-                for name, (key, _) in _mapping(root).items() if name != "waivers"]
-    waivers = []
-    for node in entries[1].value if entries is not None and isinstance(entries[1], yaml.SequenceNode) else []:
-        waiver = _waiver(path, node, findings)
-        if waiver is not None:
-            waivers.append(waiver)
+    findings = _ignored_keys(path, _mapping(root), ("waivers",), "top-level", "the waiver file has one key, 'waivers'")
+    waivers = [waiver for waiver in (_waiver(path, node, findings) for node in entries) if waiver is not None]
     return WaiverFile(path, tuple(waivers), tuple(findings))
 
 
+def _not_yaml(path: str, exc: Exception) -> WaiverFile:
+    mark = getattr(exc, "problem_mark", None)
+    return _broken(path, mark.line + 1 if mark else 1, f"waiver file is not valid YAML: {_first_line(exc)}",
+                   "see the waiver format in docs/usage.md")
+
+
+def _entry_nodes(root: Any) -> Optional[list[Any]]:
+    """The nodes of the file's ``waivers:`` list (none when the key is absent or null); None unless the file is a
+    mapping with such a list."""
+    import yaml
+
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    entries = _mapping(root).get("waivers")
+    if entries is None:
+        return []
+    if isinstance(entries[1], yaml.SequenceNode):
+        return list(entries[1].value)
+    return [] if _is_null(entries[1]) else None
+
+
+def _ignored_keys(path: str, fields: dict[str, tuple[Any, Any]], known: Sequence[str], where: str,
+                  hint: str) -> list[Finding]:
+    """A warning for each key of ``fields`` that is not ``known``: ``unknown {where} key '…' ignored``."""
+    return [DD024.finding(path, _line(key), f"unknown {where} key '{name}' ignored", hint, severity=Severity.WARNING)
+            for name, (key, _) in fields.items() if name not in known]
+
+
 def _waiver(path: str, node: Any, findings: list[Finding]) -> Optional[Waiver]:
+    """The waiver an entry of the file writes; None when it waives nothing. Its problems go to ``findings``."""
     import yaml
 
     line = _line(node)
-
-    def problem(message: str, hint: str, at: int = line, severity: Severity = Severity.ERROR) -> None:
-        findings.append(DD024.finding(path, at, message, hint, severity=severity))
-
     if not isinstance(node, yaml.MappingNode):
-        problem("waiver entry is not a mapping", "each entry has code, doc, reason, expires (and match, owner)")
+        findings.append(_error(path, line, "waiver entry is not a mapping",
+                               "each entry has code, doc, reason, expires (and match, owner)"))
         return None
     fields = _mapping(node)
-    for name, (key, _) in fields.items():
-        if name not in _REQUIRED + _OPTIONAL:
-            problem(f"unknown waiver key '{name}' ignored", f"known keys: {', '.join(_REQUIRED + _OPTIONAL)}",
-                    _line(key), Severity.WARNING)
+    findings.extend(_ignored_keys(path, fields, _REQUIRED + _OPTIONAL, "waiver",
+                                  f"known keys: {', '.join(_REQUIRED + _OPTIONAL)}"))
     wrong = [name for name, (_, value) in fields.items() if not isinstance(value, yaml.ScalarNode)]
     if wrong:
-        problem(f"waiver {', '.join(wrong)} must be text: it waives nothing", "write one value per key")
+        findings.append(_error(path, line, f"waiver {', '.join(wrong)} must be text: it waives nothing",
+                               "write one value per key"))
         return None
+    return _text_waiver(path, line, fields, findings)
+
+
+def _text_waiver(path: str, line: int, fields: dict[str, tuple[Any, Any]],
+                 findings: list[Finding]) -> Optional[Waiver]:
+    """The waiver of an entry whose values are all text; None, with an error in ``findings``, when a required value
+    is missing, the date is not one or the code is not a finding code."""
     values = {name: "" if _is_null(value) else str(value.value).strip() for name, (_, value) in fields.items()}
     missing = [name for name in _REQUIRED if not values.get(name)]
     if missing:
-        problem(f"waiver without {', '.join(missing)}: it waives nothing",
-                "every waiver needs code, doc, a reason and an expires date (YYYY-MM-DD)")
+        findings.append(_error(path, line, f"waiver without {', '.join(missing)}: it waives nothing",
+                               "every waiver needs code, doc, a reason and an expires date (YYYY-MM-DD)"))
         return None
     expires = iso_date(values["expires"])
     if expires is None:
-        problem(f"waiver expires {values['expires']!r} is not a date: it waives nothing",
-                "write the date as YYYY-MM-DD", _line(fields["expires"][0]))
+        findings.append(_error(path, _line(fields["expires"][0]),
+                               f"waiver expires {values['expires']!r} is not a date: it waives nothing",
+                               "write the date as YYYY-MM-DD"))
         return None
     if not _CODE_PATTERN.match(values["code"]):
-        problem(f"waiver code {values['code']!r} is not a finding code (DD001, DD010, …): it waives nothing",
-                "see the finding codes in the README", _line(fields["code"][0]))
+        findings.append(_error(path, _line(fields["code"][0]),
+                               f"waiver code {values['code']!r} is not a finding code (DD001, DD010, …): it waives "
+                               "nothing", "see the finding codes in the README"))
         return None
     return Waiver(code=values["code"], doc=values["doc"], reason=values["reason"], expires=expires.isoformat(),
                   path=path, line=line, match=values.get("match", ""), owner=values.get("owner", ""))
@@ -151,7 +176,11 @@ def _line(node: Any) -> int:
 
 
 def _broken(path: str, line: int, message: str, hint: str) -> WaiverFile:
-    return WaiverFile(path, findings=(DD024.finding(path, line, message, hint, severity=Severity.ERROR),))
+    return WaiverFile(path, findings=(_error(path, line, message, hint),))
+
+
+def _error(path: str, line: int, message: str, hint: str) -> Finding:
+    return DD024.finding(path, line, message, hint, severity=Severity.ERROR)
 
 
 def _first_line(exc: Exception) -> str:
@@ -173,15 +202,23 @@ class WaiverJudge:
         """
         if finding.severity not in (Severity.ERROR, Severity.WARNING):
             return finding
-        texts = [text for text in (finding.subject.file, finding.subject.test, goal_text) if text]
-        texts.append(finding.message)
-        matching = [index for index, waiver in enumerate(self.waivers)
-                    if waiver.code == finding.code and waiver.doc == key
-                    and (not waiver.match or any(waiver.match in text for text in texts))]
+        matching = self._matching(key, finding, goal_text)
         if not matching:
             return finding
         self.used.update(matching)
-        waivers = [self.waivers[index] for index in matching]
+        return self._verdict(finding, [self.waivers[index] for index in matching])
+
+    def _matching(self, key: str, finding: Finding, goal_text: str) -> list[int]:
+        """The indexes of the waivers of the finding's code and doc whose ``match`` (if any) its texts contain."""
+        texts = [text for text in (finding.subject.file, finding.subject.test, goal_text) if text]
+        texts.append(finding.message)
+        return [index for index, waiver in enumerate(self.waivers)
+                if waiver.code == finding.code and waiver.doc == key
+                and (not waiver.match or any(waiver.match in text for text in texts))]
+
+    def _verdict(self, finding: Finding, waivers: Sequence[Waiver]) -> Finding:
+        """``finding`` waived by the first of ``waivers`` still live; if none is, an error naming the one that
+        expired last."""
         live = [waiver for waiver in waivers if date.fromisoformat(waiver.expires) >= self.today]
         if live:
             return replace(finding, severity=Severity.WAIVED, waived=Waived(live[0], finding.severity))
