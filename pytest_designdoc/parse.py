@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import string
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional
 from urllib.parse import unquote
@@ -199,9 +200,15 @@ class DocParser:
         assert isinstance(children, list)
         return children
 
-    def tokens(self, text: str) -> list[dict[str, Any]]:
+    def tokens(self, text: str, offset: int = 0) -> list[dict[str, Any]]:
+        """The blocks read in ``text``, each with its offset; ``offset``: where ``text`` starts in its doc."""
         result, _ = self._markdown.parse(text, state=self._state_class())
         assert isinstance(result, list)
+        if offset:
+            for token in result:
+                token["offset"] += offset
+                if "end" in token:
+                    token["end"] += offset
         return result
 
     def parse(self, path: str, text: str, sha256: str = "") -> Optional[DesignDoc]:
@@ -233,6 +240,13 @@ class _DocBuilder:
         self._line_starts = [0]
         self._line_starts.extend(m.end() for m in _NEWLINE.finditer(text))
         self._has_leftovers = any(leftover in text for leftover in TEMPLATE_LEFTOVERS)
+        self._title_token: Optional[dict[str, Any]] = None
+        self._sections_found = False
+        self._section: Optional[Section] = None
+        """The section being read, if any."""
+        self._section_level = 0
+        self._section_line = 0
+        self._section_has_table = False
 
     def line_of(self, token: dict[str, Any]) -> int:
         return bisect.bisect_right(self._line_starts, token.get("offset", 0))
@@ -241,51 +255,66 @@ class _DocBuilder:
         self.findings.append(code.finding(self.path, line, message, hint, severity=severity))
 
     def build(self) -> Optional[DesignDoc]:
-        tokens = self.parser.tokens(self.text)
-        title_token: Optional[dict[str, Any]] = None
-        sections_found = False
-        section: Optional[Section] = None
-        section_level = 0
-        section_line = 0
-        section_has_table = False
-        for token in tokens:
-            kind = token["type"]
-            if kind == "heading":
-                level = token["attrs"]["level"]
-                if level == 1 and title_token is None:
-                    title_token = token
-                if section is not None and level <= section_level:
-                    self._end_section(section, section_line, section_has_table, self.line_of(token))
-                    section = None
-                name = self.parser.section_of(_plain(self.parser.inline(token, token["env"])))
-                if name is not None:
-                    sections_found = True
-                    section, section_level, section_line = name, level, self.line_of(token)
-                    section_has_table = False
-            elif kind == "table":
-                self._check_leftovers(token)
-                if section is not None and not section_has_table:
-                    section_has_table = True
-                    self._read_table(section, token)
-            elif section is None or section_has_table:
-                continue
-            elif kind == "paragraph":
-                section_has_table = self._looks_like_broken_table(section, token)
-            elif kind == _NESTED_TABLE:
-                section_has_table = self._read_nested_table(section, token["children"][0], section_line, token)
-            elif kind == _HTML:
-                section_has_table = True
-                self.finding(DD020, self.line_of(token), f"the table of section '{_SECTION_TITLES[section]}' is an "
-                             "HTML <table>: it was not read", "write it as a Markdown table (| File Path | … |) "
-                             "so that what it lists is checked", Severity.WARNING)
-        if section is not None:
-            self._end_section(section, section_line, section_has_table, len(self._line_starts) + 1)
-
+        outline = _outline(self.text)
+        for token in self.parser.tokens(self.text) if outline is None else outline:
+            if token["type"] == _GAP:
+                self._take_gap(token["offset"], token["end"])
+            else:
+                self._take(token)
+        if self._section is not None:
+            self._end_section(self._section, self._section_line, self._section_has_table, len(self._line_starts) + 1)
         values = self.front.values if self.front else {}
         marked = values.get("designdoc")
-        if marked is False or not (sections_found or marked is True):
+        if marked is False or not (self._sections_found or marked is True):
             return None
-        return self._doc(title_token, values)
+        return self._doc(self._title_token, values)
+
+    def _take_gap(self, start: int, end: int) -> None:
+        """The blocks between two headings: parsed only when a section's table may be there, or a leftover."""
+        gap = self.text[start:end]
+        if (self._section is not None and not self._section_has_table) or (
+                self._has_leftovers and "|" in gap and any(leftover in gap for leftover in TEMPLATE_LEFTOVERS)):
+            for token in self.parser.tokens(gap, start):
+                self._take(token)
+
+    def _take(self, token: dict[str, Any]) -> None:
+        kind = token["type"]
+        if kind == "heading":
+            self._take_heading(token)
+        elif kind == "table":
+            self._check_leftovers(token)
+            if self._section is not None and not self._section_has_table:
+                self._section_has_table = True
+                self._read_table(self._section, token)
+        elif self._section is not None and not self._section_has_table:
+            self._section_has_table = self._read_other(self._section, token)
+
+    def _take_heading(self, token: dict[str, Any]) -> None:
+        level = token["attrs"]["level"]
+        if level == 1 and self._title_token is None:
+            self._title_token = token
+        if self._section is not None and level <= self._section_level:
+            self._end_section(self._section, self._section_line, self._section_has_table, self.line_of(token))
+            self._section = None
+        name = self.parser.section_of(_plain(self.parser.inline(token, token["env"])))
+        if name is not None:
+            self._sections_found = True
+            self._section, self._section_level, self._section_line = name, level, self.line_of(token)
+            self._section_has_table = False
+
+    def _read_other(self, section: Section, token: dict[str, Any]) -> bool:
+        """Whether a block other than a table is the section's table: a broken one, one nested or HTML."""
+        kind = token["type"]
+        if kind == "paragraph":
+            return self._looks_like_broken_table(section, token)
+        if kind == _NESTED_TABLE:
+            return self._read_nested_table(section, token["children"][0], self._section_line, token)
+        if kind == _HTML:
+            self.finding(DD020, self.line_of(token), f"the table of section '{_SECTION_TITLES[section]}' is an "
+                         "HTML <table>: it was not read", "write it as a Markdown table (| File Path | … |) "
+                         "so that what it lists is checked", Severity.WARNING)
+            return True
+        return False
 
     def _doc(self, title_token: Optional[dict[str, Any]], values: dict[str, Any]) -> DesignDoc:
         stem = self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -496,6 +525,88 @@ class _DocBuilder:
         self._check_leftovers(table)
         self._read_table(section, table)
         return True
+
+
+_GAP = "designdoc_gap"
+"""Our token for the text between two headings (``offset`` to ``end``), parsed by mistune only when read."""
+_OUTLINE_LINE = re.compile(r"^( {0,3})(#{1,6}(?=[ \t]|$)|`{3,}|~{3,}|<|>|[=-]+[ \t]*$)", re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_ATX_CLOSING = re.compile(r"(\s+|^)#+\s*$")
+
+
+def _outline(text: str) -> Optional[list[dict[str, Any]]]:
+    """The doc's top-level headings, and the text between them as gaps, found line by line without mistune.
+
+    None when the doc holds a construct after which the lines alone cannot
+    tell a heading as mistune would (link reference definitions, HTML
+    blocks, setext underlines, indented headings or fences, a heading a
+    table row or a blockquote may take in): mistune reads those docs whole.
+    """
+    if "]:" in text:
+        return None
+    outline = _Outline(text)
+    if not all(outline.take(match) for match in _OUTLINE_LINE.finditer(text)):
+        return None
+    outline.tokens.append({"type": _GAP, "offset": outline.start, "end": len(text)})
+    return outline.tokens
+
+
+class _Outline:
+    """The headings and gaps of a doc so far, fed the lines that may start a block (:data:`_OUTLINE_LINE`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens: list[dict[str, Any]] = []
+        self.start = 0
+        """Where the current gap starts."""
+        self._env: dict[str, Any] = {"ref_links": {}}
+        self._fence = ""
+        """The fence of the code block the lines are in, if any."""
+        self._quoted = -1
+        """Where the last blockquote line starts."""
+
+    def take(self, match: re.Match[str]) -> bool:
+        """Take the line ``match`` starts; False if mistune must read the doc whole."""
+        indent, mark = match.groups()
+        at = match.start()
+        line_end = self.text.find("\n", at)
+        line = self.text[at:line_end if line_end >= 0 else len(self.text)]
+        if self._fence:
+            if self._closes_fence(mark, line[len(indent) + len(mark):]):
+                self._fence = ""
+            return True
+        if mark[0] == "#":
+            return self._heading(line, len(indent), len(mark), at)
+        if mark[0] in "`~":
+            self._fence = mark
+            return not indent and not (mark[0] == "`" and "`" in line[len(mark):])
+        if mark == ">":
+            self._quoted = at
+            return True
+        return mark != "<" and not _after_text(self.text, at)
+
+    def _closes_fence(self, mark: str, rest: str) -> bool:
+        return mark[0] == self._fence[0] and len(mark) >= len(self._fence) and not rest.strip(" \t")
+
+    def _heading(self, line: str, indent: int, level: int, at: int) -> bool:
+        if indent or "|" in line or (self._quoted >= 0 and not _BLANK_LINE.search(self.text, self._quoted, at + 1)):
+            return False
+        text = line[level:].strip(string.whitespace)
+        if text:
+            text = _ATX_CLOSING.sub("", text)
+        self.tokens.append({"type": _GAP, "offset": self.start, "end": at})
+        self.tokens.append({"type": "heading", "source": text, "attrs": {"level": level}, "env": self._env,
+                            "offset": at})
+        self.start = at + len(line) + 1
+        return True
+
+
+def _after_text(text: str, offset: int) -> bool:
+    """Whether the line before ``offset`` holds anything but blanks (a setext underline's text)."""
+    if offset == 0:
+        return False
+    previous = text[text.rfind("\n", 0, offset - 1) + 1:offset - 1]
+    return bool(previous.strip(" \t"))
 
 
 def _next_offsets(tokens: list[dict[str, Any]], end: int) -> list[int]:

@@ -349,3 +349,43 @@ def test_new_holds_the_line_on_any_template(tmp_path_factory: pytest.TempPathFac
     (root / "template.md").write_bytes(template)
     _held_the_line(root, *_cli(root, "new", "FUZZ-1", "Fuzz", "--template", "template.md", "--dir", "scratch",
                                "--force"))
+
+
+OUTLINED_LINES = [
+    "# K-1 - T", "## Files to Create", "### Files to Modify", "## Test Strategy", "## Overview", "#### Deeper", "#",
+    "# Heading #", "## Tests ##", "#\tTabbed", "#hashtag", "####### seven", "    # code", "\t# tab",
+    "| File Path | Purpose |", "|---|---|", "| `a.py` | x |", "| Test Type | Files | Coverage Goals |", "|---|---|---|",
+    "| Unit | `t/test_a.py` | 90% |", "File Path | Purpose", "--- | ---", "`b.py` | y", "```", "```python", "~~~",
+    "````", "    ```", "> quote", "> | File Path |", "> |---|", "> ## Files to Create", ">", "- item", "- | `c.py` |",
+    "  - nested", "1. item", "  |---|", "  | `d.py` |", "text", "Title", "***", "[link](x.py)", "    code", "", "", "",
+    "path/to/x", "Brief description", "\\| escaped", "\u00a0", "\v", "\x0c",
+]
+"""Lines the outline reads: headings, fences, tables, lists, quotes."""
+WHOLE_LINES = ["# a | b", " # indented", "   ## three", " ```", "``` `x`", "===", "---", "-", "<div>", "</div>",
+               "<table>", "<br>", "[ref]: /x", "[link][ref]", "- [x]: y"]
+"""Lines after which mistune reads the doc whole."""
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(OUTLINED_LINES * 10 + WHOLE_LINES) | st.text(alphabet="#|`~>-= \tab", max_size=6),
+                max_size=30))
+def test_docs_read_by_their_outline_are_read_as_mistune_reads_them_whole(lines: list[str]) -> None:
+    from unittest import mock
+
+    from pytest_designdoc import parse
+
+    text = "\n".join(lines)
+    with mock.patch.object(parse, "_outline", return_value=None):
+        whole = PARSER.parse("docs/fuzz.md", text)
+    assert PARSER.parse("docs/fuzz.md", text) == whole
+
+
+def test_the_template_is_read_by_its_outline() -> None:
+    """The outline is the path docs written from the template take (else the property above proves nothing)."""
+    from pytest_designdoc.parse import _outline
+
+    template = (Path(__file__).parents[2] / "examples" / "docs" / "design" / "feature-design-template.md").read_text()
+    outline = _outline(template)
+    assert outline is not None
+    assert [token["source"] for token in outline if token["type"] == "heading"][:4] == [
+        "[FEATURE_KEY] - Feature Design", "Overview", "Technical Design", "Components"]
