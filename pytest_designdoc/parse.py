@@ -411,14 +411,15 @@ class _DocBuilder:
         first = self.line_of(table)
         for index, row in enumerate(rows):
             for cell in row["children"]:
-                leftover = next((text for text in TEMPLATE_LEFTOVERS if text in cell["source"]), None)
-                if leftover is not None:
-                    self.finding(
-                        DD022, first + 2 + index,
-                        f"template leftover '{leftover}' in '{_short(_plain(self.parser.inline(cell, table['env'])))}'",
-                        "replace the template's placeholder with the real value or delete the row",
-                        Severity.WARNING,
-                    )
+                self._check_leftover(cell, table["env"], first + 2 + index)
+
+    def _check_leftover(self, cell: dict[str, Any], env: Any, line: int) -> None:
+        leftover = next((text for text in TEMPLATE_LEFTOVERS if text in cell["source"]), None)
+        if leftover is not None:
+            self.finding(
+                DD022, line, f"template leftover '{leftover}' in '{_short(_plain(self.parser.inline(cell, env)))}'",
+                "replace the template's placeholder with the real value or delete the row", Severity.WARNING,
+            )
 
     def _table_rows(self, table: dict[str, Any]) -> Iterator[tuple[int, list[_Cell]]]:
         first = self.line_of(table)
@@ -432,29 +433,8 @@ class _DocBuilder:
         rows = self._table_rows(table)
         table_line, head = next(rows)
         headers = [normalize_heading(cell.plain) for cell in head]
-
-        def extra(cells: list[_Cell], used: set[int]) -> tuple[tuple[str, str], ...]:
-            return tuple((head[i].plain, cells[i].plain) for i in range(len(head)) if i not in used)
-
         if section is Section.TESTS:
-            files_at = _column(headers, TESTS_COLUMN)
-            if files_at is None:
-                self._missing_column(section, table_line, head, "Files", TESTS_COLUMN)
-                return
-            type_at = _column(headers, TYPE_COLUMN)
-            goals_at = _column(headers, GOALS_COLUMN)
-            used = {i for i in (files_at, type_at, goals_at) if i is not None}
-            for line, cells in rows:
-                goal_texts = split_goals(cells[goals_at].text) if goals_at is not None else []
-                self.rows.append(
-                    TestRow(
-                        line=line,
-                        test_type=cells[type_at].plain if type_at is not None else "",
-                        test_paths=tuple(_test_path(p) for p in self._paths(cells[files_at], line)),
-                        goals=tuple(self.parser._goal_parser(text, line) for text in goal_texts),
-                        columns=extra(cells, used),
-                    )
-                )
+            self._read_test_rows(table_line, head, headers, rows)
             return
         path_at = _column(headers, PATH_COLUMN)
         if path_at is None:
@@ -462,7 +442,28 @@ class _DocBuilder:
             return
         for line, cells in rows:
             for path in self._paths(cells[path_at], line):
-                self.files.append(FileEntry(section, _test_path(path), line, extra(cells, {path_at})))
+                self.files.append(FileEntry(section, _test_path(path), line, _other_columns(head, cells, {path_at})))
+
+    def _read_test_rows(self, table_line: int, head: list[_Cell], headers: list[str],
+                        rows: Iterator[tuple[int, list[_Cell]]]) -> None:
+        files_at = _column(headers, TESTS_COLUMN)
+        if files_at is None:
+            self._missing_column(Section.TESTS, table_line, head, "Files", TESTS_COLUMN)
+            return
+        type_at = _column(headers, TYPE_COLUMN)
+        goals_at = _column(headers, GOALS_COLUMN)
+        used = {i for i in (files_at, type_at, goals_at) if i is not None}
+        for line, cells in rows:
+            goal_texts = split_goals(cells[goals_at].text) if goals_at is not None else []
+            self.rows.append(
+                TestRow(
+                    line=line,
+                    test_type=cells[type_at].plain if type_at is not None else "",
+                    test_paths=tuple(_test_path(p) for p in self._paths(cells[files_at], line)),
+                    goals=tuple(self.parser._goal_parser(text, line) for text in goal_texts),
+                    columns=_other_columns(head, cells, used),
+                )
+            )
 
     def _missing_column(
         self, section: Section, line: int, head: list[_Cell], wanted: str, aliases: tuple[str, ...]
@@ -482,8 +483,7 @@ class _DocBuilder:
             return list(cell.links)
         if _is_placeholder(cell.plain):
             return []
-        tokens = [t.strip("()\"'") for t in _PATH_TOKEN_SPLIT.split(cell.plain)]
-        paths = [t for t in tokens if t and looks_like_file(t) and not _URL_SCHEME.match(t)]
+        paths = _prose_paths(cell.plain)
         if not paths:
             self.finding(
                 DD020, line, f"no file path found in '{_short(cell.plain)}'",
@@ -506,25 +506,31 @@ class _DocBuilder:
                 "give the delimiter row one '---' per column",
             )
             return True
-        odd = [(index, _cell_count(row)) for index, row in enumerate(lines[2:]) if row.strip()
-               and _cell_count(row) != width]
+        table = self._padded_table(lines, width, first)
+        if table is not None:
+            table["offset"] = offset
+            self._check_leftovers(table)
+            self._read_table(section, table)
+        return True
+
+    def _padded_table(self, lines: list[str], width: int, first: int) -> Optional[dict[str, Any]]:
+        """The table ``lines`` make once every row has ``width`` cells, with a warning per row that had not; None,
+        with an error, when mistune cannot read them even so."""
+        odd = _odd_rows(lines[2:], width)
         table = next((token for token in self.parser.tokens("\n".join(
             lines[:2] + [_as_width(row, width) for row in lines[2:]])) if token["type"] == "table"), None)
         if table is None:
             index, cells = odd[0] if odd else (0, width)
             self.finding(DD020, first + 2 + index, f"table row has {cells} cells, header has {width}: "
                          "the table is unreadable", "escape '|' inside cells (also inside code spans) as '\\|'")
-            return True
+            return None
         for index, cells in odd:
             extra = cells - width
             what = "padded with empty cells" if extra < 0 else f"{extra} extra cell{'s' if extra > 1 else ''} dropped"
             self.finding(DD020, first + 2 + index, f"table row has {cells} cells, header has {width}: read as "
                          f"GitHub shows it ({what})", "give every row one cell per column; escape '|' in a cell "
                          "as '\\|'", Severity.WARNING)
-        table["offset"] = offset
-        self._check_leftovers(table)
-        self._read_table(section, table)
-        return True
+        return table
 
 
 _GAP = "designdoc_gap"
@@ -607,6 +613,23 @@ def _after_text(text: str, offset: int) -> bool:
         return False
     previous = text[text.rfind("\n", 0, offset - 1) + 1:offset - 1]
     return bool(previous.strip(" \t"))
+
+
+def _other_columns(head: list[_Cell], cells: list[_Cell], used: set[int]) -> tuple[tuple[str, str], ...]:
+    """The (header, value) pairs of a row's columns the model has no field for."""
+    return tuple((head[i].plain, cells[i].plain) for i in range(len(head)) if i not in used)
+
+
+def _prose_paths(text: str) -> list[str]:
+    """The words of a cell without code spans or links that look like file paths."""
+    tokens = [t.strip("()\"'") for t in _PATH_TOKEN_SPLIT.split(text)]
+    return [t for t in tokens if t and looks_like_file(t) and not _URL_SCHEME.match(t)]
+
+
+def _odd_rows(rows: list[str], width: int) -> list[tuple[int, int]]:
+    """(index, cell count) of each non-blank row that has not ``width`` cells."""
+    counts = ((index, _cell_count(row)) for index, row in enumerate(rows) if row.strip())
+    return [(index, cells) for index, cells in counts if cells != width]
 
 
 def _next_offsets(tokens: list[dict[str, Any]], end: int) -> list[int]:
@@ -768,23 +791,33 @@ def _front_matter(path: str, text: str) -> Optional[_FrontMatter]:
     if len(source) > MAX_FRONT_MATTER:
         bad(1, f"front matter is larger than {MAX_FRONT_MATTER // 1024} KiB", "keep front matter to a few keys")
         return front
+    data, problem = _yaml(source)
+    if problem is not None:
+        bad(*problem)
+    elif data is not None and not isinstance(data, dict):
+        bad(1, f"front matter must be a mapping, not {type(data).__name__}", "write 'key: value' lines")
+    elif data:
+        _take_front_values(front, data, source, bad)
+    return front
+
+
+def _yaml(source: str) -> tuple[Any, Optional[tuple[int, str, str]]]:
+    """The front matter's YAML, or the line, message and hint of why it is not YAML."""
     import yaml
 
     try:
-        data = yaml.safe_load(source)
+        return yaml.safe_load(source), None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = 2 + (mark.line if mark is not None else 0)
-        bad(line, f"invalid YAML front matter: {exc.problem or exc.context}", "front matter must be plain YAML")
-        return front
+        return None, (line, f"invalid YAML front matter: {exc.problem or exc.context}", "front matter must be plain YAML")
     except Exception as exc:  # noqa: BLE001 - foreign data: any failure is a finding
-        bad(1, f"invalid YAML front matter: {type(exc).__name__}", "front matter must be plain YAML")
-        return front
-    if data is None:
-        return front
-    if not isinstance(data, dict):
-        bad(1, f"front matter must be a mapping, not {type(data).__name__}", "write 'key: value' lines")
-        return front
+        return None, (1, f"invalid YAML front matter: {type(exc).__name__}", "front matter must be plain YAML")
+
+
+def _take_front_values(front: _FrontMatter, data: dict[Any, Any], source: str,
+                       bad: Callable[..., None]) -> None:
+    """Each known key's value checked into ``front``; a finding for each unknown key and each bad value."""
     lines = {m.group(1): 2 + source[: m.start()].count("\n") for m in re.finditer(r"^([\w-]+)\s*:", source, re.M)}
     for name, value in data.items():
         line = lines.get(name, 1) if isinstance(name, str) else 1
@@ -799,7 +832,6 @@ def _front_matter(path: str, text: str) -> Optional[_FrontMatter]:
             front.values[name] = checked
         else:
             bad(line, *problem)
-    return front
 
 
 _Checked = tuple[Any, Optional[tuple[str, str]]]
