@@ -68,22 +68,32 @@ def command_line_selection(args: Sequence[str], relative: Callable[[str], Option
         if value_next:
             value_next = False
         elif arg.startswith("--"):
-            name = arg.split("=", 1)[0]
-            if name in _SELECTING and name not in options:
-                options.append(name)
-            value_next = "=" not in arg and name in _VALUES_WITH_SEPARATORS
+            value_next = _long_option(arg, options)
         elif arg.startswith("-") and len(arg) > 1:
-            for letter in arg[1:]:
-                if letter in "km" and f"-{letter}" not in options:
-                    options.append(f"-{letter}")
-                if letter not in "vqxslh":
-                    break
-            value_next = arg in ("-W", "-p", "-o")
+            value_next = _short_options(arg, options)
         elif "::" in arg:
             path = relative(file_of(arg))
             if path is not None:
                 files.add(path)
     return Selection(tuple(options), frozenset(files))
+
+
+def _long_option(arg: str, options: list[str]) -> bool:
+    """Note ``arg`` in ``options`` if it selects tests; whether the next argument is its value."""
+    name = arg.split("=", 1)[0]
+    if name in _SELECTING and name not in options:
+        options.append(name)
+    return "=" not in arg and name in _VALUES_WITH_SEPARATORS
+
+
+def _short_options(arg: str, options: list[str]) -> bool:
+    """Note ``-k`` or ``-m`` among the letters of ``arg`` in ``options``; whether the next argument is a value."""
+    for letter in arg[1:]:
+        if letter in "km" and f"-{letter}" not in options:
+            options.append(f"-{letter}")
+        if letter not in "vqxslh":
+            break
+    return arg in ("-W", "-p", "-o")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass
-from typing import Callable, Literal, Optional
+from typing import Callable, Literal, Optional, Union
 
 Kind = Literal["file", "dir", "other", "missing", "escape"]
 
@@ -73,46 +73,60 @@ def real_root(rootdir: str) -> str:
 def resolve(root: str, path: str) -> Resolved:
     """Follow ``path`` (normalised, relative) inside ``root`` (a real path)."""
     current: list[str] = []
-    pending = [part for part in path.split("/") if part]
+    pending = _parts(path.split("/"))
     links = 0
     while pending:
         part = pending.pop(0)
-        if part in ("", "."):
-            continue
         if part == "..":
             if not current:
                 return Resolved(path, "escape")
             current.pop()
             continue
         candidate = os.path.join(root, *current, part)
-        try:
-            mode = os.lstat(candidate).st_mode
-        except (OSError, ValueError):
+        mode = _lstat_mode(candidate)
+        if mode is None:
             return Resolved(path, "missing")
         if stat.S_ISLNK(mode):
             links += 1
-            if links > _MAX_SYMLINKS:
-                return Resolved(path, "missing")
-            try:
-                target = os.readlink(candidate)
-            except (OSError, ValueError):
-                return Resolved(path, "missing")
-            if os.path.isabs(target):
-                inside = _relative_inside(root, target)
-                if inside is None:
-                    return Resolved(path, "escape")
-                current = []
-                pending = inside + pending
-            else:
-                pending = target.replace(os.sep, "/").split("/") + pending
+            followed = _followed(root, candidate, current, pending) if links <= _MAX_SYMLINKS else "missing"
+            if isinstance(followed, str):
+                return Resolved(path, followed)
+            current, pending = followed
             continue
         current.append(part)
-        if pending and not stat.S_ISDIR(mode):
-            return Resolved(path, "missing")
         if not pending:
-            kind: Kind = "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
-            return Resolved(path, kind, "/".join(current))
+            return Resolved(path, _kind(mode), "/".join(current))
+        if not stat.S_ISDIR(mode):
+            return Resolved(path, "missing")
     return Resolved(path, "dir", "/".join(current))
+
+
+def _parts(parts: list[str]) -> list[str]:
+    return [part for part in parts if part not in ("", ".")]
+
+
+def _followed(root: str, link: str, current: list[str], pending: list[str]) -> Union[Kind, tuple[list[str], list[str]]]:
+    """The parts walked and the parts left once the symlink ``link`` (the last part walked) is followed; "missing"
+    when it cannot be read, "escape" when it points outside ``root``."""
+    try:
+        target = os.readlink(link)
+    except (OSError, ValueError):
+        return "missing"
+    if not os.path.isabs(target):
+        return current, _parts(target.replace(os.sep, "/").split("/")) + pending
+    inside = _relative_inside(root, target)
+    return "escape" if inside is None else ([], _parts(inside) + pending)
+
+
+def _lstat_mode(path: str) -> Optional[int]:
+    try:
+        return os.lstat(path).st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def _kind(mode: int) -> Kind:
+    return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
 
 
 class Unreadable(ValueError):

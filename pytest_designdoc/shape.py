@@ -51,23 +51,29 @@ class _Checker:
         if origin is typing.Annotated:
             return self._annotated(value, expected, where)
         if origin is typing.Union:
-            options = [option for option in typing.get_args(expected) if value is None or option is not type(None)]
-            if len(options) == 1:  # Optional[X] holding something: what keeps it from being an X
-                return self.problem(value, options[0], where)
-            if any(not self.problem(value, option, where) for option in options):
-                return ""
-            return f"{_shown(where)} has the wrong type ({type(value).__name__})"
-        if origin is list:
-            return self._list(value, typing.get_args(expected)[0], where)
-        if origin is tuple:
-            return self._tuple(value, typing.get_args(expected), where)
-        if origin is dict:
-            return self._mapping(value, typing.get_args(expected)[1], where)
+            return self._union(value, typing.get_args(expected), where)
+        if origin in (list, tuple, dict):
+            return self._container(value, origin, typing.get_args(expected), where)
         if isinstance(expected, type) and issubclass(expected, dict):
             return self._object(value, expected, where)
         if not _is_scalar(value, expected):
             return f"{_shown(where)} is not {getattr(expected, '__name__', expected)} ({type(value).__name__})"
         return ""
+
+    def _union(self, value: object, options: tuple[Any, ...], where: str) -> str:
+        options = tuple(option for option in options if value is None or option is not type(None))
+        if len(options) == 1:  # Optional[X] holding something: what keeps it from being an X
+            return self.problem(value, options[0], where)
+        if any(not self.problem(value, option, where) for option in options):
+            return ""
+        return f"{_shown(where)} has the wrong type ({type(value).__name__})"
+
+    def _container(self, value: object, origin: Any, args: tuple[Any, ...], where: str) -> str:
+        if origin is list:
+            return self._list(value, args[0], where)
+        if origin is tuple:
+            return self._tuple(value, args, where)
+        return self._mapping(value, args[1], where)
 
     def _annotated(self, value: object, expected: Any, where: str) -> str:
         base, *extras = typing.get_args(expected)
