@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Iterator, Optional, Union
+from typing import Iterator, Optional, TypeGuard, Union
 
 _Definition = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -194,8 +194,7 @@ def _definitions(body: list[ast.stmt]) -> dict[str, _Definition]:
 
 def _literal_all(tree: ast.Module) -> Optional[frozenset[str]]:
     """The names of a literal ``__all__ = [...]``; None when there is none or it is computed."""
-    assigned = [statement for statement in tree.body if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign))
-                and any(isinstance(target, ast.Name) and target.id == "__all__" for target in _targets(statement))]
+    assigned = [statement for statement in tree.body if _assigns_all(statement)]
     if len(assigned) != 1 or assigned[0].value is None or isinstance(assigned[0], ast.AugAssign):
         return None
     try:
@@ -205,6 +204,12 @@ def _literal_all(tree: ast.Module) -> Optional[frozenset[str]]:
     if isinstance(names, (list, tuple)) and all(isinstance(name, str) for name in names):
         return frozenset(names)
     return None
+
+
+def _assigns_all(statement: ast.stmt) -> TypeGuard[Union[ast.Assign, ast.AugAssign, ast.AnnAssign]]:
+    if not isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+        return False
+    return any(isinstance(target, ast.Name) and target.id == "__all__" for target in _targets(statement))
 
 
 def _targets(statement: Union[ast.Assign, ast.AugAssign, ast.AnnAssign]) -> list[ast.expr]:
@@ -218,7 +223,7 @@ def _span(name: str, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> Span
     ranges: list[tuple[int, int]] = []
     start = body[0].lineno if body else node.lineno
     for nested in _nested_definitions(body):
-        header_end = nested.body[0].lineno - 1 if nested.body else nested.end_lineno or nested.lineno
+        header_end = _header_end(nested)
         if start <= header_end:
             ranges.append((start, header_end))
         start = (nested.end_lineno or nested.lineno) + 1
@@ -226,6 +231,13 @@ def _span(name: str, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> Span
     if start <= end:
         ranges.append((start, end))
     return Span(name, node.lineno, end, tuple(ranges))
+
+
+def _header_end(definition: _Definition) -> int:
+    """The last line of a function's ``def`` (decorators and signature)."""
+    if definition.body:
+        return definition.body[0].lineno - 1
+    return definition.end_lineno or definition.lineno
 
 
 def _nested_definitions(body: list[ast.stmt]) -> list[_Definition]:
