@@ -357,7 +357,7 @@ OUTLINED_LINES = [
     "| File Path | Purpose |", "|---|---|", "| `a.py` | x |", "| Test Type | Files | Coverage Goals |", "|---|---|---|",
     "| Unit | `t/test_a.py` | 90% |", "File Path | Purpose", "--- | ---", "`b.py` | y", "```", "```python", "~~~",
     "````", "    ```", "> quote", "> | File Path |", "> |---|", "> ## Files to Create", ">", "- item", "- | `c.py` |",
-    "  - nested", "1. item", "  |---|", "  | `d.py` |", "text", "Title", "***", "[link](x.py)", "    code", "", "", "",
+    "  - nested", "1. item", "- > quoted item", "1. > quoted", "    > deep quote", "- ```", "  |---|", "  | `d.py` |", "text", "Title", "***", "[link](x.py)", "    code", "", "", "",
     "path/to/x", "Brief description", "\\| escaped", "\u00a0", "\v", "\x0c",
 ]
 """Lines the outline reads: headings, fences, tables, lists, quotes."""
