@@ -39,23 +39,27 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 def _lone_surrogate(data: object) -> Optional[str]:
     """Where the first string (or object key) with a lone surrogate is, or None (walked without recursion)."""
-    from .shape import key_text
-
     pending: list[tuple[str, object]] = [("", data)]
     while pending:
         where, value = pending.pop()
-        if isinstance(value, str):
-            if not _is_text(value):
-                return where
-        elif isinstance(value, list):
-            pending.extend((f"{where}[{index}]", item) for index, item in reversed(list(enumerate(value))))
-        elif isinstance(value, dict):
-            for key, item in reversed(list(value.items())):
-                inner = f"{where}.{key}" if key.isidentifier() else f"{where}[{key_text(key)}]"
-                if not _is_text(key):
-                    return f"a key of {where or 'the top level'}"
-                pending.append((inner.lstrip("."), item))
+        if isinstance(value, str) and not _is_text(value):
+            return where
+        if isinstance(value, dict) and not all(_is_text(key) for key in value):
+            return f"a key of {where or 'the top level'}"
+        pending.extend(reversed(_members(where, value)))
     return None
+
+
+def _members(where: str, value: object) -> list[tuple[str, object]]:
+    """The items of a JSON array or object, each with where it is, as a path."""
+    from .shape import key_text
+
+    if isinstance(value, list):
+        return [(f"{where}[{index}]", item) for index, item in enumerate(value)]
+    if isinstance(value, dict):
+        return [((f"{where}.{key}" if key.isidentifier() else f"{where}[{key_text(key)}]").lstrip("."), item)
+                for key, item in value.items()]
+    return []
 
 
 def _is_text(value: str) -> bool:

@@ -562,10 +562,15 @@ def coverage_run_appends(argv: Sequence[str]) -> bool:
             return True
         if arg == "-m" or not arg.startswith("-") or arg == "--":
             return False
-        if not arg.startswith("--") and "a" in arg[1:] and set(arg[1:]) <= set("aLmp"):
+        if _short_flags_append(arg):
             return True
         position += 2 if arg in _RUN_OPTIONS_WITH_VALUES else 1
     return False
+
+
+def _short_flags_append(arg: str) -> bool:
+    """Whether ``arg`` is short flags of ``coverage run`` joined (``-ap``), ``-a`` among them."""
+    return not arg.startswith("--") and "a" in arg[1:] and set(arg[1:]) <= set("aLmp")
 
 
 def _recorded_before(cov: Coverage, root: str, targets: Sequence[str]) -> frozenset[str]:
