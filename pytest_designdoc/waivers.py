@@ -14,10 +14,10 @@ from datetime import date
 from typing import Any, Callable, Optional, Sequence
 
 from . import safepath
-from .codes import DD024, DD030
+from .codes import DD002, DD010, DD012, DD013, DD014, DD024, DD030
 from .model import DocResult, Finding, GoalStatus, Report, Severity, Subject, Waived, Waiver
 
-RUNTIME_CODES = frozenset({"DD002", "DD010", "DD012", "DD013", "DD014"})
+RUNTIME_CODES = frozenset(code.code for code in (DD002, DD010, DD012, DD013, DD014))
 """Codes only a test run can produce: a lint, or a run that did not run the doc's rows, cannot call their waivers stale."""
 
 _REQUIRED = ("code", "doc", "reason", "expires")
@@ -320,7 +320,7 @@ class Current:
         text would waive every other file's shortfall of that goal too, the ones that come later included.
         """
         subject = self.finding.subject
-        if self.each_file and self.finding.code == "DD010" and " of " in self.finding.message:
+        if self.each_file and self.finding.code == DD010.code and " of " in self.finding.message:
             return "of " + self.finding.message.rsplit(" of ", 1)[1]
         return subject.file or subject.test or self.goal_text or self.finding.message
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..codes import DD013, DD014
 from ..model import GOAL_STATUS_ORDER, Severity, percent_text
 from .data import DocData, FindingData, GoalData, ReportData, RowData, SummaryData, TestFileData
 
@@ -176,9 +177,9 @@ def _finding_reasons(doc: DocData) -> tuple[dict[tuple[int, int], str], dict[int
         row_at, goal_at = subject.get("row"), subject.get("goal")
         if row_at is not None and goal_at is not None:
             own.setdefault((row_at, goal_at), finding["message"])
-        elif row_at is not None and finding["code"] == "DD014":
+        elif row_at is not None and finding["code"] == DD014.code:
             rows.setdefault(row_at, finding["message"])
-        elif row_at is None and finding["code"] == "DD013":
+        elif row_at is None and finding["code"] == DD013.code:
             lost = lost or finding["message"]
     return own, rows, lost
 
