@@ -41,7 +41,14 @@ def cell(text: str) -> str:
 
 
 def code(text: str) -> str:
-    """A code span; only the table's pipe needs escaping inside it."""
+    """A code span; only the table's pipe needs escaping inside it.
+
+    A backslash before a pipe has no spelling in a code span that GitHub's
+    table rows keep whole (``\\\\|`` ends the cell): such text is written as
+    escaped prose instead, exactly as it reads.
+    """
+    if "\\|" in text:
+        return cell(text)
     inner = " ".join(text.split()).replace("|", "\\|")
     fence = "``" if "`" in inner else "`"
     pad = " " if "`" in inner else ""

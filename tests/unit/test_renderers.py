@@ -17,7 +17,7 @@ from typing import Any, Callable
 from xml.etree import ElementTree
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pytest_designdoc.report import FORMATS, github, render, terminal
@@ -190,6 +190,7 @@ HOSTILE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs"
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=HOSTILE, message=HOSTILE, goal=HOSTILE, path=HOSTILE)
+@example(title="", message="", goal="", path="\\|")  # found on 3.13: a backslash before a pipe ended the cell
 def test_any_text_from_a_doc_keeps_every_format_well_formed(
     sample: dict[str, Any], title: str, message: str, goal: str, path: str
 ) -> None:
