@@ -206,7 +206,7 @@ class DocParser:
         assert isinstance(result, list)
         if offset:
             for token in result:
-                token["offset"] += offset
+                token["offset"] = token.get("offset", 0) + offset
                 if "end" in token:
                     token["end"] += offset
         return result
@@ -261,8 +261,7 @@ class _DocBuilder:
                 self._take_gap(token["offset"], token["end"])
             else:
                 self._take(token)
-        if self._section is not None:
-            self._end_section(self._section, self._section_line, self._section_has_table, len(self._line_starts) + 1)
+        self._close_section(len(self._line_starts) + 1)
         values = self.front.values if self.front else {}
         marked = values.get("designdoc")
         if marked is False or not (self._sections_found or marked is True):
@@ -271,9 +270,11 @@ class _DocBuilder:
 
     def _take_gap(self, start: int, end: int) -> None:
         """The blocks between two headings: parsed only when a section's table may be there, or a leftover."""
+        reading = self._section is not None and not self._section_has_table
+        if not reading and not self._has_leftovers:
+            return
         gap = self.text[start:end]
-        if (self._section is not None and not self._section_has_table) or (
-                self._has_leftovers and "|" in gap and any(leftover in gap for leftover in TEMPLATE_LEFTOVERS)):
+        if reading or ("|" in gap and any(leftover in gap for leftover in TEMPLATE_LEFTOVERS)):
             for token in self.parser.tokens(gap, start):
                 self._take(token)
 
@@ -293,9 +294,8 @@ class _DocBuilder:
         level = token["attrs"]["level"]
         if level == 1 and self._title_token is None:
             self._title_token = token
-        if self._section is not None and level <= self._section_level:
-            self._end_section(self._section, self._section_line, self._section_has_table, self.line_of(token))
-            self._section = None
+        if level <= self._section_level:
+            self._close_section(self.line_of(token))
         name = self.parser.section_of(_plain(self.parser.inline(token, token["env"])))
         if name is not None:
             self._sections_found = True
@@ -308,7 +308,7 @@ class _DocBuilder:
         if kind == "paragraph":
             return self._looks_like_broken_table(section, token)
         if kind == _NESTED_TABLE:
-            return self._read_nested_table(section, token["children"][0], self._section_line, token)
+            return self._read_nested_table(section, token["children"][0], token)
         if kind == _HTML:
             self.finding(DD020, self.line_of(token), f"the table of section '{_SECTION_TITLES[section]}' is an "
                          "HTML <table>: it was not read", "write it as a Markdown table (| File Path | … |) "
@@ -350,8 +350,11 @@ class _DocBuilder:
             sha256=self.sha256,
         )
 
-    def _end_section(self, section: Section, line: int, has_table: bool, end_line: int) -> None:
-        if has_table:
+    def _close_section(self, end_line: int) -> None:
+        """End the section being read, if any, at ``end_line``: a DD020 when it had no table."""
+        section, line = self._section, self._section_line
+        self._section, self._section_level = None, 0
+        if section is None or self._section_has_table:
             return
         starts = self._line_starts
         region = self.text[starts[min(line, len(starts) - 1)]:starts[end_line - 1] if end_line <= len(starts) else None]
@@ -374,11 +377,10 @@ class _DocBuilder:
                 Severity.INFO,
             )
 
-    def _read_nested_table(self, section: Section, table: dict[str, Any], section_line: int,
-                           container: dict[str, Any]) -> bool:
+    def _read_nested_table(self, section: Section, table: dict[str, Any], container: dict[str, Any]) -> bool:
         """The first table inside a list item or a blockquote, read as GitHub shows it; False when its rows
         cannot be found in the text (mistune gives nested tokens no position)."""
-        first = max(section_line, self.line_of(container))
+        first = max(self._section_line, self.line_of(container))
         last = self.line_of({"offset": container["end"]})
         line = _nested_table_line(self._lines(first, last), first)
         if line is None:
@@ -810,7 +812,8 @@ def _yaml(source: str) -> tuple[Any, Optional[tuple[int, str, str]]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = 2 + (mark.line if mark is not None else 0)
-        return None, (line, f"invalid YAML front matter: {exc.problem or exc.context}", "front matter must be plain YAML")
+        message = f"invalid YAML front matter: {exc.problem or exc.context}"
+        return None, (line, message, "front matter must be plain YAML")
     except Exception as exc:  # noqa: BLE001 - foreign data: any failure is a finding
         return None, (1, f"invalid YAML front matter: {type(exc).__name__}", "front matter must be plain YAML")
 

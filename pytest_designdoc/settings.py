@@ -146,6 +146,7 @@ class _Reader:
             raise BadSetting("--designdoc-shard labels the evidence a job writes: give --designdoc-evidence PATH too")
         return shard
 
+
 MAX_SHARDS = 10_000
 """The most shards a suite may be split into (``--designdoc-shard K/N``)."""
 

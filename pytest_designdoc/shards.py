@@ -479,7 +479,7 @@ class CompletenessCheck:
         counts = [count for _, (_, count) in numbered]
         if len(set(counts)) > 1:
             problems.append(_disagreeing_counts(numbered))
-        problems.extend(_shard_gaps(numbered, _majority(Counter(counts), counts)))
+        problems.extend(_shard_gaps(numbered, _majority(counts)))
 
     def _commits(self, problems: list[str], warnings: list[str]) -> None:
         known = [(job.path, job.commit) for job in self._jobs if job.commit is not None]
@@ -504,7 +504,7 @@ class CompletenessCheck:
         collected: set[str] = set()
         for members in groups.values():
             prints = [job.fingerprint for job in members]
-            reference = _majority(Counter(prints), prints)
+            reference = _majority(prints)
             collected.update(self._collections[reference])
             stale = [job for job in members if job.fingerprint != reference]
             if stale:
@@ -535,7 +535,7 @@ def _shard_gaps(numbered: Sequence[tuple[str, tuple[int, int]]], count: int) -> 
 def _stale_commits(known: Sequence[tuple[str, str]]) -> list[str]:
     """A problem per commit other than the one most jobs ran on."""
     commits = [commit for _, commit in known]
-    commit = _majority(Counter(commits), commits)
+    commit = _majority(commits)
     stale = [(path, other) for path, other in known if other != commit]
     return [f"stale: {_names([path for path, other in stale if other == stale_commit])} ran on commit "
             f"{stale_commit[:12]}, {_count(len(known) - len(stale), 'job')} on {commit[:12]}"
@@ -558,10 +558,11 @@ def _stale_collection(members: Sequence[_Job], stale: Sequence[_Job], reference:
                         for job in stale[:SHOWN]))
 
 
-def _majority(counts: Counter[Any], order: Sequence[Any]) -> Any:
-    """The most common value; between equals, the first in ``order`` (the files as given)."""
+def _majority(values: Sequence[Any]) -> Any:
+    """The most common of ``values``; between equals, the first (the files are in the order given)."""
+    counts = Counter(values)
     top = max(counts.values())
-    return next(value for value in order if counts[value] == top)
+    return next(value for value in values if counts[value] == top)
 
 
 def _count(count: int, noun: str) -> str:
